@@ -1,0 +1,287 @@
+"""Headline trade indicators for a pair: turnover, exports, imports, balance and growth.
+
+Pure functions over the `trade_headlines` table (no I/O, no drawing). The rule that turns several
+cited statements per year into one headline series is documented in
+docs/decisions/0002-headline-series-rule.md; in short:
+
+1. Only outturns count: thresholds ("exceeded $190 bn") and projections are left out.
+2. One basis per series where possible: the basis that covers the most years for the pair (for
+   China-Russia that is Chinese customs, GAC) is preferred; years it lacks are filled from the next
+   basis in that order and keep their basis label, so a mixed series is visible, never silent.
+3. Within the chosen basis, the most precise figure wins (84.07 over 84).
+4. A (year, metric) is *disputed* when another statement differs by more than the rounding of the
+   less precise figure (84 agrees with 84.07; 80.07 does not). Disputes are reported, not resolved.
+5. Growth is computed only between consecutive years of the same customs basis (GAC or FCS); the
+   growth rate the source itself states is shown beside it, because first releases are later revised
+   (GAC's 2016 release says +2.2% on a revised 2015, while the first 2015 release gives +8.3%).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+BASIS_LABELS = {
+    "CN_GAC": "Chinese customs",
+    "RU_FCS": "Russian customs",
+    "CN_official": "Chinese official figure",
+    "RU_official": "Russian official figure",
+    "RU_unspecified": "Russian estimate",
+    "unspecified": "basis not stated",
+}
+
+
+def basis_label(code: str | None) -> str:
+    return "–" if code is None else BASIS_LABELS.get(code, code)
+
+
+SERIES_METRICS = ("turnover", "exports", "imports")
+CUSTOMS_BASES = ("CN_GAC", "RU_FCS")
+SWAP = {"exports": "imports", "imports": "exports"}
+# Tie-break among bases that cover equally many years: customs before officials before the rest.
+BASIS_KIND_RANK = {"CN_GAC": 0, "RU_FCS": 0, "CN_official": 1, "RU_official": 1, "RU_unspecified": 2, "unspecified": 3}
+
+
+def pair_statements(headlines: pl.DataFrame, reporter: str, partner: str) -> pl.DataFrame:
+    """Statements about the pair seen from `reporter`'s side (its exports are the partner's imports)."""
+    same = headlines.filter((pl.col("reporter_iso3") == reporter) & (pl.col("partner_iso3") == partner))
+    flipped = headlines.filter((pl.col("reporter_iso3") == partner) & (pl.col("partner_iso3") == reporter))
+    flipped = flipped.with_columns(
+        pl.lit(reporter).alias("reporter_iso3"),
+        pl.lit(partner).alias("partner_iso3"),
+        pl.col("metric").replace(SWAP),
+    )
+    return pl.concat([same, flipped]).sort("year", "metric")
+
+
+def _outturns(statements: pl.DataFrame) -> pl.DataFrame:
+    return statements.filter(pl.col("metric").is_in(SERIES_METRICS) & pl.col("value_usd").is_not_null())
+
+
+def basis_preference(statements: pl.DataFrame) -> list[str]:
+    """Basis codes ordered by preference: most years covered first, customs before officials on ties."""
+    coverage = (
+        _outturns(statements)
+        .group_by("basis_code")
+        .agg(pl.col("year").n_unique().alias("years"))
+        .with_columns(pl.col("basis_code").replace_strict(BASIS_KIND_RANK, default=9).alias("kind"))
+        .sort(["years", "kind", "basis_code"], descending=[True, False, False])
+    )
+    return coverage.get_column("basis_code").to_list()
+
+
+def _tolerance_usd(decimals: pl.Expr) -> pl.Expr:
+    """Half a unit of the last printed digit, in US$ (figures are printed in billions)."""
+    return 0.5 * 10.0 ** (-decimals.cast(pl.Float64)) * 1e9
+
+
+def headline_series(statements: pl.DataFrame) -> pl.DataFrame:
+    """One row per (year, metric): the chosen statement plus how many statements exist and whether they agree."""
+    outturns = _outturns(statements)
+    if outturns.is_empty():
+        return outturns.with_columns(
+            pl.lit(0, pl.UInt32).alias("n_statements"), pl.lit(False).alias("is_disputed")
+        ).clear()
+    order = {code: rank for rank, code in enumerate(basis_preference(statements))}
+    ranked = outturns.with_columns(pl.col("basis_code").replace_strict(order).alias("_basis_rank"))
+    chosen = ranked.sort(["_basis_rank", "value_decimals"], descending=[False, True]).group_by(
+        ["year", "metric"], maintain_order=True
+    ).first()
+    spread = disputed_cells(statements).select("year", "metric").unique().with_columns(pl.lit(True).alias("is_disputed"))
+    counts = outturns.group_by(["year", "metric"]).agg(pl.len().cast(pl.UInt32).alias("n_statements"))
+    return (
+        chosen.drop("_basis_rank")
+        .join(counts, on=["year", "metric"], how="left", validate="1:1")
+        .join(spread, on=["year", "metric"], how="left", validate="1:1")
+        .with_columns(pl.col("is_disputed").fill_null(False))
+        .sort("metric", "year")
+    )
+
+
+def disputed_cells(statements: pl.DataFrame) -> pl.DataFrame:
+    """All statements for (year, metric) cells whose figures disagree beyond rounding, with the spread."""
+    outturns = _outturns(statements)
+    pairs = outturns.join(outturns, on=["year", "metric"], suffix="_other")
+    tolerance = pl.max_horizontal(_tolerance_usd(pl.col("value_decimals")), _tolerance_usd(pl.col("value_decimals_other")))
+    clash = pairs.filter((pl.col("value_usd") - pl.col("value_usd_other")).abs() > tolerance + 1e-3)
+    cells = clash.select("year", "metric").unique()
+    return (
+        outturns.join(cells, on=["year", "metric"], how="semi")
+        .with_columns(
+            (pl.col("value_usd").max() - pl.col("value_usd").min()).over(["year", "metric"]).alias("spread_usd"),
+
+            pl.struct("value_usd", "value_decimals")
+            .map_elements(lambda r: f"{r['value_usd'] / 1e9:.{r['value_decimals']}f}", return_dtype=pl.String)
+            .alias("value_as_stated_usd_bn"),
+        )
+        .sort("year", "metric", "basis_code", "value_usd")
+    )
+
+
+def overview_table(series: pl.DataFrame, start_year: int, end_year: int) -> pl.DataFrame:
+    """Wide table per year: turnover, exports, imports, balance (US$) and year-on-year growth (%)."""
+    window = series.filter(pl.col("year").is_between(start_year, end_year))
+    growth = _growth(series)
+    wide = window.pivot(on="metric", index="year", values="value_usd", aggregate_function="first")
+    basis = window.pivot(on="metric", index="year", values="basis_code", aggregate_function="first")
+    for metric in SERIES_METRICS:
+        if metric not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, pl.Float64).alias(metric))
+        if metric not in basis.columns:
+            basis = basis.with_columns(pl.lit(None, pl.String).alias(metric))
+    same_basis = basis.select("year", (pl.col("exports") == pl.col("imports")).alias("_same"))
+    table = (
+        wide.join(same_basis, on="year", how="left", validate="1:1")
+        .with_columns(
+            pl.when(pl.col("_same")).then(pl.col("exports") - pl.col("imports")).alias("balance"),
+        )
+        .drop("_same")
+        .join(
+            growth.filter(pl.col("metric") == "turnover").select(
+                "year",
+                pl.col("growth_pct").alias("turnover_growth_pct"),
+                pl.col("growth_stated_pct").alias("turnover_growth_stated_pct"),
+            ),
+            on="year",
+            how="left",
+            validate="1:1",
+        )
+        .join(basis.select("year", pl.col("turnover").alias("turnover_basis")), on="year", how="left", validate="1:1")
+        .join(
+            window.filter(pl.col("metric") == "turnover").select("year", pl.col("is_disputed").alias("turnover_disputed")),
+            on="year",
+            how="left",
+            validate="1:1",
+        )
+        .rename({"turnover": "turnover_usd", "exports": "exports_usd", "imports": "imports_usd", "balance": "balance_usd"})
+        .select(
+            "year",
+            "turnover_usd",
+            "exports_usd",
+            "imports_usd",
+            "balance_usd",
+            "turnover_growth_pct",
+            "turnover_growth_stated_pct",
+            "turnover_basis",
+            "turnover_disputed",
+        )
+        .sort("year")
+    )
+    return table
+
+
+def _growth(series: pl.DataFrame) -> pl.DataFrame:
+    """Year-on-year growth per metric: computed within one customs basis, beside the rate the source states."""
+    ordered = series.sort("metric", "year")
+    prev = ordered.select(
+        "metric",
+        (pl.col("year") + 1).alias("year"),
+        pl.col("value_usd").alias("_prev_value"),
+        pl.col("basis_code").alias("_prev_basis"),
+    )
+    joined = ordered.join(prev, on=["metric", "year"], how="left", validate="1:1")
+    computable = (pl.col("_prev_basis") == pl.col("basis_code")) & pl.col("basis_code").is_in(CUSTOMS_BASES)
+    return joined.select(
+        "year",
+        "metric",
+        pl.when(computable).then((pl.col("value_usd") / pl.col("_prev_value") - 1) * 100).alias("growth_pct"),
+        pl.col("yoy_pct").alias("growth_stated_pct"),
+    )
+
+
+def growth_series(series: pl.DataFrame) -> pl.DataFrame:
+    return _growth(series)
+
+
+def findings(table: pl.DataFrame, reporter_name: str, partner_name: str) -> str:
+    """One or two sentences computed from the overview table (never typed by hand)."""
+    turnover = table.filter(pl.col("turnover_usd").is_not_null())
+    if turnover.is_empty():
+        return f"No cited turnover figure for {reporter_name}–{partner_name} in the selected years."
+    first, last = turnover.row(0, named=True), turnover.row(-1, named=True)
+    peak = turnover.sort("turnover_usd", descending=True).row(0, named=True)
+    text = (
+        f"Trade between {reporter_name} and {partner_name} was US${last['turnover_usd'] / 1e9:,.1f} bn in {last['year']}"
+        f" ({BASIS_LABELS.get(last['turnover_basis'], last['turnover_basis'])})"
+    )
+    if first["year"] != last["year"]:
+        ratio = last["turnover_usd"] / first["turnover_usd"]
+        text += f", {ratio:.1f} times the US${first['turnover_usd'] / 1e9:,.1f} bn of {first['year']}"
+    text += "."
+    if peak["year"] != last["year"]:
+        text += f" The peak in this window was US${peak['turnover_usd'] / 1e9:,.1f} bn in {peak['year']}."
+    balance = table.filter(pl.col("balance_usd").is_not_null())
+    if not balance.is_empty():
+        latest = balance.row(-1, named=True)
+        side = "surplus" if latest["balance_usd"] > 0 else "deficit"
+        text += (
+            f" In {latest['year']} {reporter_name} ran a {side} of US${abs(latest['balance_usd']) / 1e9:,.1f} bn"
+            f" with {partner_name}."
+        )
+    return text
+
+
+METRIC_LABELS = {"turnover": "Turnover", "exports": "Exports", "imports": "Imports", "balance": "Balance"}
+
+
+def chart_points(series: pl.DataFrame, table: pl.DataFrame, start_year: int, end_year: int) -> pl.DataFrame:
+    """Long frame for charts: the headline series plus the balance, in US$ bn, with source and quote per point."""
+    window = series.filter(pl.col("year").is_between(start_year, end_year))
+    headline = window.select(
+        "year",
+        pl.col("metric").replace_strict(METRIC_LABELS).alias("metric"),
+        (pl.col("value_usd") / 1e9).alias("value_usd_bn"),
+        pl.col("basis_code").replace_strict(BASIS_LABELS, default=pl.col("basis_code")).alias("basis"),
+        "publisher_named",
+        "source_url",
+        "quote",
+        "n_statements",
+        "is_disputed",
+    )
+    exports = window.filter(pl.col("metric") == "exports").select("year", "publisher_named", "source_url", "quote", "basis_code")
+    balance = (
+        table.filter(pl.col("balance_usd").is_not_null())
+        .join(exports, on="year", how="left", validate="1:1")
+        .select(
+            "year",
+            pl.lit("Balance").alias("metric"),
+            (pl.col("balance_usd") / 1e9).alias("value_usd_bn"),
+            pl.col("basis_code").replace_strict(BASIS_LABELS, default=pl.col("basis_code")).alias("basis"),
+            "publisher_named",
+            "source_url",
+            pl.concat_str(pl.lit("Exports minus imports, both from: "), pl.col("source_url")).alias("quote"),
+            pl.lit(2, pl.UInt32).alias("n_statements"),
+            pl.lit(False).alias("is_disputed"),
+        )
+    )
+    return pl.concat([headline, balance]).sort("metric", "year")
+
+
+def statement_points(statements: pl.DataFrame, start_year: int, end_year: int) -> pl.DataFrame:
+    """Every cited outturn in the window (not only the chosen one), for showing disagreement."""
+    return _outturns(statements).filter(pl.col("year").is_between(start_year, end_year)).select(
+        "year",
+        pl.col("metric").replace_strict(METRIC_LABELS).alias("metric"),
+        (pl.col("value_usd") / 1e9).alias("value_usd_bn"),
+        pl.col("basis_code").replace_strict(BASIS_LABELS, default=pl.col("basis_code")).alias("basis"),
+        "publisher_named",
+        "source_url",
+        "quote",
+    )
+
+
+def covered_pairs(headlines: pl.DataFrame) -> list[tuple[str, str]]:
+    """Pairs (either orientation) with at least one outturn in the headline table."""
+    pairs = _outturns(headlines).select("reporter_iso3", "partner_iso3").unique().sort("reporter_iso3", "partner_iso3")
+    return [(row[0], row[1]) for row in pairs.iter_rows()]
+
+
+def no_data_message(reporter_name: str, partner_name: str, start_year: int, end_year: int, covered: list[tuple[str, str]]) -> str:
+    """A polite report section for a pair or window without cited figures, saying what is available."""
+    available = ", ".join(f"{a}–{b}" for a, b in covered) or "none"
+    return (
+        f"### No cited figures for {reporter_name}–{partner_name}, {start_year}–{end_year}\n\n"
+        f"The shipped headline data has no turnover, export or import figure for this pair in these years, so this "
+        f"report shows no chart rather than an empty one. Pairs with cited figures: {available} "
+        f"(either direction). For other pairs, fetch official statistics first, e.g. "
+        f"`bilateral data fetch comtrade --reporter <ISO3> --partner <ISO3> --years {start_year}-{end_year}`."
+    )

@@ -1,0 +1,226 @@
+"""The data catalog: every dataset the workbench can load, with its provenance.
+
+A dataset is one canonical table loaded from one source folder under data/raw/ (or the newest
+fetched snapshot of an upstream). The catalog answers `bilateral data list/show/verify` and gives
+notebooks a citation to print under their charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from bilateral.data.paths import raw_dir
+from bilateral.data.provenance import SIDECAR, SourceRecord, list_snapshots, read_source, verify_files
+from bilateral.errors import DataError, ParameterError
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    source: str  # folder under data/raw
+    loader: Callable[[], pl.DataFrame]
+    description: str
+    year_column: str | None = "year"
+
+
+def _headlines(kind: str) -> Callable[[], pl.DataFrame]:
+    def load() -> pl.DataFrame:
+        from bilateral.data.sources import headlines
+
+        return {"trade": headlines.load_trade_headlines, "share_rank": headlines.load_share_rank, "energy": headlines.load_energy_headlines}[kind]()
+
+    return load
+
+
+def _energy(kind: str, edition: str) -> Callable[[], pl.DataFrame]:
+    def load() -> pl.DataFrame:
+        from bilateral.data.sources import energy_institute as ei
+
+        loaders = {"trade": ei.load_energy_trade, "russia_china": ei.load_russia_china_energy_flows, "gas": ei.load_gas_interregional}
+        return loaders[kind](edition)
+
+    return load
+
+
+def _critical_minerals() -> pl.DataFrame:
+    from bilateral.data.sources.comtrade_extract import load_critical_minerals
+
+    return load_critical_minerals()
+
+
+def _hs_table() -> pl.DataFrame:
+    from bilateral.data.products import hs_table
+
+    return hs_table()
+
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in (
+        Dataset(
+            "trade_headlines",
+            "official_headlines",
+            _headlines("trade"),
+            "China-Russia annual turnover, exports, imports (US$) as stated on cited pages, one row per statement",
+        ),
+        Dataset(
+            "partner_share_rank",
+            "official_headlines",
+            _headlines("share_rank"),
+            "China's and Russia's rank and share among each other's trading partners, as stated",
+        ),
+        Dataset(
+            "energy_headlines",
+            "official_headlines",
+            _headlines("energy"),
+            "Russian crude oil, Power of Siberia gas and LNG supply to China, as stated (units per row)",
+        ),
+        Dataset(
+            "energy_trade_2022",
+            "energy_institute_statreview",
+            _energy("trade", "2023"),
+            "EI Statistical Review 2023: 2022 bilateral matrices of crude, products (Mt), pipeline gas, LNG (bcm), coal (EJ)",
+        ),
+        Dataset(
+            "energy_trade_2020",
+            "energy_institute_statreview_2021",
+            _energy("trade", "2021"),
+            "bp Statistical Review 2021: 2020 bilateral matrices of crude, products (Mt), pipeline gas, LNG (bcm), coal (EJ)",
+        ),
+        Dataset(
+            "russia_china_energy_flows",
+            "energy_institute_statreview",
+            _energy("russia_china", "2023"),
+            "Russia->China energy flows from the EI 2023 workbook (pipeline gas 2000-2022; crude, products, LNG, coal 2022)",
+        ),
+        Dataset(
+            "gas_interregional_trade",
+            "energy_institute_statreview",
+            _energy("gas", "2023"),
+            "EI 2023 inter-regional pipeline gas trade 2000-2022 (bcm), exporter region -> importer region",
+        ),
+        Dataset(
+            "china_critical_mineral_exports",
+            "comtrade_china_critical_minerals",
+            _critical_minerals,
+            "China's monthly exports of graphite, Ga/Ge and polysilicon by destination (UN Comtrade extract, trade_flows)",
+        ),
+        Dataset(
+            "hs_codes",
+            "hs_classification",
+            _hs_table,
+            "HS 2022 chapters, headings and subheadings with section and description",
+            year_column=None,
+        ),
+    )
+}
+
+
+def register(dataset: Dataset) -> None:
+    """Add a dataset (modules for other sources call this on import)."""
+    DATASETS[dataset.name] = dataset
+
+
+def get(name: str) -> Dataset:
+    _load_registrations()
+    if name not in DATASETS:
+        import difflib
+
+        hint = difflib.get_close_matches(name, DATASETS, n=1)
+        suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+        raise ParameterError(f"Unknown dataset '{name}'; run `bilateral data list` to see them all.{suggestion}")
+    return DATASETS[name]
+
+
+def load(name: str) -> pl.DataFrame:
+    return get(name).loader()
+
+
+def datasets() -> list[Dataset]:
+    _load_registrations()
+    return list(DATASETS.values())
+
+
+def _load_registrations() -> None:
+    """Import the modules that register further datasets (kept lazy so `import catalog` stays cheap)."""
+    import importlib
+
+    for module in REGISTERING_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+REGISTERING_MODULES: list[str] = []
+
+
+def source_folders() -> list[Path]:
+    """Every folder under data/raw holding a source.yml: shipped sources and fetched snapshots."""
+    root = raw_dir()
+    folders = [p for p in sorted(root.iterdir()) if p.is_dir() and (p / SIDECAR).is_file()] if root.is_dir() else []
+    for candidate in sorted(root.iterdir()) if root.is_dir() else []:
+        if candidate.is_dir() and not (candidate / SIDECAR).is_file():
+            folders.extend(list_snapshots(candidate))
+    return folders
+
+
+def source_record(source: str) -> SourceRecord:
+    folder = raw_dir() / source
+    if not folder.is_dir():
+        raise DataError(f"No data source '{source}' under {raw_dir()}; run `bilateral data list`.")
+    return read_source(folder)
+
+
+def verify_all() -> tuple[int, list[str]]:
+    """Check every listed file of every source; returns (files checked, problems)."""
+    checked, problems = 0, []
+    root = raw_dir()
+    if not root.is_dir():
+        return 0, [f"{root}: the data folder is missing. Clone the repository again or set BILATERAL_DATA_DIR."]
+    for folder in source_folders():
+        try:
+            record = read_source(folder)
+        except DataError as exc:
+            problems.append(str(exc))
+            continue
+        checked += len(record.files)
+        problems.extend(verify_files(folder, record))
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if not (folder / SIDECAR).is_file() and not list_snapshots(folder):
+            problems.append(f"{folder}: no {SIDECAR} and no snapshots; data without provenance is not allowed.")
+    return checked, problems
+
+
+def summary(dataset: Dataset) -> dict[str, object]:
+    """One `data list` row: name, rows, years covered, publisher, licence."""
+    record = source_record(dataset.source)
+    frame = dataset.loader()
+    years = "–"
+    if dataset.year_column and dataset.year_column in frame.columns and frame.height:
+        column = frame.get_column(dataset.year_column).cast(pl.String).str.slice(0, 4).cast(pl.Int32, strict=False)
+        years = f"{column.min()}–{column.max()}"
+    return {
+        "name": dataset.name,
+        "rows": frame.height,
+        "years": years,
+        "publisher": record.publisher,
+        "licence": record.licence,
+        "source": dataset.source,
+    }
+
+
+def citation(source: str) -> str:
+    """A one-paragraph Markdown citation for report footers, taken from the source's source.yml."""
+    record = source_record(source)
+    origin = record.origin
+    where = ", ".join(filter(None, [origin.repository and f"{origin.repository}@{(origin.commit or '')[:10]}", *origin.urls]))
+    return (
+        f"**{record.title}.** Publisher: {record.publisher}. Origin: {where}. Retrieved: {record.retrieved}. "
+        f"Licence (as stated): {record.licence}"
+    )

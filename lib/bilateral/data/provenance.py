@@ -1,0 +1,151 @@
+"""Provenance sidecars (`source.yml`): read, verify and write them.
+
+Every dataset under data/raw/<source>/ (or a fetched snapshot under data/raw/<source>/<stamp>/) has a
+`source.yml` saying who published it, where it came from, under which licence, when it was retrieved,
+the sha256 of every file, and its known caveats. Nothing is loaded without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bilateral.data.atomic import atomic_dir
+from bilateral.errors import DataError
+
+SIDECAR = "source.yml"
+
+
+class FileRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    sha256: str
+    bytes: int
+    description: str = ""
+
+
+class Origin(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    urls: list[str] = Field(default_factory=list)
+    repository: str | None = None
+    commit: str | None = None
+    api: str | None = None
+
+
+class SourceRecord(BaseModel):
+    """The contents of one source.yml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    title: str
+    publisher: str
+    origin: Origin
+    licence: str
+    retrieved: str
+    description: str
+    caveats: list[str] = Field(default_factory=list)
+    files: list[FileRecord]
+    query: dict[str, Any] | None = None
+    is_format_sample: bool = False  # True for recorded API fixtures: parse tests only, never report data
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_source(folder: Path) -> SourceRecord:
+    sidecar = folder / SIDECAR
+    if not sidecar.is_file():
+        raise DataError(f"{folder}: no {SIDECAR}; every dataset needs its provenance beside it.")
+    try:
+        raw = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+        return SourceRecord.model_validate(raw)
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise DataError(f"{sidecar}: not a valid provenance file: {exc}") from exc
+
+
+def verify_files(folder: Path, record: SourceRecord) -> list[str]:
+    """Problems with the files of one source (missing, size or checksum mismatch); empty when all is well."""
+    problems = []
+    for item in record.files:
+        path = folder / item.path
+        if not path.is_file():
+            problems.append(f"{path}: missing (listed in {folder / SIDECAR}). Restore it from git or re-fetch.")
+            continue
+        actual = sha256_file(path)
+        if actual != item.sha256:
+            problems.append(
+                f"{path}: checksum mismatch (expected sha256 {item.sha256[:12]}..., found {actual[:12]}...). "
+                "The file was changed or corrupted; restore it with `git checkout -- <file>` or re-fetch."
+            )
+    return problems
+
+
+def require_verified(folder: Path, record: SourceRecord, relative: str) -> Path:
+    """Path of one listed file after checking it exists and matches its checksum."""
+    matches = [item for item in record.files if item.path == relative]
+    if not matches:
+        raise DataError(f"{folder / SIDECAR} does not list {relative}.")
+    path = folder / relative
+    if not path.is_file():
+        raise DataError(f"{path}: missing. Restore it with `git checkout -- {path}` or re-fetch the source.")
+    actual = sha256_file(path)
+    if actual != matches[0].sha256:
+        raise DataError(
+            f"{path}: checksum mismatch (expected {matches[0].sha256[:12]}..., found {actual[:12]}...): the file is "
+            "corrupted or was edited by hand. Restore it (`git checkout -- <file>`) or re-fetch; run `bilateral data verify`."
+        )
+    return path
+
+
+def write_snapshot(
+    source_dir: Path,
+    files: dict[str, bytes],
+    *,
+    record: dict[str, Any],
+    stamp: str | None = None,
+) -> Path:
+    """Write a new snapshot folder `source_dir/<stamp>/` with `files` and a source.yml, atomically.
+
+    `record` holds the SourceRecord fields except `files` (computed here) and `retrieved`
+    (defaults to now, UTC). Returns the snapshot folder. An existing snapshot is never overwritten.
+    """
+    now = datetime.now(UTC)
+    stamp = stamp or now.strftime("%Y-%m-%dT%H%M%SZ")
+    target = source_dir / stamp
+    if target.exists():
+        raise DataError(f"{target} already exists; snapshots are immutable.")
+    with atomic_dir(target) as tmp:
+        entries = []
+        for name, data in files.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / name).write_bytes(data)
+            entries.append({"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
+        full = {"retrieved": now.isoformat(timespec="seconds"), **record, "files": entries}
+        SourceRecord.model_validate(full)  # fail before anything becomes visible
+        (tmp / SIDECAR).write_text(yaml.safe_dump(full, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def list_snapshots(source_dir: Path) -> list[Path]:
+    """Snapshot folders of a fetched source, oldest first (names are sortable UTC stamps)."""
+    if not source_dir.is_dir():
+        return []
+    return sorted(p for p in source_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / SIDECAR).is_file())
+
+
+def newest_snapshot(source_dir: Path) -> Path | None:
+    snapshots = list_snapshots(source_dir)
+    return snapshots[-1] if snapshots else None

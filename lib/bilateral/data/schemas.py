@@ -1,0 +1,121 @@
+"""Canonical table schemas and the one validation function every loader uses.
+
+A schema names each column's dtype, whether nulls are allowed, and simple value rules (allowed
+values, numeric ranges). Loaders call `validate(frame, SCHEMA, dataset=...)`; a violation raises a
+`DataError` that names the dataset, the column and an offending value, so a corrupt file is caught on
+load instead of surfacing as a strange chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from bilateral.errors import DataError
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a canonical table."""
+
+    dtype: pl.DataType | type[pl.DataType]
+    nullable: bool = False
+    allowed: frozenset[str] | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    pattern: str | None = None  # regular expression every non-null string must match in full
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    columns: dict[str, Column] = field(default_factory=dict)
+
+    def polars_schema(self) -> dict[str, pl.DataType | type[pl.DataType]]:
+        return {name: col.dtype for name, col in self.columns.items()}
+
+
+def validate(frame: pl.DataFrame, schema: Schema, *, dataset: str) -> pl.DataFrame:
+    """Check `frame` against `schema`, cast to the schema's dtypes and return it in schema order.
+
+    Extra columns are kept after the schema's columns (loaders may carry context such as quotes).
+    Raises DataError naming the dataset, column and first offending value.
+    """
+    missing = [name for name in schema.columns if name not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{dataset}: missing required column(s) {', '.join(missing)} for the {schema.name} table; "
+            f"found {', '.join(frame.columns) or 'no columns'}. Is the file truncated or from another source?"
+        )
+    casts = []
+    for name, col in schema.columns.items():
+        try:
+            casts.append(pl.col(name).cast(col.dtype, strict=True))
+        except Exception as exc:  # pragma: no cover - cast building never fails for valid dtypes
+            raise DataError(f"{dataset}: cannot type column {name}: {exc}") from exc
+    try:
+        typed = frame.with_columns(casts)
+    except Exception as exc:
+        raise DataError(
+            f"{dataset}: a value does not have the expected type for the {schema.name} table ({_first_line(exc)})"
+        ) from exc
+    for name, col in schema.columns.items():
+        _check_column(typed, name, col, dataset)
+    extra = [c for c in typed.columns if c not in schema.columns]
+    return typed.select([*schema.columns, *extra])
+
+
+def _check_column(frame: pl.DataFrame, name: str, col: Column, dataset: str) -> None:
+    series = frame.get_column(name)
+    if not col.nullable and series.null_count():
+        row = frame.with_row_index("_row").filter(pl.col(name).is_null()).get_column("_row")[0]
+        raise DataError(f"{dataset}: column {name} is empty in row {row + 1}; every row needs a {name}.")
+    present = series.drop_nulls()
+    if col.allowed is not None:
+        bad = present.filter(~present.is_in(sorted(col.allowed)))
+        if len(bad):
+            raise DataError(
+                f"{dataset}: column {name} has value {bad[0]!r}; allowed values are {', '.join(sorted(col.allowed))}."
+            )
+    if col.pattern is not None:
+        bad = present.filter(~present.str.contains(f"^(?:{col.pattern})$"))
+        if len(bad):
+            raise DataError(f"{dataset}: column {name} has malformed value {bad[0]!r} (expected {col.pattern}).")
+    if col.min_value is not None:
+        bad = present.filter(present < col.min_value)
+        if len(bad):
+            raise DataError(f"{dataset}: column {name} has {bad[0]}, below the minimum {col.min_value}.")
+    if col.max_value is not None:
+        bad = present.filter(present > col.max_value)
+        if len(bad):
+            raise DataError(f"{dataset}: column {name} has {bad[0]}, above the maximum {col.max_value}.")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+ISO3 = r"[A-Z]{3}"
+FLOWS = frozenset({"export", "import"})
+
+TRADE_FLOWS = Schema(
+    "trade_flows",
+    {
+        "year": Column(pl.Int32, min_value=1948, max_value=2100),
+        "period": Column(pl.String, pattern=r"\d{4}(-\d{2})?"),  # "2023" annual, "2023-04" monthly
+        "reporter_iso3": Column(pl.String, pattern=ISO3),
+        "partner_iso3": Column(pl.String, pattern=ISO3),  # WLD = world
+        "flow": Column(pl.String, allowed=FLOWS),
+        "classification": Column(pl.String),  # e.g. HS, HS92, HS22; TOTAL rows keep the source's
+        "hs_level": Column(pl.Int8, allowed=None, min_value=0, max_value=6),  # 0 = all products
+        "product_code": Column(pl.String, pattern=r"TOTAL|\d{2}|\d{4}|\d{6}"),
+        "value_usd": Column(pl.Float64, nullable=True, min_value=0),
+        "quantity": Column(pl.Float64, nullable=True, min_value=0),
+        "quantity_unit": Column(pl.String, nullable=True),
+        "net_weight_kg": Column(pl.Float64, nullable=True, min_value=0),
+        "reported_by": Column(pl.String),  # ISO3 of the declaring country, or RECONCILED (BACI)
+        "source": Column(pl.String),
+        "dataset_version": Column(pl.String),
+    },
+)

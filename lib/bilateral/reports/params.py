@@ -1,0 +1,137 @@
+"""Report parameters: one pydantic schema per notebook, and turning `-p key=value` text into it.
+
+The schema is the single definition of what a notebook accepts: the CLI validates against it before
+anything runs (so a typo never leaves a half-written report), and the notebook's third cell
+validates again through the same schema when someone runs it by hand in JupyterLab.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from bilateral.data.countries import country_name, normalize_iso3
+from bilateral.errors import ParameterError
+
+FIRST_YEAR = 1990  # no shipped or fetchable series in the workbench starts earlier
+
+
+class ReportParams(BaseModel):
+    """Base class: forbids unknown names; subclasses say how to title and slug a report."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    notebook: ClassVar[str] = ""
+
+    def slug(self) -> str:
+        """File-name-safe identifier built from the values, in field order (e.g. CHN-RUS_2005-2024)."""
+        return "_".join(str(value) for value in self.model_dump().values())
+
+    def title(self) -> str:
+        return self.notebook.replace("_", " ").capitalize()
+
+
+class TradeOverviewParams(ReportParams):
+    """Parameters of notebooks/trade_overview.ipynb."""
+
+    notebook: ClassVar[str] = "trade_overview"
+
+    reporter: str = "CHN"
+    partner: str = "RUS"
+    start_year: int = 2005
+    end_year: int = 2024
+
+    @field_validator("reporter", "partner", mode="before")
+    @classmethod
+    def _iso3(cls, value: Any, info: Any) -> str:
+        return normalize_iso3(value, role=info.field_name)
+
+    @field_validator("start_year", "end_year")
+    @classmethod
+    def _year_in_range(cls, value: int, info: Any) -> int:
+        last = date.today().year
+        if not FIRST_YEAR <= value <= last:
+            raise ValueError(f"must be a year between {FIRST_YEAR} and {last}")
+        return value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> TradeOverviewParams:
+        if self.end_year < self.start_year:
+            raise ValueError(
+                f"end_year ({self.end_year}) is before start_year ({self.start_year}); swap them or widen the range"
+            )
+        if self.reporter == self.partner:
+            raise ValueError(f"reporter and partner are both {self.reporter}; choose two different countries")
+        return self
+
+    def slug(self) -> str:
+        return f"{self.reporter}-{self.partner}_{self.start_year}-{self.end_year}"
+
+    def title(self) -> str:
+        return (
+            f"Trade overview: {country_name(self.reporter)} – {country_name(self.partner)}, "
+            f"{self.start_year}–{self.end_year}"
+        )
+
+
+SCHEMAS: dict[str, type[ReportParams]] = {schema.notebook: schema for schema in (TradeOverviewParams,)}
+
+
+def schema_for(notebook: str) -> type[ReportParams]:
+    try:
+        return SCHEMAS[notebook]
+    except KeyError:
+        known = ", ".join(sorted(SCHEMAS))
+        hint = difflib.get_close_matches(notebook, SCHEMAS, n=1)
+        suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+        raise ParameterError(f"Unknown notebook '{notebook}'; known notebooks: {known}.{suggestion}") from None
+
+
+def parse_assignments(assignments: list[str]) -> dict[str, str]:
+    """Turn ["reporter=CHN", "end_year=2024"] into a dict; malformed items raise ParameterError."""
+    values: dict[str, str] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ParameterError(f"Malformed parameter {item!r}: write it as key=value, e.g. -p partner=RUS.")
+        if key in values:
+            raise ParameterError(f"Parameter '{key}' is given twice ({values[key]!r} and {value!r}); keep one.")
+        values[key] = value.strip()
+    return values
+
+
+def validate_parameters(notebook: str, values: dict[str, Any]) -> ReportParams:
+    """Validate `values` (strings from the CLI or typed values in a notebook) against the notebook's schema."""
+    schema = schema_for(notebook)
+    fields = list(schema.model_fields)
+    unknown = [key for key in values if key not in fields]
+    if unknown:
+        key = unknown[0]
+        hint = difflib.get_close_matches(key, fields, n=1)
+        suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+        raise ParameterError(
+            f"Unknown parameter '{key}' for {notebook}; it accepts {', '.join(fields)}.{suggestion}"
+        )
+    try:
+        return schema.model_validate(values)
+    except ParameterError:
+        raise
+    except ValidationError as exc:
+        raise ParameterError(_explain(notebook, exc)) from None
+
+
+def _explain(notebook: str, exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "parameters"
+        message = error["msg"].removeprefix("Value error, ").rstrip(".")
+        if error["type"] in {"int_parsing", "int_from_float"}:
+            message = f"must be a whole number (a year such as 2024); got {error['input']!r}"
+        elif error["type"] == "string_type":
+            message = f"must be text; got {error['input']!r}"
+        lines.append(f"{where}: {message}")
+    text = f"Invalid parameters for {notebook}: " + "; ".join(lines)
+    return text if text.endswith(("?", ".")) else text + "."

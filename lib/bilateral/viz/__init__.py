@@ -1,0 +1,1 @@
+"""Charts (altair) and tables for notebooks: take frames, return displayable objects; no I/O."""

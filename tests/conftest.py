@@ -1,0 +1,63 @@
+"""Shared fixtures: an offline headless browser, and the venv's python3 kernel for executing notebooks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from browser import OfflinePage, launch_chromium, new_offline_page
+
+KERNEL_NAME = "python3"
+_PYTHON_NAMES = {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[object]:
+    """One headless Chromium for the session (skipped without /usr/bin/chromium unless CI is set)."""
+    with launch_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def offline_page(chromium_browser: object) -> Iterator[OfflinePage]:
+    """A fresh page that blocks and records every request except the opened file, and collects errors."""
+    context, offline = new_offline_page(chromium_browser)
+    try:
+        yield offline
+    finally:
+        context.close()
+
+
+def _kernel_interpreter(argv0: str) -> Path:
+    # jupyter_client runs a spec whose argv[0] is a bare "python" with its own sys.executable.
+    return Path(sys.executable if argv0 in _PYTHON_NAMES else argv0)
+
+
+@pytest.fixture(scope="session")
+def python3_kernel() -> str:
+    """The name of a kernel that runs this venv's interpreter, installing its spec once if absent.
+
+    Idempotent: `ipykernel install --sys-prefix` only runs when no `python3` spec is found. A spec
+    that runs another interpreter (e.g. a user-level one shadowing the venv's) fails the session,
+    since notebooks would then execute without the editable `bilateral`.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix"], check=True)
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    interpreter = _kernel_interpreter(spec.argv[0])
+    # Compare unresolved paths: a venv's python is a symlink to the system interpreter.
+    if Path(sys.prefix) not in interpreter.absolute().parents:
+        pytest.fail(
+            f"Kernel '{KERNEL_NAME}' ({spec.resource_dir}) runs {interpreter}, not this venv's "
+            f"{sys.executable}. Remove that spec or run `{sys.executable} -m ipykernel install --sys-prefix`.",
+            pytrace=False,
+        )
+    return KERNEL_NAME

@@ -1,0 +1,36 @@
+"""Fixtures that give a test its own copy of data/ (and reports/) so it can corrupt or fill them safely."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of data/ whose raw/ the test may edit; BILATERAL_DATA_DIR points at it."""
+    target = tmp_path / "data"
+    shutil.copytree(REPO / "data", target)
+    monkeypatch.setenv("BILATERAL_DATA_DIR", str(target))
+    return target
+
+
+@pytest.fixture
+def reports_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty reports/ folder; BILATERAL_REPORTS_DIR points at it."""
+    target = tmp_path / "reports"
+    target.mkdir()
+    monkeypatch.setenv("BILATERAL_REPORTS_DIR", str(target))
+    return target
+
+
+def corrupt(path: Path) -> None:
+    """Change one byte in the middle of a file (keeps its size, breaks its checksum)."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle] = ord("9") if data[middle] != ord("9") else ord("8")
+    path.write_bytes(bytes(data))

@@ -1,0 +1,168 @@
+"""End to end: the CLI runs the real notebook on the shipped data into an offline report.
+
+One report is produced per module (a kernel start costs seconds) and examined by the CLI tests
+and, in a real headless Chromium with the network cut off, by the browser tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from datacopy import REPO, corrupt
+
+CLI = [sys.executable, "-m", "bilateral.cli"]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def report_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    reports = tmp_path_factory.mktemp("reports")
+    return {"BILATERAL_REPORTS_DIR": str(reports)}
+
+
+@pytest.fixture(scope="module")
+def china_russia_report(report_env: dict[str, str]) -> Path:
+    done = run_cli("report", "run", "trade_overview", "-p", "reporter=CHN", "-p", "partner=RUS", env=report_env)
+    assert done.returncode == 0, done.stderr
+    html = Path(report_env["BILATERAL_REPORTS_DIR"]) / "trade_overview" / "CHN-RUS_2005-2024.html"
+    assert done.stdout.strip().endswith(str(html))
+    return html
+
+
+def report_files(env: dict[str, str]) -> list[str]:
+    root = Path(env["BILATERAL_REPORTS_DIR"])
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.mark.slow
+def test_report_run_writes_html_and_the_executed_notebook_beside_it(china_russia_report: Path):
+    import nbformat
+
+    executed = nbformat.read(china_russia_report.with_suffix(".ipynb"), as_version=4)
+    meta = executed.metadata["bilateral"]
+    assert meta["parameters"] == {"reporter": "CHN", "partner": "RUS", "start_year": 2005, "end_year": 2024}
+    assert meta["sources"] == ["official_headlines"] and meta["duration_s"] > 0
+    html = china_russia_report.read_text()
+    assert "Trade between China and Russia was US$244.8 bn in 2024" in html
+    assert "import bilateral" not in html and "from bilateral" not in html, "code cells are hidden from readers"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "partner=RUSS"], "Did you mean 'RUS' (Russia)?"),
+        (["-p", "start_year=2020", "-p", "end_year=2010"], "end_year (2010) is before start_year (2020)"),
+        (["-p", "partnr=RUS"], "Unknown parameter 'partnr'"),
+        (["-p", "start_year=twenty"], "start_year: must be a whole number"),
+        (["-p", "partner"], "Malformed parameter 'partner'"),
+    ],
+)
+def test_bad_parameters_exit_non_zero_with_a_message_and_write_nothing(tmp_path: Path, args: list[str], message: str):
+    env = {"BILATERAL_REPORTS_DIR": str(tmp_path)}
+    done = run_cli("report", "run", "trade_overview", *args, env=env)
+    assert done.returncode == 2
+    assert message in " ".join(done.stderr.split())
+    assert "Traceback" not in done.stderr
+    assert report_files(env) == []
+
+
+@pytest.mark.slow
+def test_a_corrupted_data_file_fails_the_report_and_leaves_no_file(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    corrupt(data / "raw" / "official_headlines" / "china_russia_trade_totals.csv")
+    env = {"BILATERAL_REPORTS_DIR": str(tmp_path / "reports"), "BILATERAL_DATA_DIR": str(data)}
+    done = run_cli("report", "run", "trade_overview", env=env)
+    assert done.returncode == 1
+    text = " ".join(done.stderr.split())
+    assert "DataError" in text and "china_russia_trade_totals.csv: checksum mismatch" in text
+    assert report_files(env) == []
+
+
+@pytest.mark.slow
+def test_plan_writes_a_gallery_card_per_report(tmp_path: Path):
+    plan = tmp_path / "plan.yml"
+    plan.write_text(
+        "title: Test plan\nreports:\n"
+        "  - notebook: trade_overview\n    parameters: {reporter: RUS, partner: CHN, start_year: 2015, end_year: 2024}\n"
+        "  - notebook: trade_overview\n    parameters: {reporter: CHN, partner: KAZ}\n"
+    )
+    env = {"BILATERAL_REPORTS_DIR": str(tmp_path / "reports")}
+    done = run_cli("report", "plan", str(plan), env=env)
+    assert done.returncode == 0, done.stderr
+    index = (tmp_path / "reports" / "index.html").read_text()
+    assert index.count('class="card ok"') == 2
+    assert 'href="trade_overview/RUS-CHN_2015-2024.html"' in index and "official_headlines" in index
+    kaz = (tmp_path / "reports" / "trade_overview" / "CHN-KAZ_2005-2024.html").read_text()
+    assert "No cited figures for China–Kazakhstan, 2005–2024" in kaz
+
+
+def test_a_plan_with_a_bad_entry_fails_before_running_anything(tmp_path: Path):
+    plan = tmp_path / "plan.yml"
+    plan.write_text("reports:\n  - notebook: trade_overview\n  - notebook: trade_overview\n    parameters: {partner: XX}\n")
+    env = {"BILATERAL_REPORTS_DIR": str(tmp_path / "reports")}
+    done = run_cli("report", "plan", str(plan), env=env)
+    assert done.returncode == 2
+    assert "report 2 (trade_overview)" in done.stderr and "Unknown partner 'XX'" in done.stderr
+    assert not (tmp_path / "reports").exists() or report_files(env) == []
+
+
+def test_data_verify_names_the_corrupted_file_and_exits_non_zero(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    corrupt(data / "raw" / "hs_classification" / "harmonized-system.csv")
+    done = run_cli("data", "verify", env={"BILATERAL_DATA_DIR": str(data)})
+    assert done.returncode == 1
+    assert "harmonized-system.csv: checksum mismatch" in " ".join(done.stderr.split())
+
+
+def test_data_list_and_show():
+    listing = run_cli("data", "list")
+    assert listing.returncode == 0 and "trade_headlines" in listing.stdout and "2004–2024" in listing.stdout
+    shown = run_cli("data", "show", "trade_headlines")
+    assert shown.returncode == 0
+    for expected in ("value_usd", "Provenance", "sha256", "Caveats", "FCS"):
+        assert expected in shown.stdout
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_report_opens_offline_with_charts_and_a_working_metric_control(china_russia_report: Path, offline_page):
+    page = offline_page.page
+    offline_page.open(china_russia_report)
+    page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=20_000)
+    assert page.locator(".vega-embed").count() == 2
+    select = page.locator(".vega-embed select").first
+    assert select.locator("option").all_inner_texts() == ["Turnover", "Exports", "Imports", "Balance"]
+    axis_before = _y_axis_labels(page)
+    select.select_option("Balance")
+    page.wait_for_function(
+        "(before) => JSON.stringify(Array.from(document.querySelectorAll('.vega-embed')[0]"
+        ".querySelectorAll('.role-axis-label text')).map(t => t.textContent)) !== before",
+        arg=axis_before,
+        timeout=10_000,
+    )
+    assert any(label.startswith("−") or label.startswith("-") for label in _y_axis_labels_list(page)), "a balance goes negative"
+    offline_page.assert_clean()
+
+
+def _y_axis_labels_list(page) -> list[str]:
+    return page.evaluate(
+        "Array.from(document.querySelectorAll('.vega-embed')[0].querySelectorAll('.role-axis-label text'))"
+        ".map(t => t.textContent)"
+    )
+
+
+def _y_axis_labels(page) -> str:
+    import json
+
+    return json.dumps(_y_axis_labels_list(page), separators=(",", ":"))
