@@ -88,18 +88,24 @@ def test_a_corrupted_data_file_fails_the_report_and_leaves_no_file(tmp_path: Pat
     assert report_files(env) == []
 
 
-@pytest.mark.slow
-def test_plan_writes_a_gallery_card_per_report(tmp_path: Path):
-    plan = tmp_path / "plan.yml"
+@pytest.fixture(scope="module")
+def gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("plan")
+    plan = root / "plan.yml"
     plan.write_text(
         "title: Test plan\nreports:\n"
         "  - notebook: trade_overview\n    parameters: {reporter: RUS, partner: CHN, start_year: 2015, end_year: 2024}\n"
         "  - notebook: trade_overview\n    parameters: {reporter: CHN, partner: KAZ}\n"
     )
-    env = {"BILATERAL_REPORTS_DIR": str(tmp_path / "reports")}
-    done = run_cli("report", "plan", str(plan), env=env)
+    done = run_cli("report", "plan", str(plan), env={"BILATERAL_REPORTS_DIR": str(root / "reports")})
     assert done.returncode == 0, done.stderr
-    index = (tmp_path / "reports" / "index.html").read_text()
+    return root / "reports" / "index.html"
+
+
+@pytest.mark.slow
+def test_plan_writes_a_gallery_card_per_report(gallery: Path):
+    tmp_path = gallery.parent.parent
+    index = gallery.read_text()
     assert index.count('class="card ok"') == 2
     assert 'href="trade_overview/RUS-CHN_2015-2024.html"' in index and "official_headlines" in index
     kaz = (tmp_path / "reports" / "trade_overview" / "CHN-KAZ_2005-2024.html").read_text()
@@ -152,6 +158,17 @@ def test_the_report_opens_offline_with_charts_and_a_working_metric_control(china
         timeout=10_000,
     )
     assert any(label.startswith("−") or label.startswith("-") for label in _y_axis_labels_list(page)), "a balance goes negative"
+    offline_page.assert_clean()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_gallery_opens_offline_and_links_to_the_reports(gallery: Path, offline_page):
+    offline_page.open(gallery)
+    cards = offline_page.page.locator(".card")
+    assert cards.count() == 2
+    assert cards.first.locator("a").first.get_attribute("href") == "trade_overview/RUS-CHN_2015-2024.html"
+    assert (gallery.parent / "trade_overview" / "RUS-CHN_2015-2024.html").is_file()
     offline_page.assert_clean()
 
 

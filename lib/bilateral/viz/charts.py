@@ -44,7 +44,9 @@ def headline_chart(points: pl.DataFrame, statements: pl.DataFrame, *, source_not
     since = alt.param(
         name="since_year", value=first, bind=alt.binding_range(min=first, max=last, step=1, name="From year: ")
     )
-    year = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(domain=[first, last]))
+    year = alt.X(
+        "year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True), scale=alt.Scale(domain=[first, last])
+    )
     value = alt.Y("value_usd_bn:Q", title="US$ billion")
     basis = alt.Color(
         "basis:N",
