@@ -84,19 +84,24 @@ class OfflinePage:
         found = {name: items for name, items in problems.items() if items}
         assert not found, f"report is not self-contained or not error-free: {found}"
 
+    def _is_allowed(self, url: str) -> bool:
+        return url == self.allowed_url or url.startswith(_LOCAL_SCHEMES)
+
+    def _record(self, url: str) -> None:
+        if url not in self.blocked_requests:
+            self.blocked_requests.append(url)
+
     def _on_route(self, route: object) -> None:
-        url = route.request.url
-        if url == self.allowed_url or url.startswith(_LOCAL_SCHEMES):
+        if self._is_allowed(route.request.url):
             route.continue_()
         else:
-            self.blocked_requests.append(url)
+            self._record(route.request.url)
             route.abort()
 
     def _on_request(self, request: object) -> None:
-        # Routing does not see every scheme (e.g. file: subresources); the request event does.
-        url = request.url
-        if url != self.allowed_url and not url.startswith(_LOCAL_SCHEMES) and url not in self.blocked_requests:
-            self.blocked_requests.append(url)
+        # Belt and braces: the request event also sees what routing may not intercept.
+        if not self._is_allowed(request.url):
+            self._record(request.url)
 
 
 def new_offline_page(browser: object) -> tuple[object, OfflinePage]:

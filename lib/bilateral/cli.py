@@ -109,6 +109,73 @@ def data_verify() -> None:
     out.print(f"[green]✓[/] {checked} files verified against their source.yml checksums.")
 
 
+@data_app.command("fetch")
+@friendly
+def data_fetch(
+    source: Annotated[str, typer.Argument(help="comtrade | imf | baci")],
+    release: Annotated[str | None, typer.Argument(help="baci only: path or URL of a BACI release zip.")] = None,
+    reporter: Annotated[str | None, typer.Option(help="ISO3 of the reporter (comtrade, imf).")] = None,
+    partner: Annotated[str | None, typer.Option(help="ISO3 of the partner, or 'all' (comtrade).")] = None,
+    years: Annotated[str | None, typer.Option(help="e.g. 2015-2024 or 2019,2021 (comtrade, imf).")] = None,
+    frequency: Annotated[str, typer.Option(help="A (annual) or M (monthly).")] = "A",
+    hs_level: Annotated[str, typer.Option("--hs-level", help="0 (total), 2, 4, 6, or HS codes like 2709,2711 (comtrade).")] = "0",
+    flow: Annotated[str, typer.Option(help="export, import or both (comtrade).")] = "both",
+) -> None:
+    """Download an upstream into a new snapshot under data/raw/<source>/<UTC stamp>/ (offline: fails at once)."""
+    from bilateral.data.fetch import fetch
+
+    query = fetch_query(source, release=release, reporter=reporter, partner=partner, years=years,
+                        frequency=frequency, hs_level=hs_level, flow=flow)
+    folder = fetch(source, **query)
+    out.print(f"[green]✓[/] new snapshot {folder}")
+
+
+def fetch_query(source: str, **options: str | None) -> dict[str, Any]:
+    """Turn CLI strings into the connector's query, refusing options that do not apply to `source`."""
+    from bilateral.data.countries import normalize_iso3
+
+    if source == "baci":
+        if not options["release"]:
+            raise ParameterError("baci needs the path or URL of a BACI release zip: bilateral data fetch baci FILE.zip")
+        return {"zip_path_or_url": options["release"]}
+    if source not in {"comtrade", "imf"}:
+        raise ParameterError(f"Unknown source '{source}'; choose comtrade, imf or baci.")
+    if options["release"]:
+        raise ParameterError(f"{source} takes options (--reporter, --years ...), not a file argument.")
+    if not options["reporter"] or not options["years"]:
+        raise ParameterError(f"{source} needs --reporter ISO3 and --years (e.g. --years 2015-2024).")
+    query: dict[str, Any] = {
+        "reporter": normalize_iso3(options["reporter"], role="reporter"),
+        "years": parse_years(options["years"]),
+        "frequency": str(options["frequency"]).upper(),
+    }
+    if source == "imf":
+        if options["partner"] or options["hs_level"] != "0" or options["flow"] != "both":
+            raise ParameterError("imf fetches total goods trade with every partner: drop --partner, --hs-level and --flow.")
+        return query
+    partner = options["partner"]
+    query["partner"] = None if partner in (None, "all") else normalize_iso3(partner, role="partner")
+    level = str(options["hs_level"])
+    query["hs_level"] = int(level) if level in {"0", "2", "4", "6"} else [code.strip() for code in level.split(",")]
+    query["flow"] = options["flow"]
+    return query
+
+
+def parse_years(text: str) -> list[int]:
+    """'2015-2024' -> [2015, ..., 2024]; '2019,2021' -> [2019, 2021]."""
+    try:
+        bounds = [int(part) for part in text.split("-", 1)] if "-" in text else None
+        listed = None if bounds else [int(part) for part in text.split(",")]
+    except ValueError:
+        raise ParameterError(f"--years {text!r} is not a year range; write e.g. 2015-2024 or 2019,2021.") from None
+    if listed is not None:
+        return listed
+    first, last = bounds
+    if last < first:
+        raise ParameterError(f"--years {text}: the last year is before the first; write e.g. 2015-2024.")
+    return list(range(first, last + 1))
+
+
 @report_app.command("run")
 @friendly
 def report_run(

@@ -42,7 +42,11 @@ def write_text_atomic(target: Path, text: str) -> None:
 
 @contextmanager
 def atomic_dir(target: Path) -> Iterator[Path]:
-    """Yield a temporary directory beside `target`; on success rename it to `target` (which must not exist)."""
+    """Yield a temporary directory beside `target`; on success rename it to `target` (which must not exist).
+
+    On failure nothing is left: neither the temporary directory nor a parent folder created for it.
+    """
+    created_parent = not target.parent.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
@@ -51,3 +55,5 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
+            if created_parent and not any(target.parent.iterdir()):
+                target.parent.rmdir()

@@ -7,6 +7,7 @@ notebooks a citation to print under their charts.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,9 @@ def register(dataset: Dataset) -> None:
 
 def get(name: str) -> Dataset:
     _load_registrations()
+    snapshots = {d.name: d for d in snapshot_datasets()}
+    if name in snapshots:
+        return snapshots[name]
     if name not in DATASETS:
         import difflib
 
@@ -141,8 +145,30 @@ def load(name: str) -> pl.DataFrame:
 
 
 def datasets() -> list[Dataset]:
+    """Shipped datasets, then the newest fetched snapshot of each upstream (if any)."""
     _load_registrations()
-    return list(DATASETS.values())
+    return [*DATASETS.values(), *snapshot_datasets()]
+
+
+def snapshot_datasets() -> list[Dataset]:
+    """One dataset per upstream with a fetched snapshot: `<cli name>_latest`, read lazily where large."""
+    from bilateral.data.fetch import CONNECTORS, load_latest
+
+    found = []
+    for cli_name, connector in CONNECTORS.items():
+        snapshots = list_snapshots(raw_dir() / connector.folder)
+        if not snapshots:
+            continue
+        newest = snapshots[-1]
+        found.append(
+            Dataset(
+                f"{cli_name}_latest",
+                f"{connector.folder}/{newest.name}",
+                functools.partial(load_latest, cli_name, newest.name),
+                f"trade_flows from the newest {cli_name} snapshot ({newest.name}); `bilateral data fetch {cli_name}` adds one",
+            )
+        )
+    return found
 
 
 def _load_registrations() -> None:
@@ -192,7 +218,8 @@ def verify_all() -> tuple[int, list[str]]:
         checked += len(record.files)
         problems.extend(verify_files(folder, record))
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        if not (folder / SIDECAR).is_file() and not list_snapshots(folder):
+        has_files = any(p.is_file() for p in folder.rglob("*"))
+        if has_files and not (folder / SIDECAR).is_file() and not list_snapshots(folder):
             problems.append(f"{folder}: no {SIDECAR} and no snapshots; data without provenance is not allowed.")
     return checked, problems
 

@@ -1,0 +1,266 @@
+"""Fetch upstream trade data as immutable snapshots, and read the newest snapshot back.
+
+`fetch("comtrade" | "imf" | "baci", **query)` calls the connector, which downloads, parses into the
+canonical `trade_flows` table and writes `raw_dir()/<folder>/<UTC stamp>/` (folder un_comtrade,
+imf_imts or cepii_baci: the `source` value of its rows) with the response bodies as
+obtained, `trade_flows.parquet` and a `source.yml` (publisher, origin, licence, retrieved, query,
+sha256 per file). `load_latest(source)` reads a snapshot back, checksums verified and schema validated.
+
+The shared network rules live here, so every connector behaves the same offline:
+- before the first request, `ensure_reachable` opens one TCP connection with a short timeout; if the
+  host cannot be resolved or refuses, FetchError is raised at once, listing the snapshots already cached;
+- a connection failure during a fetch is also raised at once (no retries: they cannot help);
+- only answers that say "try again" (HTTP 429 and 5xx) are retried, with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import io
+import logging
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import polars as pl
+
+from bilateral.data.paths import raw_dir
+from bilateral.data.provenance import list_snapshots, read_source, require_verified, write_snapshot
+from bilateral.data.schemas import TRADE_FLOWS, validate
+from bilateral.errors import DataError, FetchError, ParameterError
+
+log = logging.getLogger(__name__)
+
+TRADE_FLOWS_FILE = "trade_flows.parquet"
+
+
+@dataclass(frozen=True)
+class Connector:
+    """Where a source's code lives and where its snapshots go."""
+
+    module: str
+    snapshot_function: str  # (**query) -> Path of the new snapshot
+    folder: str  # raw_dir()/<folder>/<stamp>/; equals the `source` column value of its rows
+    loader: str | None = None  # optional (snapshot folder) -> DataFrame or LazyFrame
+
+
+# CLI name -> connector. Modules are imported only when used, so a missing optional connector never
+# breaks the others.
+CONNECTORS: dict[str, Connector] = {
+    "comtrade": Connector("bilateral.data.sources.comtrade", "fetch_comtrade_snapshot", "un_comtrade"),
+    "imf": Connector("bilateral.data.sources.imf", "fetch_imf_snapshot", "imf_imts"),
+    "baci": Connector("bilateral.data.sources.baci", "fetch_baci_snapshot", "cepii_baci", loader="scan_baci_snapshot"),
+}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to wait when a server answers 429 or 5xx."""
+
+    attempts: int = 4  # total tries, the first included
+    base_seconds: float = 2.0  # waits 2, 4, 8 s ...
+    max_seconds: float = 60.0  # also caps a server's Retry-After
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait after failed try number `attempt` (1-based)."""
+        wanted = retry_after if retry_after is not None else self.base_seconds * 2 ** (attempt - 1)
+        return max(0.0, min(wanted, self.max_seconds))
+
+
+class SourceWarning(UserWarning):
+    """Rows were dropped or a service limit applied while fetching; the message says which and why."""
+
+
+RETRY = RetryPolicy()
+PROBE_TIMEOUT_SECONDS = 5.0
+
+
+def is_retryable_status(status: int) -> bool:
+    """True for answers that mean "busy, try later": 429 Too Many Requests and any 5xx."""
+    return status == 429 or 500 <= status <= 599
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header given in seconds; None when absent or a date."""
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def source_dir(source: str) -> Path:
+    """Folder holding the snapshots of one source ('comtrade' -> raw_dir()/un_comtrade)."""
+    connector = CONNECTORS.get(source)
+    return raw_dir() / (connector.folder if connector else source)
+
+
+def utc_stamp() -> str:
+    """Snapshot folder name for now, e.g. 2026-11-28T101500Z (sortable)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
+
+
+def describe_cached(source: str) -> str:
+    """One sentence for error messages: which snapshots of `source` are already on disk."""
+    snapshots = list_snapshots(source_dir(source))
+    if not snapshots:
+        return f"No snapshot of '{source}' is cached yet in {source_dir(source)}; fetch once while online."
+    names = ", ".join(p.name for p in snapshots)
+    return (
+        f"Cached snapshots of '{source}' in {source_dir(source)}: {names}. "
+        f"Work offline with bilateral.data.fetch.load_latest('{source}')."
+    )
+
+
+def offline_error(source: str, what: str, reason: object) -> FetchError:
+    """The FetchError raised when a host cannot be reached: what failed, why, and what is cached."""
+    return FetchError(f"{what}: {reason}. Check the network connection. {describe_cached(source)}")
+
+
+def ensure_reachable(source: str, url: str, *, use_env_proxy: bool = False) -> None:
+    """Open (and close) one TCP connection to the host of `url`, or raise FetchError at once.
+
+    This turns "no network" into an immediate, clear error instead of a client's long timeouts or
+    silent retries. With `use_env_proxy` (for requests-based clients, which honour HTTPS_PROXY), the
+    proxy named by the environment is probed instead of the host.
+    """
+    host, port = _probe_target(url, use_env_proxy)
+    try:
+        connection = socket.create_connection((host, port), timeout=PROBE_TIMEOUT_SECONDS)
+    except OSError as exc:
+        raise offline_error(source, f"Cannot reach {host}:{port} for '{source}'", exc) from exc
+    connection.close()
+
+
+def _probe_target(url: str, use_env_proxy: bool) -> tuple[str, int]:
+    target = url
+    if use_env_proxy:
+        import requests.utils  # requests is a dependency of sdmx1
+
+        proxies = requests.utils.get_environ_proxies(url)
+        target = proxies.get(urlsplit(url).scheme) or proxies.get("all") or url
+    parts = urlsplit(target if "://" in target else f"http://{target}")
+    default_port = 443 if parts.scheme == "https" else 80
+    return parts.hostname or "", parts.port or default_port
+
+
+def write_trade_snapshot(
+    source: str,
+    raw_files: dict[str, bytes],
+    frame: pl.DataFrame,
+    *,
+    record: dict[str, Any],
+    stamp: str,
+) -> Path:
+    """Write the response bodies, the parsed trade_flows table and source.yml as one new snapshot."""
+    if TRADE_FLOWS_FILE in raw_files:
+        raise ValueError(f"{TRADE_FLOWS_FILE} is reserved for the parsed table")
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    files = {**raw_files, TRADE_FLOWS_FILE: buffer.getvalue()}
+    folder = write_snapshot(source_dir(source), files, record=record, stamp=stamp)
+    log.info("wrote snapshot %s (%d rows)", folder, frame.height)
+    return folder
+
+
+def fetch(source: str, **query: Any) -> Path:
+    """Fetch `source` from its publisher and store it as a new snapshot; return the snapshot folder.
+
+    source: "comtrade" (UN Comtrade via comtradeapicall), "imf" (IMF IMTS via sdmx1) or "baci"
+    (CEPII BACI, when its connector is installed). `query` is passed to the connector:
+    - comtrade: reporter, partner, years, frequency="A"|"M", hs_level=0|2|4|6 or a list of HS codes,
+      flow="both"|"export"|"import" (see bilateral.data.sources.comtrade.fetch_comtrade);
+    - imf: reporter, years, frequency="A"|"M" (see bilateral.data.sources.imf.fetch_imf_trade);
+    - baci: zip_path_or_url, stamp=None, timeout_s=30.0 (see bilateral.data.sources.baci.fetch_baci_snapshot).
+    Snapshots go to raw_dir()/un_comtrade, raw_dir()/imf_imts and raw_dir()/cepii_baci.
+    Raises ParameterError for an unknown source or query, FetchError when the publisher cannot be
+    reached or answers with an error (the message lists cached snapshots), DataError when the answer
+    does not parse into trade_flows. An answer with no data is not an error: the snapshot then holds
+    an empty table.
+    """
+    snapshot_function = _connector_function(source)
+    _check_query(source, snapshot_function, query)
+    try:
+        return snapshot_function(**query)
+    except FetchError as exc:
+        cached = describe_cached(source)
+        if cached in str(exc):
+            raise
+        raise FetchError(f"{exc} {cached}") from exc
+
+
+def _check_query(source: str, function: Any, query: dict[str, Any]) -> None:
+    """ParameterError naming unknown or missing query arguments, before anything is requested."""
+    signature = inspect.signature(function)
+    accepted = [name for name, p in signature.parameters.items() if p.kind is not p.VAR_KEYWORD]
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+    unknown = [name for name in query if name not in accepted and not takes_any]
+    if unknown:
+        raise ParameterError(
+            f"Unknown query argument(s) for '{source}': {', '.join(unknown)}; accepted: {', '.join(accepted)}."
+        )
+    try:
+        signature.bind(**query)
+    except TypeError as exc:
+        raise ParameterError(f"Bad query for '{source}': {exc}; accepted: {', '.join(accepted)}.") from exc
+
+
+def _connector(source: str) -> Connector:
+    if source not in CONNECTORS:
+        raise ParameterError(f"Unknown source '{source}'; choose one of {', '.join(CONNECTORS)}.")
+    return CONNECTORS[source]
+
+
+def _import(source: str) -> Any:
+    connector = _connector(source)
+    try:
+        return importlib.import_module(connector.module)
+    except ImportError as exc:
+        raise FetchError(f"The '{source}' connector ({connector.module}) is not available: {exc}.") from exc
+
+
+def _connector_function(source: str):
+    connector = _connector(source)
+    function = getattr(_import(source), connector.snapshot_function, None)
+    if function is None:
+        wanted = f"{connector.module}.{connector.snapshot_function}()"
+        raise FetchError(f"The '{source}' connector has no {wanted}; it cannot fetch yet.")
+    return function
+
+
+def load_latest(source: str, snapshot: str | None = None) -> pl.DataFrame:
+    """The trade_flows table of the newest snapshot of `source` (or of the snapshot named `snapshot`).
+
+    comtrade / imf: reads the snapshot's trade_flows.parquet after checking its sha256 against
+    source.yml, and validates the schema. baci: delegates to the BACI connector's own loader
+    (scan_baci_snapshot) and collects it; for the full matrix, filter with
+    bilateral.data.sources.baci.query_baci instead of loading everything. Raises DataError when there
+    is no such snapshot or a file fails its checksum.
+    """
+    connector = _connector(source)
+    folder = _snapshot_folder(source, snapshot)
+    if connector.loader is not None:
+        loaded = getattr(_import(source), connector.loader)(folder)
+        return loaded.collect() if isinstance(loaded, pl.LazyFrame) else loaded
+    record = read_source(folder)
+    path = require_verified(folder, record, TRADE_FLOWS_FILE)
+    frame = pl.read_parquet(path)
+    return validate(frame, TRADE_FLOWS, dataset=f"{source} snapshot {folder.name}")
+
+
+def _snapshot_folder(source: str, snapshot: str | None) -> Path:
+    snapshots = list_snapshots(source_dir(source))
+    if not snapshots:
+        raise DataError(
+            f"No snapshot of '{source}' in {source_dir(source)}. Run `bilateral data fetch {source} ...` "
+            "while online, or set BILATERAL_DATA_DIR to a data folder that has one."
+        )
+    if snapshot is None:
+        return snapshots[-1]
+    named = [p for p in snapshots if p.name == snapshot]
+    if not named:
+        raise DataError(f"No snapshot '{snapshot}' of '{source}'. {describe_cached(source)}")
+    return named[0]
