@@ -183,3 +183,45 @@ def _y_axis_labels(page) -> str:
     import json
 
     return json.dumps(_y_axis_labels_list(page), separators=(",", ":"))
+
+
+@pytest.fixture(scope="module")
+def minerals_report(report_env: dict[str, str]) -> Path:
+    done = run_cli("report", "run", "product_lens", "-p", "partner=RUS", "-p", "lens=critical_minerals", env=report_env)
+    assert done.returncode == 0, done.stderr
+    return Path(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_product_report_records_the_data_it_read(minerals_report: Path):
+    import nbformat
+
+    meta = nbformat.read(minerals_report.with_suffix(".ipynb"), as_version=4).metadata["bilateral"]
+    assert meta["sources"] == ["comtrade_china_critical_minerals", "hs_classification"]
+    assert minerals_report.name == "CHN-RUS_critical_minerals_export_shipped_2017-2024.html"
+    assert "the largest line was 280461" in minerals_report.read_text()
+
+
+def test_a_fetched_source_without_snapshot_fails_before_running(tmp_path: Path):
+    env = {"BILATERAL_REPORTS_DIR": str(tmp_path / "reports"), "BILATERAL_DATA_DIR": str(tmp_path / "data")}
+    done = run_cli("report", "run", "product_lens", "-p", "source=baci", env=env)
+    assert done.returncode == 1
+    assert "No snapshot of 'baci'" in " ".join(done.stderr.split())
+    assert not (tmp_path / "reports").exists() or report_files(env) == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_product_report_filters_by_product_offline(minerals_report: Path, offline_page):
+    page = offline_page.page
+    offline_page.open(minerals_report)
+    page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=20_000)
+    select = page.locator(".vega-embed select").first
+    assert select.locator("option").all_inner_texts() == ["All", "250410", "280461", "380110", "811292"]
+    count_marks = "document.querySelectorAll('.vega-embed')[0].querySelectorAll('.mark-rect path').length"
+    page.wait_for_function(f"{count_marks} > 0")
+    all_bars = page.evaluate(count_marks)
+    select.select_option("811292")
+    page.wait_for_function(f"{count_marks} < {all_bars}", timeout=10_000)
+    assert page.evaluate(count_marks) == 8, "one bar per year 2017-2024 for a single product"
+    offline_page.assert_clean()

@@ -71,6 +71,7 @@ def run_report(notebook: str, raw_params: dict[str, Any], *, kernel_name: str | 
         executed.metadata["bilateral"] = {
             **meta,
             "parameters": params.model_dump(),
+            "sources": params.sources() or list(meta.get("sources", [])),
             "run_id": uuid.uuid4().hex,
             "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
             "duration_s": round(seconds, 2),
@@ -91,7 +92,7 @@ def run_report(notebook: str, raw_params: dict[str, Any], *, kernel_name: str | 
         seconds=time.perf_counter() - started,
         html_path=html_path,
         ipynb_path=ipynb_path,
-        sources=list(meta.get("sources", [])),
+        sources=params.sources() or list(meta.get("sources", [])),
     )
 
 

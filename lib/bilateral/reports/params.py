@@ -11,7 +11,7 @@ import difflib
 from datetime import date
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from bilateral.data.countries import country_name, normalize_iso3
 from bilateral.errors import ParameterError
@@ -32,6 +32,30 @@ class ReportParams(BaseModel):
     def title(self) -> str:
         return self.notebook.replace("_", " ").capitalize()
 
+    def sources(self) -> list[str]:
+        """Data folders (under data/raw) the report reads with these parameters; [] = the notebook's metadata."""
+        return []
+
+
+def _iso3(value: Any, info: ValidationInfo) -> str:
+    return normalize_iso3(value, role=info.field_name)
+
+
+def _year_in_range(value: int, info: ValidationInfo) -> int:
+    last = date.today().year
+    if not FIRST_YEAR <= value <= last:
+        raise ValueError(f"must be a year between {FIRST_YEAR} and {last}")
+    return value
+
+
+def _check_pair_and_years(params: Any) -> None:
+    if params.end_year < params.start_year:
+        raise ValueError(
+            f"end_year ({params.end_year}) is before start_year ({params.start_year}); swap them or widen the range"
+        )
+    if params.reporter == params.partner:
+        raise ValueError(f"reporter and partner are both {params.reporter}; choose two different countries")
+
 
 class TradeOverviewParams(ReportParams):
     """Parameters of notebooks/trade_overview.ipynb."""
@@ -43,27 +67,12 @@ class TradeOverviewParams(ReportParams):
     start_year: int = 2005
     end_year: int = 2024
 
-    @field_validator("reporter", "partner", mode="before")
-    @classmethod
-    def _iso3(cls, value: Any, info: Any) -> str:
-        return normalize_iso3(value, role=info.field_name)
-
-    @field_validator("start_year", "end_year")
-    @classmethod
-    def _year_in_range(cls, value: int, info: Any) -> int:
-        last = date.today().year
-        if not FIRST_YEAR <= value <= last:
-            raise ValueError(f"must be a year between {FIRST_YEAR} and {last}")
-        return value
+    _codes = field_validator("reporter", "partner", mode="before")(_iso3)
+    _years = field_validator("start_year", "end_year")(_year_in_range)
 
     @model_validator(mode="after")
     def _coherent(self) -> TradeOverviewParams:
-        if self.end_year < self.start_year:
-            raise ValueError(
-                f"end_year ({self.end_year}) is before start_year ({self.start_year}); swap them or widen the range"
-            )
-        if self.reporter == self.partner:
-            raise ValueError(f"reporter and partner are both {self.reporter}; choose two different countries")
+        _check_pair_and_years(self)
         return self
 
     def slug(self) -> str:
@@ -76,7 +85,72 @@ class TradeOverviewParams(ReportParams):
         )
 
 
-SCHEMAS: dict[str, type[ReportParams]] = {schema.notebook: schema for schema in (TradeOverviewParams,)}
+class ProductLensParams(ReportParams):
+    """Parameters of notebooks/product_lens.ipynb."""
+
+    notebook: ClassVar[str] = "product_lens"
+
+    reporter: str = "CHN"
+    partner: str = "RUS"
+    lens: str = "critical_minerals"
+    flow: str = "export"
+    source: str = "shipped"
+    snapshot: str = ""
+    start_year: int = 2017
+    end_year: int = 2024
+
+    _codes = field_validator("reporter", "partner", mode="before")(_iso3)
+    _years = field_validator("start_year", "end_year")(_year_in_range)
+
+    @field_validator("lens")
+    @classmethod
+    def _known_lens(cls, value: str) -> str:
+        from bilateral.data.lenses import lens_info
+
+        return lens_info(value).name
+
+    @field_validator("flow")
+    @classmethod
+    def _known_flow(cls, value: str) -> str:
+        if value not in ("export", "import"):
+            raise ValueError(f"must be 'export' or 'import'; got {value!r}")
+        return value
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: str) -> str:
+        from bilateral.data.trade_flows import check_source
+
+        return check_source(value)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ProductLensParams:
+        _check_pair_and_years(self)
+        if self.source == "shipped" and self.snapshot:
+            raise ValueError("snapshot applies to fetched sources only; leave it empty for source=shipped")
+        self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
+        return self
+
+    def sources(self) -> list[str]:
+        from bilateral.data.trade_flows import provenance_folder
+
+        return [provenance_folder(self.source, self.snapshot or None), "hs_classification"]
+
+    def slug(self) -> str:
+        pinned = f"_{self.snapshot}" if self.snapshot else ""
+        return f"{self.reporter}-{self.partner}_{self.lens}_{self.flow}_{self.source}{pinned}_{self.start_year}-{self.end_year}"
+
+    def title(self) -> str:
+        direction = "to" if self.flow == "export" else "from"
+        return (
+            f"{self.lens.replace('_', ' ').capitalize()}: {country_name(self.reporter)}'s {self.flow}s {direction} "
+            f"{country_name(self.partner)}, {self.start_year}–{self.end_year}"
+        )
+
+
+SCHEMAS: dict[str, type[ReportParams]] = {
+    schema.notebook: schema for schema in (TradeOverviewParams, ProductLensParams)
+}
 
 
 def schema_for(notebook: str) -> type[ReportParams]:

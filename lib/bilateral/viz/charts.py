@@ -114,3 +114,39 @@ def growth_chart(growth: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
         .encode(x="year:O", y="growth_stated_pct:Q", tooltip=[alt.Tooltip("growth_stated_pct:Q", format=".1f", title="As stated, %")])
     )
     return alt.layer(bars, ticks).properties(width=WIDTH, height=220, title=footnote(source_note))
+
+
+def product_chart(table: pl.DataFrame, *, source_note: str) -> alt.VConcatChart:
+    """Annual value by product (stacked bars) above the partner's share of the covered total, per product.
+
+    A dropdown picks one product or all; both panels follow it, and tooltips carry description,
+    months reported, rank among covered partners and the source.
+    """
+    codes = sorted(set(table.get_column("product_code")))
+    product = alt.param(
+        name="product", value="All", bind=alt.binding_select(options=["All", *codes], name="Product (HS): ")
+    )
+    chosen = (product == "All") | (alt.datum.product_code == product)
+    data = table.with_columns((pl.col("value_usd") / 1e6).alias("value_usd_m"))
+    tooltip = [
+        alt.Tooltip("year:O", title="Year"),
+        alt.Tooltip("product_code:N", title="HS code"),
+        alt.Tooltip("product:N", title="Product"),
+        alt.Tooltip("value_usd_m:Q", format=",.2f", title="US$ m"),
+        alt.Tooltip("months_reported:Q", title="Months with trade"),
+        alt.Tooltip("share_pct:Q", format=".2f", title="Share of covered total, %"),
+        alt.Tooltip("partner_rank:Q", title="Rank among covered partners"),
+        alt.Tooltip("source_note:N", title="Source"),
+    ]
+    base = alt.Chart(data.with_columns(pl.lit(source_note).alias("source_note"))).transform_filter(chosen)
+    color = alt.Color("product_code:N", title="HS code")
+    bars = base.mark_bar().encode(
+        x=alt.X("year:O", title="Year"), y=alt.Y("sum(value_usd_m):Q", title="US$ million"), color=color, tooltip=tooltip
+    ).properties(width=WIDTH, height=240)
+    share = base.mark_line(point=True).encode(
+        x=alt.X("year:O", title="Year"),
+        y=alt.Y("share_pct:Q", title="Partner's share of covered total, %"),
+        color=color,
+        tooltip=tooltip,
+    ).properties(width=WIDTH, height=180)
+    return alt.vconcat(bars, share).add_params(product).properties(title=footnote(source_note))

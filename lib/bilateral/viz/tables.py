@@ -18,6 +18,24 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:+.1f}"
 
 
+def usd_m(value: float | None) -> str:
+    return "–" if value is None else f"{value / 1e6:,.2f}"
+
+
+def pct_plain(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def number(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.2f}"
+
+
+def shorten(text: str | None, width: int = 48) -> str:
+    if text is None:
+        return "–"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def yes_no(value: bool | None) -> str:
     return "yes" if value else ""
 

@@ -505,7 +505,7 @@ def scan_baci_snapshot(snapshot: Path | None = None) -> pl.LazyFrame:
     if snapshot is None:
         raise DataError(
             f"No BACI snapshot under {raw_dir() / SOURCE}. Download a release zip from {CEPII_PAGE} and run "
-            "fetch_baci_snapshot('<path to zip>')."
+            "`bilateral data fetch baci <path to zip>` (or fetch_baci_snapshot('<path to zip>'))."
         )
     return scan_baci(Path(snapshot) / "parquet")
 

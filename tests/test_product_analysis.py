@@ -1,0 +1,103 @@
+"""Products within a lens, from any trade_flows table: tiny frames, values worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from bilateral.analysis import products as analysis
+from bilateral.data import fetch as fetching
+from bilateral.data.schemas import TRADE_FLOWS
+from bilateral.data.trade_flows import load_trade_flows, provenance_folder
+from bilateral.errors import DataError, ParameterError
+
+
+def flows(*rows: tuple) -> pl.DataFrame:
+    """rows: (period, partner, product_code, value_usd, quantity_kg)."""
+    return pl.DataFrame(
+        [
+            {
+                "year": int(period[:4]), "period": period, "reporter_iso3": "CHN", "partner_iso3": partner,
+                "flow": "export", "classification": "HS", "hs_level": 6, "product_code": code,
+                "value_usd": value, "quantity": qty, "quantity_unit": "kg", "net_weight_kg": None,
+                "reported_by": "CHN", "source": "test", "dataset_version": "test",
+            }
+            for period, partner, code, value, qty in rows
+        ],
+        schema=TRADE_FLOWS.polars_schema(),
+    )
+
+
+SAMPLE = flows(
+    ("2023-01", "RUS", "380110", 100.0, 50.0),
+    ("2023-02", "RUS", "380110", 300.0, 150.0),
+    ("2023-01", "USA", "380110", 600.0, 200.0),
+    ("2024-03", "RUS", "380110", 200.0, 100.0),
+    ("2024-03", "KAZ", "380110", 200.0, 100.0),
+    ("2023-05", "RUS", "280461", 50.0, 0.0),
+)
+
+
+def test_months_are_summed_to_years_with_a_count_of_months_reported():
+    annual = analysis.annual_by_product(analysis.pair_flows(SAMPLE, "CHN", "RUS", "export", 2023, 2024))
+    row = annual.filter((pl.col("product_code") == "380110") & (pl.col("year") == 2023)).row(0, named=True)
+    assert (row["value_usd"], row["quantity"], row["months_reported"]) == (400.0, 200.0, 2)
+    assert row["unit_value_usd"] == pytest.approx(2.0)
+
+
+def test_unit_value_is_empty_when_no_quantity_is_reported():
+    annual = analysis.annual_by_product(analysis.pair_flows(SAMPLE, "CHN", "RUS", "export", 2023, 2023))
+    assert annual.filter(pl.col("product_code") == "280461")["unit_value_usd"].item() is None
+
+
+def test_partner_share_and_rank_among_covered_partners():
+    shares = analysis.partner_share(SAMPLE, "CHN", "RUS", "export", 2023, 2024).filter(pl.col("product_code") == "380110")
+    assert shares["share_pct"].to_list() == pytest.approx([40.0, 50.0])  # 400 of 1000; 200 of 400
+    assert shares["partner_rank"].to_list() == [2, 1]  # behind the USA in 2023; tied first in 2024
+    assert shares["partners_covered"].to_list() == [2, 2]
+
+
+def test_findings_name_the_largest_line_and_its_growth():
+    pair = analysis.pair_flows(SAMPLE, "CHN", "RUS", "export", 2023, 2024)
+    table = analysis.product_table(
+        analysis.annual_by_product(pair),
+        analysis.partner_share(SAMPLE, "CHN", "RUS", "export", 2023, 2024),
+        {"380110": "Graphite; artificial", "280461": "Silicon"},
+    )
+    assert analysis.product_findings(table, "China", "Russia", "export") == (
+        "In 2024, China's exports to Russia in this lens came to US$0.0 m; the largest line was 380110 "
+        "(Graphite; artificial) at US$0.0 m, 50.0% of the covered total (rank 1 of 2). That line was 0.5 times its "
+        "2023 value. 2024 has only 1 month with trade reported."
+    )
+
+
+def test_coverage_describes_what_a_source_holds():
+    assert analysis.coverage(SAMPLE) == {
+        "reporters": ["CHN"], "flows": ["export"], "years": (2023, 2024), "products": ["280461", "380110"], "partners": 3,
+    }
+
+
+def test_the_shipped_extract_loads_through_the_same_door():
+    frame = load_trade_flows("shipped", reporters=["CHN"], years=[2023])
+    assert set(frame["year"]) == {2023} and frame.columns[:15] == list(TRADE_FLOWS.columns)
+    assert provenance_folder("shipped") == "comtrade_china_critical_minerals"
+
+
+def test_a_fetched_snapshot_loads_through_the_same_door(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BILATERAL_DATA_DIR", str(tmp_path))
+    record = {"name": "un_comtrade", "title": "t", "publisher": "UNSD", "origin": {"api": "test"}, "licence": "t",
+              "description": "written by a test", "is_format_sample": True}
+    folder = fetching.write_trade_snapshot("comtrade", {"response_001.json": b"{}"}, SAMPLE, record=record, stamp="2026-11-28T000000Z")
+    frame = load_trade_flows("comtrade", reporters=["CHN"])
+    assert frame.height == SAMPLE.height
+    assert provenance_folder("comtrade") == f"un_comtrade/{folder.name}"
+
+
+def test_unknown_source_and_missing_snapshot_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BILATERAL_DATA_DIR", str(tmp_path))
+    with pytest.raises(ParameterError, match="choose one of shipped, comtrade, imf, baci"):
+        load_trade_flows("wto")
+    with pytest.raises(DataError, match="No snapshot of 'imf'.*bilateral data fetch imf"):
+        load_trade_flows("imf")
