@@ -69,3 +69,20 @@ def test_assignments_without_equals_sign_are_malformed():
         parse_assignments(["partner:RUS"])
     with pytest.raises(ParameterError, match="given twice"):
         parse_assignments(["partner=RUS", "partner=KAZ"])
+
+
+def test_the_world_is_not_a_reporter_or_partner():
+    with pytest.raises(ParameterError, match="WLD \\(World\\) is not a country"):
+        validate(reporter="WLD")
+
+
+def test_product_lens_parameters_name_lens_source_and_flow():
+    params = validate_parameters("product_lens", {"lens": "Energy", "source": "shipped"})
+    assert (params.lens, params.snapshot_name) == ("energy", None)
+    assert params.slug() == "CHN-RUS_energy_export_shipped_2017-2024"
+    with pytest.raises(ParameterError, match="Unknown lens 'energi'; known lenses: energy"):
+        validate_parameters("product_lens", {"lens": "energi"})
+    with pytest.raises(ParameterError, match="flow: must be 'export' or 'import'"):
+        validate_parameters("product_lens", {"flow": "both"})
+    with pytest.raises(ParameterError, match="snapshot applies to fetched sources only"):
+        validate_parameters("product_lens", {"snapshot": "2026-01-01T000000Z"})

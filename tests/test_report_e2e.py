@@ -64,6 +64,7 @@ def test_report_run_writes_html_and_the_executed_notebook_beside_it(china_russia
         (["-p", "partnr=RUS"], "Unknown parameter 'partnr'"),
         (["-p", "start_year=twenty"], "start_year: must be a whole number"),
         (["-p", "partner"], "Malformed parameter 'partner'"),
+        (["-p", "partner=[/]"], "Unknown partner '[/]'"),  # user text is never read as terminal markup
     ],
 )
 def test_bad_parameters_exit_non_zero_with_a_message_and_write_nothing(tmp_path: Path, args: list[str], message: str):

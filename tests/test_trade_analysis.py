@@ -110,9 +110,24 @@ def test_findings_are_computed_from_the_table():
     )
     text = trade.findings(trade.overview_table(trade.headline_series(frame), 2015, 2024), "China", "Russia")
     assert text == (
-        "Trade between China and Russia was US$244.8 bn in 2024 (Chinese customs), 3.8 times the US$64.2 bn of 2015. "
-        "In 2024 China ran a deficit of US$13.8 bn with Russia."
+        "Trade between China and Russia was US$244.8 bn in 2024 (Chinese customs (GAC)), 3.8 times the US$64.2 bn of 2015. "
+        "In 2024 China ran a deficit of US$13.8 bn with Russia (exports and imports both as recorded by Chinese customs (GAC))."
     )
+
+
+def test_findings_say_when_compared_years_rest_on_different_bases():
+    frame = statements((2005, "turnover", 29.1, "CN_official", 1, None), (2024, "turnover", 244.81, "CN_GAC", 2, None))
+    text = trade.findings(trade.overview_table(trade.headline_series(frame), 2005, 2024), "China", "Russia")
+    assert "8.4 times the US$29.1 bn of 2005 (Chinese official figure: the two years rest on different bases)." in text
+
+
+def test_the_balance_point_cites_both_pages():
+    frame = statements((2022, "exports", 76.12, "CN_GAC", 2, None), (2022, "imports", 114.15, "CN_GAC", 2, None))
+    series = trade.headline_series(frame)
+    points = trade.chart_points(series, trade.overview_table(series, 2022, 2022), 2022, 2022)
+    balance = points.filter(pl.col("metric") == "Balance").row(0, named=True)
+    assert balance["value_usd_bn"] == pytest.approx(-38.03)
+    assert balance["source_url"] == "https://example.org/0 ; https://example.org/1"
 
 
 def test_a_pair_without_figures_gets_a_polite_message_naming_the_covered_pairs():

@@ -59,3 +59,18 @@ def test_a_non_numeric_value_is_a_data_error_even_with_a_matching_checksum(data_
     (folder / "source.yml").write_text(yaml.safe_dump(record, sort_keys=False))
     with pytest.raises(DataError, match=r"value_usd_bn='244.8l', which is not a number"):
         load_trade_headlines()
+
+
+def test_stated_figures_are_validated_too(data_copy):
+    folder = data_copy / "raw" / "official_headlines"
+    target = folder / "china_russia_share_rank.csv"
+    target.write_text(target.read_text().replace("2010,china_rank_among_russia_partners,1,", "2010,china_rank_among_russia_partners,first,", 1))
+    record = yaml.safe_load((folder / "source.yml").read_text())
+    for item in record["files"]:
+        if item["path"] == target.name:
+            item["sha256"], item["bytes"] = sha256_file(target), target.stat().st_size
+    (folder / "source.yml").write_text(yaml.safe_dump(record, sort_keys=False))
+    from bilateral.data.sources.headlines import load_share_rank
+
+    with pytest.raises(DataError, match="row 2 has value='first', which is not a number"):
+        load_share_rank()

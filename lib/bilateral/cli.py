@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from bilateral.errors import BilateralError, ParameterError
 
@@ -35,12 +36,10 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except ParameterError as exc:
-            err.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True)
-            raise typer.Exit(2) from None
         except BilateralError as exc:
-            err.print(f"[bold red]Error:[/] {exc}", highlight=False)
-            raise typer.Exit(1) from None
+            # The message may quote user input such as "[/]": never interpret it as rich markup.
+            err.print(Text.assemble(("Error: ", "bold red"), str(exc)), highlight=False)
+            raise typer.Exit(2 if isinstance(exc, ParameterError) else 1) from None
 
     return wrapper
 
@@ -71,27 +70,28 @@ def data_show(name: Annotated[str, typer.Argument(help="Dataset name from `bilat
 
     dataset = catalog.get(name)
     record = catalog.source_record(dataset.source)
-    frame = dataset.loader()
-    out.print(f"[bold]{dataset.name}[/]: {dataset.description}")
-    out.print(f"rows: {frame.height:,}  source folder: data/raw/{dataset.source}")
-    schema = Table("column", "dtype", "nulls", title="Schema")
-    for column, dtype in frame.schema.items():
-        schema.add_row(column, str(dtype), str(frame.get_column(column).null_count()))
+    profile = catalog.table_profile(dataset.loader(), dataset.year_column)
+    plain = functools.partial(out.print, markup=False, highlight=False)  # provenance text may hold brackets
+    out.print(Text.assemble((dataset.name, "bold"), f": {dataset.description}"))
+    plain(f"rows: {profile['rows']:,}  years: {profile['years']}  source folder: data/raw/{dataset.source}")
+    schema = Table("column", "dtype", title="Schema")
+    for column, dtype in profile["schema"].items():
+        schema.add_row(column, str(dtype))
     out.print(schema)
-    out.print("[bold]Provenance[/]")
-    out.print(f"  title: {record.title}\n  publisher: {record.publisher}\n  licence (as stated): {record.licence}")
+    out.print(Text("Provenance", style="bold"))
+    plain(f"  title: {record.title}\n  publisher: {record.publisher}\n  licence (as stated): {record.licence}")
     origin = record.origin
     if origin.repository:
-        out.print(f"  origin: {origin.repository} @ {origin.commit}")
+        plain(f"  origin: {origin.repository} @ {origin.commit}")
     for url in origin.urls:
-        out.print(f"  origin: {url}")
-    out.print(f"  retrieved: {record.retrieved}")
+        plain(f"  origin: {url}")
+    plain(f"  retrieved: {record.retrieved}")
     for item in record.files:
-        out.print(f"  file: {item.path}  {item.bytes:,} bytes  sha256 {item.sha256}")
+        plain(f"  file: {item.path}  {item.bytes:,} bytes  sha256 {item.sha256}")
     if record.caveats:
-        out.print("[bold]Caveats[/]")
+        out.print(Text("Caveats", style="bold"))
         for caveat in record.caveats:
-            out.print(f"  - {caveat}")
+            plain(f"  - {caveat}")
 
 
 @data_app.command("verify")
@@ -102,7 +102,7 @@ def data_verify() -> None:
 
     checked, problems = catalog.verify_all()
     for problem in problems:
-        err.print(f"[red]✗[/] {problem}", highlight=False)
+        err.print(Text.assemble(("✗ ", "red"), problem), highlight=False)
     if problems:
         err.print(f"{len(problems)} problem(s) in {checked} files.")
         raise typer.Exit(1)
@@ -203,7 +203,7 @@ def report_plan(plan_file: Annotated[Path, typer.Argument(help="Plan YAML, e.g. 
         mark = "[green]✓[/]" if result.status == "ok" else "[red]✗[/]"
         out.print(f"{mark} {result.title} ({result.seconds:.1f} s)")
         if result.error:
-            err.print(f"    {result.error}", highlight=False)
+            err.print(Text("    " + result.error), highlight=False)
 
     plan, results = run_plan(plan_file, on_result=show)
     index = write_gallery(results, reports_dir(), title=plan.title, description=plan.description)

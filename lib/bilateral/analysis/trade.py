@@ -21,8 +21,8 @@ from __future__ import annotations
 import polars as pl
 
 BASIS_LABELS = {
-    "CN_GAC": "Chinese customs",
-    "RU_FCS": "Russian customs",
+    "CN_GAC": "Chinese customs (GAC)",
+    "RU_FCS": "Russian customs (FCS)",
     "CN_official": "Chinese official figure",
     "RU_official": "Russian official figure",
     "RU_unspecified": "Russian estimate",
@@ -120,7 +120,7 @@ def disputed_cells(statements: pl.DataFrame) -> pl.DataFrame:
 def overview_table(series: pl.DataFrame, start_year: int, end_year: int) -> pl.DataFrame:
     """Wide table per year: turnover, exports, imports, balance (US$) and year-on-year growth (%)."""
     window = series.filter(pl.col("year").is_between(start_year, end_year))
-    growth = _growth(series)
+    growth = growth_series(series)
     wide = window.pivot(on="metric", index="year", values="value_usd", aggregate_function="first")
     basis = window.pivot(on="metric", index="year", values="basis_code", aggregate_function="first")
     for metric in SERIES_METRICS:
@@ -145,7 +145,17 @@ def overview_table(series: pl.DataFrame, start_year: int, end_year: int) -> pl.D
             how="left",
             validate="1:1",
         )
-        .join(basis.select("year", pl.col("turnover").alias("turnover_basis")), on="year", how="left", validate="1:1")
+        .join(
+            basis.select(
+                "year",
+                pl.col("turnover").alias("turnover_basis"),
+                pl.col("exports").alias("exports_basis"),
+                pl.col("imports").alias("imports_basis"),
+            ),
+            on="year",
+            how="left",
+            validate="1:1",
+        )
         .join(
             window.filter(pl.col("metric") == "turnover").select("year", pl.col("is_disputed").alias("turnover_disputed")),
             on="year",
@@ -162,6 +172,8 @@ def overview_table(series: pl.DataFrame, start_year: int, end_year: int) -> pl.D
             "turnover_growth_pct",
             "turnover_growth_stated_pct",
             "turnover_basis",
+            "exports_basis",
+            "imports_basis",
             "turnover_disputed",
         )
         .sort("year")
@@ -169,7 +181,7 @@ def overview_table(series: pl.DataFrame, start_year: int, end_year: int) -> pl.D
     return table
 
 
-def _growth(series: pl.DataFrame) -> pl.DataFrame:
+def growth_series(series: pl.DataFrame) -> pl.DataFrame:
     """Year-on-year growth per metric: computed within one customs basis, beside the rate the source states."""
     ordered = series.sort("metric", "year")
     prev = ordered.select(
@@ -188,12 +200,8 @@ def _growth(series: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def growth_series(series: pl.DataFrame) -> pl.DataFrame:
-    return _growth(series)
-
-
 def findings(table: pl.DataFrame, reporter_name: str, partner_name: str) -> str:
-    """One or two sentences computed from the overview table (never typed by hand)."""
+    """One or two sentences computed from the overview table (never typed by hand), naming each basis."""
     turnover = table.filter(pl.col("turnover_usd").is_not_null())
     if turnover.is_empty():
         return f"No cited turnover figure for {reporter_name}–{partner_name} in the selected years."
@@ -201,11 +209,13 @@ def findings(table: pl.DataFrame, reporter_name: str, partner_name: str) -> str:
     peak = turnover.sort("turnover_usd", descending=True).row(0, named=True)
     text = (
         f"Trade between {reporter_name} and {partner_name} was US${last['turnover_usd'] / 1e9:,.1f} bn in {last['year']}"
-        f" ({BASIS_LABELS.get(last['turnover_basis'], last['turnover_basis'])})"
+        f" ({basis_label(last['turnover_basis'])})"
     )
     if first["year"] != last["year"]:
         ratio = last["turnover_usd"] / first["turnover_usd"]
         text += f", {ratio:.1f} times the US${first['turnover_usd'] / 1e9:,.1f} bn of {first['year']}"
+        if first["turnover_basis"] != last["turnover_basis"]:
+            text += f" ({basis_label(first['turnover_basis'])}: the two years rest on different bases)"
     text += "."
     if peak["year"] != last["year"]:
         text += f" The peak in this window was US${peak['turnover_usd'] / 1e9:,.1f} bn in {peak['year']}."
@@ -215,7 +225,7 @@ def findings(table: pl.DataFrame, reporter_name: str, partner_name: str) -> str:
         side = "surplus" if latest["balance_usd"] > 0 else "deficit"
         text += (
             f" In {latest['year']} {reporter_name} ran a {side} of US${abs(latest['balance_usd']) / 1e9:,.1f} bn"
-            f" with {partner_name}."
+            f" with {partner_name} (exports and imports both as recorded by {basis_label(latest['exports_basis'])})."
         )
     return text
 
@@ -237,18 +247,31 @@ def chart_points(series: pl.DataFrame, table: pl.DataFrame, start_year: int, end
         "n_statements",
         "is_disputed",
     )
-    exports = window.filter(pl.col("metric") == "exports").select("year", "publisher_named", "source_url", "quote", "basis_code")
+    sides = [
+        window.filter(pl.col("metric") == side).select(
+            "year",
+            pl.col("publisher_named").alias(f"{side}_publisher"),
+            pl.col("source_url").alias(f"{side}_url"),
+            pl.col("basis_code").alias(f"{side}_basis"),
+        )
+        for side in ("exports", "imports")
+    ]
     balance = (
         table.filter(pl.col("balance_usd").is_not_null())
-        .join(exports, on="year", how="left", validate="1:1")
+        .select("year", "balance_usd")
+        .join(sides[0], on="year", how="left", validate="1:1")
+        .join(sides[1], on="year", how="left", validate="1:1")
         .select(
             "year",
             pl.lit("Balance").alias("metric"),
             (pl.col("balance_usd") / 1e9).alias("value_usd_bn"),
-            pl.col("basis_code").replace_strict(BASIS_LABELS, default=pl.col("basis_code")).alias("basis"),
-            "publisher_named",
-            "source_url",
-            pl.concat_str(pl.lit("Exports minus imports, both from: "), pl.col("source_url")).alias("quote"),
+            pl.col("exports_basis").replace_strict(BASIS_LABELS, default=pl.col("exports_basis")).alias("basis"),
+            pl.concat_str(pl.col("exports_publisher"), pl.lit(" / "), pl.col("imports_publisher")).alias("publisher_named"),
+            pl.concat_str(pl.col("exports_url"), pl.lit(" ; "), pl.col("imports_url")).alias("source_url"),
+            pl.concat_str(
+                pl.lit("Exports minus imports: exports from "), pl.col("exports_url"),
+                pl.lit("; imports from "), pl.col("imports_url"),
+            ).alias("quote"),
             pl.lit(2, pl.UInt32).alias("n_statements"),
             pl.lit(False).alias("is_disputed"),
         )
@@ -282,6 +305,7 @@ def no_data_message(reporter_name: str, partner_name: str, start_year: int, end_
         f"### No cited figures for {reporter_name}–{partner_name}, {start_year}–{end_year}\n\n"
         f"The shipped headline data has no turnover, export or import figure for this pair in these years, so this "
         f"report shows no chart rather than an empty one. Pairs with cited figures: {available} "
-        f"(either direction). For other pairs, fetch official statistics first, e.g. "
-        f"`bilateral data fetch comtrade --reporter <ISO3> --partner <ISO3> --years {start_year}-{end_year}`."
+        f"(either direction). For other pairs, the `product_lens` report works on official statistics fetched with "
+        f"`bilateral data fetch comtrade` (or `imf`, `baci`), e.g. "
+        f"`bilateral report run product_lens -p reporter=... -p partner=... -p lens=energy -p source=comtrade`."
     )

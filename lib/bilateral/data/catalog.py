@@ -23,7 +23,7 @@ from bilateral.errors import DataError, ParameterError
 class Dataset:
     name: str
     source: str  # folder under data/raw
-    loader: Callable[[], pl.DataFrame]
+    loader: Callable[[], pl.DataFrame | pl.LazyFrame]  # lazy for tables too large to load just to list them
     description: str
     year_column: str | None = "year"
 
@@ -121,13 +121,7 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
-def register(dataset: Dataset) -> None:
-    """Add a dataset (modules for other sources call this on import)."""
-    DATASETS[dataset.name] = dataset
-
-
 def get(name: str) -> Dataset:
-    _load_registrations()
     snapshots = {d.name: d for d in snapshot_datasets()}
     if name in snapshots:
         return snapshots[name]
@@ -146,7 +140,6 @@ def load(name: str) -> pl.DataFrame:
 
 def datasets() -> list[Dataset]:
     """Shipped datasets, then the newest fetched snapshot of each upstream (if any)."""
-    _load_registrations()
     return [*DATASETS.values(), *snapshot_datasets()]
 
 
@@ -164,26 +157,35 @@ def snapshot_datasets() -> list[Dataset]:
             Dataset(
                 f"{cli_name}_latest",
                 f"{connector.folder}/{newest.name}",
-                functools.partial(load_latest, cli_name, newest.name),
+                functools.partial(_snapshot_table, cli_name, newest.name),
                 f"trade_flows from the newest {cli_name} snapshot ({newest.name}); `bilateral data fetch {cli_name}` adds one",
             )
         )
     return found
 
 
-def _load_registrations() -> None:
-    """Import the modules that register further datasets (kept lazy so `import catalog` stays cheap)."""
-    import importlib
+def _snapshot_table(cli_name: str, snapshot: str) -> pl.DataFrame | pl.LazyFrame:
+    """A snapshot's trade_flows; BACI stays lazy (hundreds of millions of rows in a real release)."""
+    from bilateral.data.fetch import _snapshot_folder, load_latest
 
-    for module in REGISTERING_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    if cli_name == "baci":
+        from bilateral.data.sources.baci import scan_baci_snapshot
+
+        return scan_baci_snapshot(_snapshot_folder("baci", snapshot))
+    return load_latest(cli_name, snapshot)
 
 
-REGISTERING_MODULES: list[str] = []
+def table_profile(frame: pl.DataFrame | pl.LazyFrame, year_column: str | None) -> dict[str, object]:
+    """Rows, schema and year span of a table, computed lazily so a large table is never loaded whole."""
+    lazy = frame.lazy()
+    schema = lazy.collect_schema()
+    aggregations = [pl.len().alias("rows")]
+    if year_column and year_column in schema:
+        year = pl.col(year_column).cast(pl.String).str.slice(0, 4).cast(pl.Int32, strict=False)
+        aggregations += [year.min().alias("first"), year.max().alias("last")]
+    stats = lazy.select(aggregations).collect().row(0, named=True)
+    years = f"{stats['first']}–{stats['last']}" if stats.get("first") is not None else "–"
+    return {"rows": stats["rows"], "years": years, "schema": dict(schema)}
 
 
 def source_folders() -> list[Path]:
@@ -227,15 +229,11 @@ def verify_all() -> tuple[int, list[str]]:
 def summary(dataset: Dataset) -> dict[str, object]:
     """One `data list` row: name, rows, years covered, publisher, licence."""
     record = source_record(dataset.source)
-    frame = dataset.loader()
-    years = "–"
-    if dataset.year_column and dataset.year_column in frame.columns and frame.height:
-        column = frame.get_column(dataset.year_column).cast(pl.String).str.slice(0, 4).cast(pl.Int32, strict=False)
-        years = f"{column.min()}–{column.max()}"
+    profile = table_profile(dataset.loader(), dataset.year_column)
     return {
         "name": dataset.name,
-        "rows": frame.height,
-        "years": years,
+        "rows": profile["rows"],
+        "years": profile["years"],
         "publisher": record.publisher,
         "licence": record.licence,
         "source": dataset.source,

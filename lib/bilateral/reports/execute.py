@@ -9,7 +9,6 @@ raises ReportError naming the cell and the error, and leaves the previous report
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import time
 import uuid
@@ -138,10 +137,3 @@ def _render(executed: nbformat.NotebookNode, target: Path, title: str) -> None:
 def _first_line(text: str) -> str:
     stripped = str(text).strip()
     return stripped.splitlines()[0] if stripped else ""
-
-
-def remove_partial(out_dir: Path) -> None:
-    """Delete temporary run folders left by a killed process (they start with a dot)."""
-    for leftover in out_dir.glob(".*"):
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from bilateral.data.countries import country_name, normalize_iso3
 from bilateral.errors import ParameterError
 
-FIRST_YEAR = 1990  # no shipped or fetchable series in the workbench starts earlier
+FIRST_YEAR = 1990
+NEWEST = "newest"  # snapshot parameter value meaning "the newest fetched snapshot"  # no shipped or fetchable series in the workbench starts earlier
 
 
 class ReportParams(BaseModel):
@@ -38,7 +39,10 @@ class ReportParams(BaseModel):
 
 
 def _iso3(value: Any, info: ValidationInfo) -> str:
-    return normalize_iso3(value, role=info.field_name)
+    code = normalize_iso3(value, role=info.field_name)
+    if code == "WLD":
+        raise ValueError("WLD (World) is not a country; give the ISO3 code of one country")
+    return code
 
 
 def _year_in_range(value: int, info: ValidationInfo) -> int:
@@ -95,7 +99,7 @@ class ProductLensParams(ReportParams):
     lens: str = "critical_minerals"
     flow: str = "export"
     source: str = "shipped"
-    snapshot: str = ""
+    snapshot: str = NEWEST
     start_year: int = 2017
     end_year: int = 2024
 
@@ -126,18 +130,23 @@ class ProductLensParams(ReportParams):
     @model_validator(mode="after")
     def _coherent(self) -> ProductLensParams:
         _check_pair_and_years(self)
-        if self.source == "shipped" and self.snapshot:
-            raise ValueError("snapshot applies to fetched sources only; leave it empty for source=shipped")
+        if self.source == "shipped" and self.snapshot_name:
+            raise ValueError(f"snapshot applies to fetched sources only; leave it '{NEWEST}' for source=shipped")
         self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
         return self
 
     def sources(self) -> list[str]:
         from bilateral.data.trade_flows import provenance_folder
 
-        return [provenance_folder(self.source, self.snapshot or None), "hs_classification"]
+        return [provenance_folder(self.source, self.snapshot_name), "hs_classification"]
+
+    @property
+    def snapshot_name(self) -> str | None:
+        """The pinned snapshot folder name, or None for the newest."""
+        return None if self.snapshot in ("", NEWEST) else self.snapshot
 
     def slug(self) -> str:
-        pinned = f"_{self.snapshot}" if self.snapshot else ""
+        pinned = f"_{self.snapshot_name}" if self.snapshot_name else ""
         return f"{self.reporter}-{self.partner}_{self.lens}_{self.flow}_{self.source}{pinned}_{self.start_year}-{self.end_year}"
 
     def title(self) -> str:

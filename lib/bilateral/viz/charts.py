@@ -9,15 +9,18 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from bilateral.analysis.trade import BASIS_LABELS
+
 WIDTH = 640
 HEIGHT = 300
+# Colours by basis code; labels come from the analysis layer so chart, table and text say the same.
 BASIS_COLORS = {
-    "Chinese customs": "#c0392b",
-    "Russian customs": "#2c6fbb",
-    "Chinese official figure": "#e67e22",
-    "Russian official figure": "#5dade2",
-    "Russian estimate": "#85c1e9",
-    "basis not stated": "#7f8c8d",
+    "CN_GAC": "#c0392b",
+    "RU_FCS": "#2c6fbb",
+    "CN_official": "#e67e22",
+    "RU_official": "#5dade2",
+    "RU_unspecified": "#85c1e9",
+    "unspecified": "#7f8c8d",
 }
 SOURCE_TOOLTIP = [
     alt.Tooltip("publisher_named:N", title="Publisher"),
@@ -51,7 +54,7 @@ def headline_chart(points: pl.DataFrame, statements: pl.DataFrame, *, source_not
     basis = alt.Color(
         "basis:N",
         title="Basis",
-        scale=alt.Scale(domain=list(BASIS_COLORS), range=list(BASIS_COLORS.values())),
+        scale=alt.Scale(domain=[BASIS_LABELS[code] for code in BASIS_COLORS], range=list(BASIS_COLORS.values())),
     )
     in_view = (alt.datum.metric == metric) & (alt.datum.year >= since)
     base = alt.Chart(points).transform_filter(in_view)

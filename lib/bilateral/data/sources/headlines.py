@@ -13,6 +13,7 @@ import polars as pl
 from bilateral.data.provenance import read_source, require_verified
 from bilateral.data.paths import raw_dir
 from bilateral.data.schemas import Column, Schema, validate
+from bilateral.errors import DataError
 
 SOURCE = "official_headlines"
 
@@ -61,8 +62,6 @@ def _read_csv(relative: str) -> pl.DataFrame:
     try:
         return pl.read_csv(path, infer_schema=False)
     except Exception as exc:
-        from bilateral.errors import DataError
-
         raise DataError(f"{path}: cannot be read as CSV ({exc}). Restore it with git or re-import it.") from exc
 
 
@@ -96,8 +95,6 @@ def load_trade_headlines() -> pl.DataFrame:
 
 def _fail_on_unparsed(raw: pl.DataFrame, parsed: pl.DataFrame) -> None:
     """A value that is present upstream but did not parse (e.g. '84,07') is a corrupt file, not a gap."""
-    from bilateral.errors import DataError
-
     checks = [("year", "year"), ("value_usd_bn", "value_usd"), ("yoy_pct", "yoy_pct")]
     for raw_col, parsed_col in checks:
         bad = raw.with_row_index("_row").filter(raw[raw_col].is_not_null() & parsed[parsed_col].is_null())
@@ -115,13 +112,43 @@ def _fail_on_unparsed(raw: pl.DataFrame, parsed: pl.DataFrame) -> None:
             )
 
 
+# Statements with a unit per row (ranks, shares, tonnes, bcm): the unit text keeps qualifiers such as
+# "('nearly')" or "(projection made in late 2023)" exactly as the page worded them.
+STATED_FIGURES = Schema(
+    "stated_figures",
+    {
+        "year": Column(pl.String, pattern=r"\d{4}(H[12])?"),  # 2012H1 = first half-year
+        "metric": Column(pl.String, pattern=r"[a-z_]+"),
+        "value": Column(pl.Float64),
+        "unit": Column(pl.String),
+        "basis": Column(pl.String),
+        "publisher_named": Column(pl.String),
+        "source_url": Column(pl.String, pattern=r"https?://\S+"),
+        "quote": Column(pl.String),
+    },
+)
+
+
+def _load_stated(relative: str) -> pl.DataFrame:
+    """Load a stated-figures file; a value that is not a number is a corrupt file, not a gap."""
+    raw = _read_csv(relative)
+    if "value" in raw.columns:
+        parsed = raw.get_column("value").cast(pl.Float64, strict=False)
+        bad = raw.with_row_index("_row").filter(raw.get_column("value").is_not_null() & parsed.is_null())
+        if len(bad):
+            row = bad.row(0, named=True)
+            raise DataError(
+                f"{SOURCE}/{relative}: row {row['_row'] + 2} has value={row['value']!r}, which is not a number. "
+                "Restore the file with git (`bilateral data verify` names changed files)."
+            )
+    return validate(raw, STATED_FIGURES, dataset=f"{SOURCE}/{relative}")
+
+
 def load_share_rank() -> pl.DataFrame:
     """Partner rank and share statements (e.g. China's rank among Russia's partners), as stated."""
-    raw = _read_csv("china_russia_share_rank.csv")
-    return raw.with_columns(pl.col("value").cast(pl.Float64, strict=False).alias("value"))
+    return _load_stated("china_russia_share_rank.csv")
 
 
 def load_energy_headlines() -> pl.DataFrame:
     """Crude oil, Power of Siberia and LNG statements; units vary by row (see `unit`)."""
-    raw = _read_csv("russia_china_energy_headlines.csv")
-    return raw.with_columns(pl.col("value").cast(pl.Float64, strict=False).alias("value"))
+    return _load_stated("russia_china_energy_headlines.csv")
