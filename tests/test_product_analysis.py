@@ -101,3 +101,13 @@ def test_unknown_source_and_missing_snapshot_are_clear(tmp_path: Path, monkeypat
         load_trade_flows("wto")
     with pytest.raises(DataError, match="No snapshot of 'imf'.*bilateral data fetch imf"):
         load_trade_flows("imf")
+
+
+def test_descriptions_never_fail_on_codes_from_other_revisions():
+    from bilateral.data.products import descriptions_for
+
+    assert descriptions_for(["380110"], "HS") == {"380110": "Graphite; artificial"}
+    older = descriptions_for(["380110", "27"], "HS92")
+    assert older["380110"] == "[HS 2022 text; data in HS92] Graphite; artificial"
+    assert older["27"].startswith("Mineral fuels")  # chapters are stable across revisions
+    assert descriptions_for(["000000"]) == {"000000": "(not in the HS 2022 table)"}

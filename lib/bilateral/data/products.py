@@ -14,6 +14,8 @@ therefore take `revision` explicitly and refuse anything but HS22 rather than an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import difflib
 from dataclasses import dataclass
 from functools import cache
@@ -148,6 +150,34 @@ def describe(code: str, *, revision: str = TABLE_REVISION) -> ProductInfo:
         section_name=_section_names().get(section) if section else None,
         revision=TABLE_REVISION,
     )
+
+
+def descriptions_for(codes: Iterable[str], classification: str | None = None) -> dict[str, str]:
+    """Display descriptions for product codes found in data, never raising on codes a table lacks.
+
+    HS 2022 text is used for HS 2022 data and for chapters of any revision; a 4/6-digit code of an older
+    revision (e.g. BACI's HS92) gets the HS 2022 text of the same number only with a warning prefix, and a
+    code absent from the HS 2022 table says so.
+    """
+    older = classification is not None and normalize_revision_or_none(classification) not in (None, TABLE_REVISION)
+    known = _descriptions()
+    result = {}
+    for code in codes:
+        text = known.get(code)
+        if text is None:
+            result[code] = "(not in the HS 2022 table)"
+        elif older and len(code) > 2:
+            result[code] = f"[HS 2022 text; data in {classification}] {text}"
+        else:
+            result[code] = text
+    return result
+
+
+def normalize_revision_or_none(revision: str) -> str | None:
+    try:
+        return normalize_revision(revision)
+    except ParameterError:
+        return None
 
 
 def hs_table() -> pl.DataFrame:
