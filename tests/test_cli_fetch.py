@@ -49,3 +49,30 @@ def test_missing_or_wrong_arguments_say_what_to_add():
         query("baci")
     with pytest.raises(ParameterError, match="Unknown source 'wto'"):
         query("wto")
+
+
+def test_fetch_offline_fails_at_once_listing_cached_snapshots(tmp_path):
+    """End to end through the CLI; 'offline' is made certain by a proxy on a closed local port."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from bilateral.data.provenance import list_snapshots, write_snapshot
+
+    cached = tmp_path / "raw" / "imf_imts"
+    record = {"name": "imf_imts", "title": "t", "publisher": "IMF", "origin": {"api": "test"}, "licence": "t",
+              "description": "made by a test", "is_format_sample": True}
+    write_snapshot(cached, {"a.txt": b"x"}, record=record, stamp="2026-01-02T030405Z")
+    env = {**os.environ, "BILATERAL_DATA_DIR": str(tmp_path), "HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "bilateral.cli", "data", "fetch", "imf", "--reporter", "CHN", "--years", "2022"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    elapsed = time.perf_counter() - started
+    message = " ".join(done.stderr.split())
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "Cannot reach" in message and "2026-01-02T030405Z" in message
+    assert [p.name for p in list_snapshots(cached)] == ["2026-01-02T030405Z"], "no new or partial snapshot"
+    assert elapsed < 30, "fails at once, no retry loop"

@@ -14,6 +14,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from bilateral.data import fetch as fetching
+from bilateral.data import provenance
 from bilateral.data.provenance import read_source, verify_files
 from bilateral.data.schemas import TRADE_FLOWS, validate
 from bilateral.data.sources import baci
@@ -238,3 +240,57 @@ def test_fetch_of_a_missing_file_says_where_to_get_one(tmp_path: Path, monkeypat
     monkeypatch.setenv("BILATERAL_DATA_DIR", str(tmp_path / "data"))
     with pytest.raises(DataError, match="no such file. Download the BACI zip"):
         baci.fetch_baci_snapshot(tmp_path / "missing.zip")
+
+
+def test_local_file_that_is_not_a_zip_is_refused_by_its_own_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BILATERAL_DATA_DIR", str(tmp_path / "data"))
+    page = tmp_path / "BACI_HS92_V202501.zip"
+    page.write_text("<html>Please log in</html>", encoding="utf-8")  # a saved web page, not the release
+
+    with pytest.raises(DataError, match=f"^{page}: not a zip archive"):
+        baci.fetch_baci_snapshot(page, stamp="2026-11-28T000000Z")
+
+    assert not (tmp_path / "data" / "raw" / "cepii_baci" / "2026-11-28T000000Z").exists()
+
+
+@pytest.fixture
+def snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A BACI snapshot registered from the fixture zip, in its own data folder."""
+    monkeypatch.setenv("BILATERAL_DATA_DIR", str(tmp_path / "data"))
+    return baci.fetch_baci_snapshot(make_zip(tmp_path), stamp="2026-11-28T000000Z")
+
+
+def test_scan_hashes_the_snapshot_parquet_but_not_the_zip(snapshot: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hashed: list[str] = []
+
+    def recording_sha256(path: Path) -> str:
+        hashed.append(path.relative_to(snapshot).as_posix())
+        return provenance.sha256_file(path)
+
+    monkeypatch.setattr(baci, "sha256_file", recording_sha256)
+
+    assert baci.scan_baci_snapshot(snapshot).collect().height == 11
+
+    assert sorted(hashed) == [
+        "parquet/countries.parquet", "parquet/products.parquet", "parquet/release.json",
+        "parquet/year=2021/part.parquet", "parquet/year=2022/part.parquet",
+    ]  # fmt: skip
+
+
+def test_changed_partition_is_refused_before_scanning(snapshot: Path) -> None:
+    partition = snapshot / "parquet" / "year=2022" / "part.parquet"
+    baci.scan_baci(snapshot / "parquet").filter(pl.col("year") == 2021).collect().drop("year").write_parquet(partition)
+
+    with pytest.raises(DataError, match=r"year=2022/part.parquet: checksum mismatch with source.yml"):
+        baci.scan_baci_snapshot(snapshot)
+    with pytest.raises(DataError, match="checksum mismatch"):
+        fetching.load_latest("baci")
+
+
+def test_partition_not_listed_in_source_yml_is_refused(snapshot: Path) -> None:
+    extra = snapshot / "parquet" / "year=2023" / "part.parquet"  # would be scanned as a third year
+    extra.parent.mkdir()
+    extra.write_bytes((snapshot / "parquet" / "year=2022" / "part.parquet").read_bytes())
+
+    with pytest.raises(DataError, match=r"parquet/year=2023/part.parquet not listed in source.yml"):
+        baci.scan_baci_snapshot(snapshot)

@@ -153,6 +153,13 @@ def test_missing_column_raises_data_error_naming_it() -> None:
         comtrade.parse_comtrade_frame([record], dataset_version="v")
 
 
+def test_a_row_repeating_a_key_raises_data_error() -> None:
+    records = recorded_records() + [recorded_records()[1]]  # CHN imports from DEU, twice
+
+    with pytest.raises(DataError, match=r"UN Comtrade response: 2 rows share their key .*partner_iso3='DEU'"):
+        comtrade.parse_comtrade_frame(records, dataset_version="v")
+
+
 # --- area codes ---------------------------------------------------------------------------------
 
 
@@ -410,6 +417,98 @@ def test_snapshot_keeps_the_body_as_obtained_and_never_the_key(transport, monkey
     assert record["origin"]["urls"][0].startswith("https://comtradeapi.un.org/data/v1/get/C/A/HS?")
     parsed = pl.read_parquet(folder / "trade_flows.parquet")
     assert parsed.get_column("dataset_version").unique().to_list() == [f"un_comtrade_api_v1@{folder.name}"]
+
+
+# --- answers cut at the per-call record limit ---------------------------------------------------
+
+
+def body_of(records: list[dict[str, Any]]) -> bytes:
+    """A v1 JSON body holding `records`."""
+    return json.dumps({"elapsedTime": "0.1 secs", "count": len(records), "data": records, "error": ""}).encode()
+
+
+def capped_body(count: int) -> bytes:
+    """A body of `count` records: what Comtrade sends when it cuts an answer at that limit."""
+    return body_of([recorded_records()[0]] * count)
+
+
+def flow_body(flow_code: str) -> bytes:
+    return body_of([r for r in recorded_records() if r["flowCode"] == flow_code])
+
+
+def call(**changes: Any) -> comtrade.ComtradeCall:
+    fields = dict(
+        frequency="A", periods=("2010",), flow_codes=("M",), reporter_codes=(156,), partner_codes=(276,),
+        cmd_codes=("TOTAL",),
+    )  # fmt: skip
+    return comtrade.ComtradeCall(**{**fields, **changes})
+
+
+def test_a_call_is_split_by_period_before_anything_else() -> None:
+    halves = call(periods=("2010", "2011", "2012"), flow_codes=("M", "X"), partner_codes=(32, 276)).split()
+
+    assert [h.periods for h in halves] == [("2010",), ("2011", "2012")]
+    assert [h.flow_codes for h in halves] == [("M", "X"), ("M", "X")]
+
+
+def test_a_single_period_call_is_split_by_flow_then_reporter_partner_product() -> None:
+    assert [h.flow_codes for h in call(flow_codes=("M", "X"), partner_codes=(32, 276)).split()] == [("M",), ("X",)]
+    assert [h.reporter_codes for h in call(reporter_codes=(156, 842), partner_codes=(32, 276)).split()] == [(156,), (842,)]
+    assert [h.partner_codes for h in call(partner_codes=(32, 276), cmd_codes=("27", "28")).split()] == [(32,), (276,)]
+    assert [h.cmd_codes for h in call(cmd_codes=("27", "28")).split()] == [("27",), ("28",)]
+
+
+def test_a_call_with_one_code_everywhere_or_all_partners_cannot_be_split() -> None:
+    assert call().split() is None
+    assert call(partner_codes=None, cmd_codes=("AG6",)).split() is None
+
+
+def test_preview_answer_at_500_records_is_split_by_flow_and_asked_again(transport) -> None:
+    fake = transport((200, capped_body(500)), (200, flow_body("M")), (200, flow_body("X")))
+
+    with pytest.warns(fetching.SourceWarning):
+        frame = comtrade.fetch_comtrade("CHN", ["ARG", "DEU"], 2010)
+
+    assert [fields["flowCode"] for _, fields in fake.calls] == ["M,X", "M", "X"]
+    assert frame.height == 4  # the 500 repeated records of the cut answer are not in it
+    assert value_of(frame, "import", "DEU") == 74_251_272_075.0
+    assert value_of(frame, "export", "ARG") == 6_115_764_185.0
+
+
+def test_keyed_answer_at_the_limit_is_split_by_period(transport, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(comtrade.API_KEY_ENV, "not-a-real-key")
+    monkeypatch.setattr(comtrade, "KEYED_MAX_RECORDS", 3)  # the recorded 2010 body has 4 records
+    fake = transport((200, RECORDING.read_bytes()), (200, flow_body("M")), (200, EMPTY_BODY))
+
+    frame = comtrade.fetch_comtrade("CHN", ["ARG", "DEU"], [2010, 2011])
+
+    assert [fields["period"] for _, fields in fake.calls] == ["2010,2011", "2010", "2011"]
+    assert fake.calls[0][1]["maxRecords"] == "3"
+    assert sorted(frame.get_column("partner_iso3")) == ["ARG", "DEU"]  # the two import rows of 2010
+
+
+def test_snapshot_keeps_only_the_answers_below_the_limit(transport) -> None:
+    transport((200, capped_body(500)), (200, flow_body("M")), (200, flow_body("X")))
+
+    with pytest.warns(fetching.SourceWarning):
+        folder = comtrade.fetch_comtrade_snapshot("CHN", ["ARG", "DEU"], 2010)
+
+    assert sorted(p.name for p in folder.glob("response_*.json")) == ["response_001.json", "response_002.json"]
+    assert (folder / "response_001.json").read_bytes() == flow_body("M")
+    urls = yaml.safe_load((folder / "source.yml").read_text(encoding="utf-8"))["origin"]["urls"]
+    assert ["flowCode=M&" in urls[0], "flowCode=X&" in urls[1]] == [True, True]
+
+
+def test_cut_answer_that_cannot_be_split_raises_and_saves_nothing(transport, isolated: Path) -> None:
+    transport((200, capped_body(500)))
+
+    with pytest.warns(fetching.SourceWarning), pytest.raises(FetchError) as caught:
+        comtrade.fetch_comtrade_snapshot("CHN", "DEU", 2010, flow="export")
+
+    message = str(caught.value)
+    assert "cut at 500 records" in message and "periods 2010, flows X, reporters 156, partners 276" in message
+    assert "coarser HS level" in message and "COMTRADE_API_KEY" in message
+    assert not (isolated / "raw" / "un_comtrade").exists()
 
 
 def _minimal_record() -> dict[str, Any]:

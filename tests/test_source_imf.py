@@ -122,11 +122,12 @@ def test_path_and_message_parse_like_bytes() -> None:
 
 
 def test_components_are_found_by_id_not_by_position() -> None:
-    # The same series with attributes SCALE/OVERLAP removed and the key attributes reordered:
+    # The same series with attribute OVERLAP removed and SCALE and the key attributes reordered:
     # whether or not sdmx1 calls them dimensions, the parse must not change.
     body = recorded().decode("utf-8")
     body = body.replace(' OVERLAP="OL" SCALE="6"', "")
-    body = body.replace('COUNTRY="USA" INDICATOR="XG_FOB_USD" COUNTERPART_COUNTRY="G001"', 'COUNTERPART_COUNTRY="G001" INDICATOR="XG_FOB_USD" COUNTRY="USA"')
+    body = body.replace('COUNTRY="USA" INDICATOR="XG_FOB_USD" COUNTERPART_COUNTRY="G001"', 'SCALE="6" COUNTERPART_COUNTRY="G001" INDICATOR="XG_FOB_USD" COUNTRY="USA"')
+    body = body.replace('COUNTRY="USA" INDICATOR="XG_FOB_USD" COUNTERPART_COUNTRY="G998"', 'SCALE="6" COUNTRY="USA" INDICATOR="XG_FOB_USD" COUNTERPART_COUNTRY="G998"')
 
     with pytest.warns(fetching.SourceWarning):
         frame = imf.parse_imf_trade(body.encode("utf-8"), dataset_version="v")
@@ -152,6 +153,58 @@ def test_dataset_without_series_is_an_empty_frame() -> None:
 
     assert frame.height == 0
     assert frame.schema == pl.Schema(TRADE_FLOWS.polars_schema())
+
+
+# --- unit description (SCALE, UNIT) ----------------------------------------------------------------
+
+
+def modified_recording(folder: Path, old: str, new: str) -> Path:
+    """A copy of the recorded body in `folder` with every `old` replaced by `new`."""
+    body = recorded().decode("utf-8")
+    assert old in body
+    path = folder / "modified_body.xml"
+    path.write_text(body.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_other_scale_than_the_checked_one_raises_data_error(tmp_path: Path) -> None:
+    body = modified_recording(tmp_path, 'SCALE="6"', 'SCALE="3"')
+
+    expected = r"4 observation\(s\) describe their unit as SCALE=3, UNIT=\(none\).*confirm the scale rule"
+    with pytest.raises(DataError, match=expected):
+        imf.parse_imf_trade(body, dataset_version="v")
+
+
+def test_missing_scale_raises_data_error(tmp_path: Path) -> None:
+    body = modified_recording(tmp_path, ' SCALE="6"', "")
+
+    with pytest.raises(DataError, match=r"SCALE=\(none\)"):
+        imf.parse_imf_trade(body, dataset_version="v")
+
+
+def test_unit_other_than_usd_raises_data_error(tmp_path: Path) -> None:
+    body = modified_recording(tmp_path, 'SCALE="6"', 'SCALE="6" UNIT="EUR"')
+
+    with pytest.raises(DataError, match="SCALE=6, UNIT=EUR"):
+        imf.parse_imf_trade(body, dataset_version="v")
+
+
+def test_explicit_usd_unit_with_scale_6_is_the_checked_description(tmp_path: Path) -> None:
+    body = modified_recording(tmp_path, 'SCALE="6"', 'SCALE="6" UNIT="USD"')
+
+    with pytest.warns(fetching.SourceWarning):
+        frame = imf.parse_imf_trade(body, dataset_version="v")
+
+    assert values(frame) == {"2023": WORLD_2023, "2024": WORLD_2024}
+
+
+def test_fetch_of_an_unchecked_scale_writes_no_snapshot(send, isolated: Path) -> None:
+    send((200, recorded().replace(b'SCALE="6"', b'SCALE="0"')))
+
+    with pytest.raises(DataError, match="SCALE=0"):
+        imf.fetch_imf_snapshot("USA", [2023, 2024])
+
+    assert not (isolated / "raw" / "imf_imts").exists()
 
 
 def test_body_that_is_not_sdmx_raises_data_error() -> None:

@@ -20,6 +20,7 @@ import inspect
 import io
 import logging
 import socket
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,6 +76,12 @@ class SourceWarning(UserWarning):
     """Rows were dropped or a service limit applied while fetching; the message says which and why."""
 
 
+def warn_source(message: str) -> None:
+    """Log `message` and raise it as a SourceWarning attributed to the caller of the connector helper."""
+    log.info(message)
+    warnings.warn(message, SourceWarning, stacklevel=3)
+
+
 RETRY = RetryPolicy()
 PROBE_TIMEOUT_SECONDS = 5.0
 
@@ -101,6 +108,11 @@ def source_dir(source: str) -> Path:
 def utc_stamp() -> str:
     """Snapshot folder name for now, e.g. 2026-11-28T101500Z (sortable)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
+
+
+def dataset_version(api: str, stamp: str) -> str:
+    """The `dataset_version` of rows fetched through `api` at `stamp`: 'un_comtrade_api_v1@2026-11-28T101500Z'."""
+    return f"{api}@{stamp}"
 
 
 def describe_cached(source: str) -> str:
@@ -236,8 +248,8 @@ def load_latest(source: str, snapshot: str | None = None) -> pl.DataFrame:
 
     comtrade / imf: reads the snapshot's trade_flows.parquet after checking its sha256 against
     source.yml, and validates the schema. baci: delegates to the BACI connector's own loader
-    (scan_baci_snapshot) and collects it; for the full matrix, filter with
-    bilateral.data.sources.baci.query_baci instead of loading everything. Raises DataError when there
+    (scan_baci_snapshot, which first checks the parquet files against source.yml) and collects it;
+    for the full matrix, filter with bilateral.data.sources.baci.query_baci instead of loading everything. Raises DataError when there
     is no such snapshot or a file fails its checksum.
     """
     connector = _connector(source)

@@ -1,9 +1,10 @@
 """Canonical table schemas and the one validation function every loader uses.
 
-A schema names each column's dtype, whether nulls are allowed, and simple value rules (allowed
-values, numeric ranges). Loaders call `validate(frame, SCHEMA, dataset=...)`; a violation raises a
-`DataError` that names the dataset, the column and an offending value, so a corrupt file is caught on
-load instead of surfacing as a strange chart.
+A schema names each column's dtype, whether nulls are allowed, simple value rules (allowed values,
+numeric ranges) and optionally the key: the columns that identify a row. Loaders call
+`validate(frame, SCHEMA, dataset=...)`; a violation raises a `DataError` that names the dataset, the
+column (or key) and an offending value, so a corrupt file or a doubled row is caught on load instead of
+surfacing as a strange chart or a total counted twice.
 """
 
 from __future__ import annotations
@@ -29,18 +30,31 @@ class Column:
 
 @dataclass(frozen=True)
 class Schema:
+    """A canonical table: its columns in order and, when set, the key that must be unique per row."""
+
     name: str
     columns: dict[str, Column] = field(default_factory=dict)
+    key: tuple[str, ...] | None = None  # columns identifying a row; None = rows may repeat
+
+    def __post_init__(self) -> None:
+        unknown = [name for name in self.key or () if name not in self.columns]
+        if unknown:
+            raise ValueError(f"Schema {self.name}: key column(s) {', '.join(unknown)} are not columns of the table.")
 
     def polars_schema(self) -> dict[str, pl.DataType | type[pl.DataType]]:
         return {name: col.dtype for name, col in self.columns.items()}
+
+    def empty_frame(self) -> pl.DataFrame:
+        """A frame with no rows and every column of the schema, typed and in order."""
+        return pl.DataFrame(schema=self.polars_schema())
 
 
 def validate(frame: pl.DataFrame, schema: Schema, *, dataset: str) -> pl.DataFrame:
     """Check `frame` against `schema`, cast to the schema's dtypes and return it in schema order.
 
     Extra columns are kept after the schema's columns (loaders may carry context such as quotes).
-    Raises DataError naming the dataset, column and first offending value.
+    Raises DataError naming the dataset, column and first offending value; for a schema with a key,
+    also when two rows share a key (the message names the key columns and one repeated key).
     """
     missing = [name for name in schema.columns if name not in frame.columns]
     if missing:
@@ -62,6 +76,7 @@ def validate(frame: pl.DataFrame, schema: Schema, *, dataset: str) -> pl.DataFra
         ) from exc
     for name, col in schema.columns.items():
         _check_column(typed, name, col, dataset)
+    _check_key(typed, schema, dataset)
     extra = [c for c in typed.columns if c not in schema.columns]
     return typed.select([*schema.columns, *extra])
 
@@ -92,6 +107,24 @@ def _check_column(frame: pl.DataFrame, name: str, col: Column, dataset: str) -> 
             raise DataError(f"{dataset}: column {name} has {bad[0]}, above the maximum {col.max_value}.")
 
 
+def _check_key(frame: pl.DataFrame, schema: Schema, dataset: str) -> None:
+    if not schema.key or frame.height < 2:
+        return
+    keys = frame.select(list(schema.key))
+    # Columns holding one value throughout (source, release, often period) cannot tell rows apart:
+    # leaving them out of the row hashing makes the check about a third cheaper on a BACI year.
+    varying = [name for name in schema.key if not keys.get_column(name).eq_missing(keys.item(0, name)).all()]
+    repeated = keys.select(varying).is_duplicated() if varying else pl.Series([True] * keys.height)
+    if not repeated.any():
+        return
+    example = ", ".join(f"{name}={value!r}" for name, value in keys.filter(repeated).row(0, named=True).items())
+    raise DataError(
+        f"{dataset}: {repeated.sum()} rows share their key ({', '.join(schema.key)}) with another row, e.g. "
+        f"{example}. The {schema.name} table holds one row per key, or sums would count it twice: check for "
+        "breakdown rows, overlapping requests or files combined twice."
+    )
+
+
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
@@ -118,4 +151,10 @@ TRADE_FLOWS = Schema(
         "source": Column(pl.String),
         "dataset_version": Column(pl.String),
     },
+    # One value per period, pair, direction and product as one party declared it in one release.
+    # classification is part of it because an HS6 code means different goods in HS92 and HS22.
+    key=(
+        "year", "period", "reporter_iso3", "partner_iso3", "flow", "classification", "product_code",
+        "reported_by", "source", "dataset_version",
+    ),  # fmt: skip
 )

@@ -40,9 +40,10 @@ from typing import Any
 import polars as pl
 import yaml
 
+from bilateral.data import fetch as fetching
 from bilateral.data.atomic import atomic_dir
 from bilateral.data.paths import raw_dir
-from bilateral.data.provenance import SIDECAR, SourceRecord, newest_snapshot, sha256_file
+from bilateral.data.provenance import SIDECAR, FileRecord, SourceRecord, newest_snapshot, read_source, sha256_file
 from bilateral.data.schemas import TRADE_FLOWS, validate
 from bilateral.errors import DataError, FetchError, ParameterError
 
@@ -481,7 +482,7 @@ def fetch_baci_snapshot(
     CEPII states it, sha256 of every file and the unit conversions. Built in a temporary folder and
     renamed at the end, so a failure leaves nothing behind. Returns the snapshot folder.
     """
-    stamp = stamp or datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
+    stamp = stamp or fetching.utc_stamp()
     target = raw_dir() / SOURCE / stamp
     if target.exists():
         raise DataError(f"{target} already exists; snapshots are immutable. Pass another stamp.")
@@ -489,6 +490,8 @@ def fetch_baci_snapshot(
     is_url = text.startswith(("http://", "https://"))
     if not is_url and not Path(text).is_file():
         raise DataError(f"{text}: no such file. Download the BACI zip from {CEPII_PAGE} and pass its path.")
+    if not is_url:
+        inspect_release(Path(text))  # before copying gigabytes, and so that errors name the user's file
     with atomic_dir(target) as tmp:
         zip_file = _download(text, tmp, timeout_s) if is_url else _copy_local(Path(text), tmp)
         release = inspect_release(zip_file)
@@ -500,14 +503,58 @@ def fetch_baci_snapshot(
 
 
 def scan_baci_snapshot(snapshot: Path | None = None) -> pl.LazyFrame:
-    """scan_baci over a snapshot's parquet (default: the newest snapshot under raw_dir()/cepii_baci)."""
+    """scan_baci over a snapshot's parquet (default: the newest snapshot under raw_dir()/cepii_baci).
+
+    First every file under the snapshot's parquet/ is checked against the sha256 in its source.yml;
+    a file that is missing, changed, or not listed there (an extra partition would be scanned too)
+    raises DataError. Kept cheap on purpose: the release zip (gigabytes, only needed to convert again)
+    is not hashed here (`bilateral data verify` checks it); the parquet is hashed once per process, at
+    roughly a second per GB, and again only when a file's size or modification time changes.
+    """
     snapshot = snapshot or newest_snapshot(raw_dir() / SOURCE)
     if snapshot is None:
         raise DataError(
             f"No BACI snapshot under {raw_dir() / SOURCE}. Download a release zip from {CEPII_PAGE} and run "
             "`bilateral data fetch baci <path to zip>` (or fetch_baci_snapshot('<path to zip>'))."
         )
-    return scan_baci(Path(snapshot) / "parquet")
+    snapshot = Path(snapshot)
+    verify_snapshot_parquet(snapshot)
+    return scan_baci(snapshot / "parquet")
+
+
+def verify_snapshot_parquet(snapshot: Path) -> None:
+    """DataError unless the files under `snapshot`/parquet are exactly those of its source.yml, unchanged."""
+    record = read_source(snapshot)
+    listed = {item.path: item for item in record.files if item.path.startswith("parquet/")}
+    present = {p.relative_to(snapshot).as_posix() for p in (snapshot / "parquet").rglob("*") if p.is_file()}
+    unlisted = sorted(present - set(listed))
+    if unlisted:
+        raise DataError(
+            f"{snapshot}: {', '.join(unlisted[:3])} not listed in {SIDECAR}; a snapshot's files are fixed when it is "
+            "made. Remove the extra file(s), or register the release again with fetch_baci_snapshot(<zip>)."
+        )
+    for item in listed.values():
+        _verify_file(snapshot / item.path, item)
+
+
+# (resolved path, bytes, mtime_ns, sha256) of files hashed in this process: a scan is not repeated per query.
+_VERIFIED: set[tuple[str, int, int, str]] = set()
+
+
+def _verify_file(path: Path, item: FileRecord) -> None:
+    again = "Register the release zip again with fetch_baci_snapshot(<zip>), which converts it into a new snapshot."
+    if not path.is_file():
+        raise DataError(f"{path}: missing (listed in {SIDECAR}). {again}")
+    stat = path.stat()
+    seen = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, item.sha256)
+    if seen in _VERIFIED:
+        return
+    if stat.st_size != item.bytes or sha256_file(path) != item.sha256:
+        raise DataError(
+            f"{path}: checksum mismatch with {SIDECAR} (expected sha256 {item.sha256[:12]}..., {item.bytes:,} bytes): "
+            f"the file is corrupted or was changed after conversion. {again}"
+        )
+    _VERIFIED.add(seen)
 
 
 def _download(url: str, folder: Path, timeout_s: float) -> Path:

@@ -8,6 +8,14 @@ Goes through UNSD's official client `comtradeapicall`. Two endpoints, chosen by 
   RECORDS PER CALL (a larger answer is silently cut off) and is rate-limited. Fine for totals and
   HS2 of one pair; HS4/HS6 or all-partner queries need a key. A SourceWarning says so on every call.
 
+Truncated answers are never kept (documented decision): Comtrade does not say that it cut an answer,
+so an answer whose record count reaches the per-call limit (500 preview, 250,000 keyed) is taken as
+cut. Its request is split in two and both halves asked again, in this order: by period, by flow
+(M / X), by reporter, by partner, by product code, until every answer is below the limit; only those
+answers are parsed and stored, the cut one is discarded. When nothing is left to split (one period,
+one flow, one reporter, one partner or all partners, one product code or a whole HS level), FetchError
+says where the answer was cut and how to narrow the query.
+
 Why the transport is observed: comtradeapicall never raises on HTTP errors; it prints the body and
 returns None (and its looping helpers turn None into an empty frame). To tell "no data" (an empty
 answer: an empty table) from "failed" (FetchError) and to retry only 429/5xx, this module records each
@@ -41,9 +49,8 @@ import os
 import re
 import threading
 import time
-import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -65,6 +72,7 @@ log = logging.getLogger(__name__)
 
 SOURCE = "comtrade"  # name for bilateral.data.fetch.fetch(); snapshots go to raw_dir()/un_comtrade
 SOURCE_LABEL = "un_comtrade"  # value of the `source` column
+API_LABEL = "un_comtrade_api_v1"  # dataset_version = "un_comtrade_api_v1@<UTC stamp>"
 API_ROOT = "https://comtradeapi.un.org"
 API_KEY_ENV = "COMTRADE_API_KEY"
 PREVIEW_MAX_RECORDS = 500
@@ -92,7 +100,7 @@ LICENCE = (
 )
 PREVIEW_WARNING = (
     f"No {API_KEY_ENV} set: using UN Comtrade's public preview endpoint, which returns at most "
-    f"{PREVIEW_MAX_RECORDS} records per call (larger answers are cut off) and is rate-limited. "
+    f"{PREVIEW_MAX_RECORDS} records per call (a request reaching it is split into more calls) and is rate-limited. "
     f"Set {API_KEY_ENV} to a free key from https://comtradedeveloper.un.org for up to "
     f"{KEYED_MAX_RECORDS:,} records per call."
 )
@@ -180,6 +188,21 @@ class ComtradeQuery:
         periods = self.periods()
         return [",".join(periods[i : i + per_call]) for i in range(0, len(periods), per_call)]
 
+    def calls(self, per_call: int = PERIODS_PER_CALL) -> list[ComtradeCall]:
+        """The client calls that cover this query: one per chunk of `per_call` periods."""
+        partners = None if self.partners is None else tuple(code_for_iso3(p, role="partner") for p in self.partners)
+        return [
+            ComtradeCall(
+                frequency=self.frequency,
+                periods=tuple(chunk.split(",")),
+                flow_codes=tuple(FLOW_CODES[self.flow].split(",")),
+                reporter_codes=tuple(code_for_iso3(r, role="reporter") for r in self.reporters),
+                partner_codes=partners,
+                cmd_codes=tuple(self.cmd_code.split(",")),
+            )
+            for chunk in self.period_chunks(per_call)
+        ]
+
     def as_record(self) -> dict[str, Any]:
         """The `query:` section of a snapshot's source.yml (plain lists, YAML-safe)."""
         return {
@@ -191,6 +214,49 @@ class ComtradeQuery:
             "flow": self.flow,
             "comtrade_params": {**self.comtrade_params(), "periods": self.periods()},
         }
+
+
+# Order in which a request whose answer reached the record limit is split (see module docstring).
+SPLIT_ORDER = ("periods", "flow_codes", "reporter_codes", "partner_codes", "cmd_codes")
+
+
+@dataclass(frozen=True)
+class ComtradeCall:
+    """The Comtrade codes one client call asks for; `split` narrows it when its answer was cut."""
+
+    frequency: str  # "A" or "M"
+    periods: tuple[str, ...]  # "2023" or "202304"
+    flow_codes: tuple[str, ...]  # "M", "X"
+    reporter_codes: tuple[int, ...]
+    partner_codes: tuple[int, ...] | None  # None = every partner
+    cmd_codes: tuple[str, ...]  # "TOTAL", "AG6" or HS codes
+
+    def client_arguments(self) -> dict[str, str | None]:
+        return {
+            "period": ",".join(self.periods),
+            "flowCode": ",".join(self.flow_codes),
+            "reporterCode": ",".join(map(str, self.reporter_codes)),
+            "partnerCode": None if self.partner_codes is None else ",".join(map(str, self.partner_codes)),
+            "cmdCode": ",".join(self.cmd_codes),
+        }
+
+    def describe(self) -> str:
+        """'periods 2010, flows M,X, reporters 156, partners 32,276, products TOTAL' (Comtrade codes)."""
+        args = self.client_arguments()
+        return (
+            f"periods {args['period']}, flows {args['flowCode']}, reporters {args['reporterCode']}, "
+            f"partners {args['partnerCode'] or 'all'}, products {args['cmdCode']}"
+        )
+
+    def split(self) -> tuple[ComtradeCall, ComtradeCall] | None:
+        """Two calls that together ask for exactly what this one asks for, halving the first field of
+        SPLIT_ORDER that holds more than one code; None when every field holds one code (or all partners)."""
+        for name in SPLIT_ORDER:
+            values = getattr(self, name)
+            if values is not None and len(values) > 1:
+                half = len(values) // 2
+                return replace(self, **{name: values[:half]}), replace(self, **{name: values[half:]})
+        return None
 
 
 def build_comtrade_query(
@@ -284,7 +350,7 @@ def fetch_comtrade(
     Nothing is written to disk: use fetch_comtrade_snapshot to keep what was fetched.
     """
     query = build_comtrade_query(reporter, partner, years, frequency=frequency, hs_level=hs_level, flow=flow)
-    return _download(query, dataset_version=_dataset_version(fetching.utc_stamp())).frame
+    return _download(query, dataset_version=fetching.dataset_version(API_LABEL, fetching.utc_stamp())).frame
 
 
 def fetch_comtrade_snapshot(
@@ -302,7 +368,7 @@ def fetch_comtrade_snapshot(
     """
     query = build_comtrade_query(reporter, partner, years, frequency=frequency, hs_level=hs_level, flow=flow)
     stamp = fetching.utc_stamp()
-    download = _download(query, dataset_version=_dataset_version(stamp))
+    download = _download(query, dataset_version=fetching.dataset_version(API_LABEL, stamp))
     bodies = {f"response_{i:03d}.json": ex.body for i, ex in enumerate(download.exchanges, start=1)}
     record = _snapshot_record(query, download)
     return fetching.write_trade_snapshot(SOURCE, bodies, download.frame, record=record, stamp=stamp)
@@ -314,12 +380,13 @@ def parse_comtrade_frame(
     """Turn comtradeapicall's frame (or the records of a v1 JSON `data` list) into trade_flows.
 
     Pure: no network, no files. Empty input gives an empty, validated frame. Raises DataError for a
-    missing column, an area code not in comtrade_areas.csv, or duplicate rows; warns (SourceWarning)
-    about rows it drops (non-country areas, re-exports, breakdown rows).
+    missing column, an area code not in comtrade_areas.csv, or rows repeating a trade_flows key
+    (schemas.TRADE_FLOWS.key); warns (SourceWarning) about rows it drops (non-country areas,
+    re-exports, breakdown rows).
     """
     frame, notes = _parse(data, dataset_version)
     for note in notes:
-        _warn(note)
+        fetching.warn_source(note)
     return frame
 
 
@@ -339,7 +406,7 @@ def parse_comtrade_body(body: bytes | str, *, dataset_version: str) -> pl.DataFr
 def _parse(data: Any, dataset_version: str) -> tuple[pl.DataFrame, list[str]]:
     raw = _to_polars(data)
     if raw.height == 0:
-        return _empty_trade_flows(), []
+        return TRADE_FLOWS.empty_frame(), []
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         raise DataError(f"UN Comtrade response lacks column(s) {', '.join(missing)}; is it a v1 'get' answer?")
@@ -349,7 +416,6 @@ def _parse(data: Any, dataset_version: str) -> tuple[pl.DataFrame, list[str]]:
     raw = _attach_iso3(raw, "reporter", notes)
     raw = _attach_iso3(raw, "partner", notes)
     frame = _to_trade_flows(raw, dataset_version)
-    _require_unique(frame)
     return validate(frame, TRADE_FLOWS, dataset="UN Comtrade response"), notes
 
 
@@ -360,10 +426,6 @@ def _to_polars(data: Any) -> pl.DataFrame:
         records = data.to_dict(orient="records") if isinstance(data, pd.DataFrame) else list(data)
         frame = pl.from_dicts(records, infer_schema_length=None) if records else pl.DataFrame()
     return frame.with_columns(cs.float().fill_nan(None))  # pandas stores JSON null as NaN
-
-
-def _empty_trade_flows() -> pl.DataFrame:
-    return validate(pl.DataFrame(schema=TRADE_FLOWS.polars_schema()), TRADE_FLOWS, dataset="UN Comtrade response")
 
 
 def _keep_totals(raw: pl.DataFrame, notes: list[str]) -> pl.DataFrame:
@@ -466,17 +528,6 @@ def _to_trade_flows(raw: pl.DataFrame, dataset_version: str) -> pl.DataFrame:
     )
 
 
-def _require_unique(frame: pl.DataFrame) -> None:
-    key = ["period", "reporter_iso3", "partner_iso3", "flow", "product_code"]
-    duplicated = frame.filter(frame.select(key).is_duplicated())
-    if duplicated.height:
-        example = dict(zip(key, duplicated.select(key).row(0), strict=True))
-        raise DataError(
-            f"UN Comtrade response has {duplicated.height} rows sharing period/reporter/partner/flow/product "
-            f"(e.g. {example}); trade_flows holds one value per key. Was a breakdown requested?"
-        )
-
-
 # --- transport --------------------------------------------------------------------------------
 
 
@@ -554,38 +605,55 @@ def _api_key() -> str | None:
 
 
 def _download(query: ComtradeQuery, *, dataset_version: str) -> _Download:
+    """Every call of `query`, each answer parsed; a call whose answer reached the limit is split first."""
     fetching.ensure_reachable(SOURCE, API_ROOT)
     key = _api_key()
     if key is None:
-        _warn(PREVIEW_WARNING)
+        fetching.warn_source(PREVIEW_WARNING)
     limit = KEYED_MAX_RECORDS if key else PREVIEW_MAX_RECORDS
     frames, exchanges, notes = [], [], []
-    for periods in query.period_chunks(PERIODS_PER_CALL if key else PREVIEW_PERIODS_PER_CALL):
-        result, exchange = _call_with_retry(query, periods, key, limit)
-        exchanges.append(exchange)
-        frame, chunk_notes = _parse(result, dataset_version)
+    pending = query.calls(PERIODS_PER_CALL if key else PREVIEW_PERIODS_PER_CALL)
+    while pending:
+        call = pending.pop(0)
+        result, exchange = _call_with_retry(call, key, limit)
         if len(result) >= limit:
-            chunk_notes.append(
-                f"UN Comtrade returned {len(result)} records for {periods}, the per-call limit: the answer is "
-                "probably cut off. Ask for fewer periods, partners or products per fetch."
-            )
+            pending[:0] = _split_truncated(call, len(result), key)
+            continue
+        exchanges.append(exchange)
+        frame, call_notes = _parse(result, dataset_version)
         frames.append(frame)
-        notes.extend(chunk_notes)
+        notes.extend(call_notes)
     for note in notes:
-        _warn(note)
+        fetching.warn_source(note)
     return _Download(pl.concat(frames), exchanges, notes, keyed=key is not None)
 
 
-def _call_with_retry(query: ComtradeQuery, periods: str, key: str | None, limit: int) -> tuple[pd.DataFrame, Exchange]:
+def _split_truncated(call: ComtradeCall, records: int, key: str | None) -> tuple[ComtradeCall, ComtradeCall]:
+    """The two halves to ask instead of a call whose answer was cut; FetchError when it cannot be split."""
+    halves = call.split()
+    if halves is not None:
+        log.info("UN Comtrade answer for %s reached %d records, the per-call limit; splitting", call.describe(), records)
+        return halves
+    endpoint = "data API" if key else "public preview endpoint"
+    get_a_key = "" if key else f", or set {API_KEY_ENV} (a free key allows {KEYED_MAX_RECORDS:,} records per call)"
+    raise FetchError(
+        f"UN Comtrade's answer for {call.describe()} was cut at {records:,} records, the per-call limit of its "
+        f"{endpoint}, and this request cannot be split further; nothing was saved. Narrow the query: fewer partners "
+        f"(a list of partners is split automatically, 'all' is not) or periods, a coarser HS level (hs_level=2 "
+        f"or 4) or a list of HS codes{get_a_key}."
+    )
+
+
+def _call_with_retry(call: ComtradeCall, key: str | None, limit: int) -> tuple[pd.DataFrame, Exchange]:
     policy = fetching.RETRY
     for attempt in range(1, policy.attempts + 1):
-        result, exchange = _call_once(query, periods, key, limit)
+        result, exchange = _call_once(call, key, limit)
         if result is not None:
             return result, exchange
         if attempt == policy.attempts:
             raise FetchError(
                 f"UN Comtrade answered HTTP {exchange.status} (busy or failing) {policy.attempts} times for "
-                f"periods {periods}; try again later. {fetching.describe_cached(SOURCE)}"
+                f"{call.describe()}; try again later. {fetching.describe_cached(SOURCE)}"
             )
         wait = policy.delay(attempt, exchange.retry_after)
         log.warning(
@@ -596,14 +664,14 @@ def _call_with_retry(query: ComtradeQuery, periods: str, key: str | None, limit:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _call_once(query: ComtradeQuery, periods: str, key: str | None, limit: int) -> tuple[pd.DataFrame | None, Exchange]:
+def _call_once(call: ComtradeCall, key: str | None, limit: int) -> tuple[pd.DataFrame | None, Exchange]:
     """One client call. Returns (frame, exchange), (None, exchange) for a retryable answer, or raises."""
     printed = io.StringIO()
     failure: Exception | None = None
     result = None
     with _recording_transport() as seen, contextlib.redirect_stdout(printed):
         try:
-            result = _call_client(query, periods, key, limit)
+            result = _call_client(call, key, limit)
         except (urllib3.exceptions.HTTPError, OSError):
             pass  # recorded on the exchange; handled below
         except (ValueError, KeyError) as exc:  # JSONDecodeError is a ValueError; KeyError: no "data"
@@ -613,7 +681,7 @@ def _call_once(query: ComtradeQuery, periods: str, key: str | None, limit: int) 
     ours = [ex for ex in seen if ex.url.startswith(API_ROOT)]  # not another thread's request
     if not ours:
         said = printed.getvalue().strip()[:200]
-        raise FetchError(f"comtradeapicall made no request for periods {periods} (it printed: {said!r}).")
+        raise FetchError(f"comtradeapicall made no request for {call.describe()} (it printed: {said!r}).")
     exchange = ours[-1]
     _raise_for_exchange(exchange, failure)
     if exchange.status is not None and fetching.is_retryable_status(exchange.status):
@@ -623,12 +691,10 @@ def _call_once(query: ComtradeQuery, periods: str, key: str | None, limit: int) 
     return result, exchange
 
 
-def _call_client(query: ComtradeQuery, periods: str, key: str | None, limit: int) -> pd.DataFrame | None:
-    params = query.comtrade_params()
+def _call_client(call: ComtradeCall, key: str | None, limit: int) -> pd.DataFrame | None:
     arguments: dict[str, Any] = dict(
-        typeCode="C", freqCode=query.frequency, clCode="HS", period=periods,
-        reporterCode=params["reporterCode"], cmdCode=params["cmdCode"], flowCode=params["flowCode"],
-        partnerCode=params["partnerCode"], partner2Code="0", customsCode="C00", motCode="0",
+        typeCode="C", freqCode=call.frequency, clCode="HS", **call.client_arguments(),
+        partner2Code="0", customsCode="C00", motCode="0",
         maxRecords=limit, format_output="JSON", includeDesc=True,
     )  # fmt: skip
     if key:
@@ -670,10 +736,6 @@ def _raise_for_error_field(body: bytes, url: str) -> None:
 # --- snapshot ---------------------------------------------------------------------------------
 
 
-def _dataset_version(stamp: str) -> str:
-    return f"un_comtrade_api_v1@{stamp}"
-
-
 def _snapshot_record(query: ComtradeQuery, download: _Download) -> dict[str, Any]:
     endpoint = "data API (/data/v1/get, with key)" if download.keyed else "public preview (/public/v1/preview, no key)"
     caveats = [
@@ -711,7 +773,3 @@ def _client_version() -> str:
     except PackageNotFoundError:  # pragma: no cover
         return "unknown"
 
-
-def _warn(message: str) -> None:
-    log.info(message)
-    warnings.warn(message, fetching.SourceWarning, stacklevel=3)

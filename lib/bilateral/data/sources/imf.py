@@ -10,9 +10,14 @@ relies on key order or on which components are dimensions: it reads the four it 
 (COUNTRY, INDICATOR, COUNTERPART_COUNTRY, FREQUENCY, plus TIME_PERIOD) and ignores the rest, so it
 works with or without the structure.
 
-Units: OBS_VALUE is taken as USD. The recorded IMTS answer says SCALE="6" yet its values are in
-USD units: its 2023 USA exports to the world, 2,019,551,635,133, equal the legacy DOTS figure of
-2,019,551.635133 million (tests/fixtures/imf/FIXTURES.md). SCALE is therefore not applied.
+Units: OBS_VALUE is taken as USD, but only for the one unit description that was checked. The
+recorded IMTS answer says SCALE="6" (and UNIT="USD" in a group attribute) yet its values are in USD
+units: its 2023 USA exports to the world, 2,019,551,635,133, equal the legacy DOTS figure of
+2,019,551.635133 million (tests/fixtures/imf/FIXTURES.md). SCALE is therefore not applied, and every
+observation must carry exactly that description: SCALE "6" and, where sdmx1 exposes it, UNIT "USD"
+(the indicators themselves, XG_FOB_USD and MG_CIF_USD, name the currency). Any other or a missing
+SCALE, or another UNIT, raises DataError: whether such values are units, millions or another currency
+must be confirmed against a published figure before they are used.
 
 Area codes, mapped explicitly (IMF_AREA_CODES below):
 - ISO 3166-1 alpha-3 codes (CHN, RUS, TWN ...) pass through; withdrawn ISO 3166-3 codes of former
@@ -30,7 +35,6 @@ import io
 import logging
 import re
 import time
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,10 +55,15 @@ log = logging.getLogger(__name__)
 
 SOURCE = "imf"  # name for bilateral.data.fetch.fetch(); snapshots go to raw_dir()/imf_imts
 SOURCE_LABEL = "imf_imts"  # value of the `source` column
+API_LABEL = "imf_imts_sdmx3"  # dataset_version = "imf_imts_sdmx3@<UTC stamp>"
 API_ROOT = "https://api.imf.org/external/sdmx/3.0"
 DATAFLOW = "IMF.STA/IMTS/+"  # agency / dataflow / version ('+' = latest)
 INDICATORS = {"XG_FOB_USD": "export", "MG_CIF_USD": "import"}
 REQUEST_TIMEOUT_SECONDS = 60.0
+# The unit description of the recorded answer, checked against legacy DOTS (module docstring): the only
+# one read as US$ without scaling. UNIT may be absent: without the structure sdmx1 drops the group's UNIT.
+CHECKED_SCALE = "6"
+CHECKED_UNIT = "USD"
 
 # Non-ISO codes of the IMTS COUNTRY / COUNTERPART_COUNTRY code list, mapped explicitly.
 # None = not a country (dropped). Seen in the IMTS availability answer of 2025-12-16 (OpenBB cassette,
@@ -115,14 +124,14 @@ def fetch_imf_trade(reporter: str, years: int | Iterable[int], *, frequency: str
     empty frame; a failure raises FetchError (429/5xx retried first; no network: at once).
     """
     request = _ImfRequest.build(reporter, years, frequency)
-    return _download(request, dataset_version=_dataset_version(fetching.utc_stamp())).frame
+    return _download(request, dataset_version=fetching.dataset_version(API_LABEL, fetching.utc_stamp())).frame
 
 
 def fetch_imf_snapshot(reporter: str, years: int | Iterable[int], *, frequency: str = "A") -> Path:
     """Like fetch_imf_trade, and store the SDMX body + trade_flows.parquet + source.yml as a snapshot."""
     request = _ImfRequest.build(reporter, years, frequency)
     stamp = fetching.utc_stamp()
-    download = _download(request, dataset_version=_dataset_version(stamp))
+    download = _download(request, dataset_version=fetching.dataset_version(API_LABEL, stamp))
     record = _snapshot_record(request, download)
     bodies = {"response_001.xml": download.body}
     return fetching.write_trade_snapshot(SOURCE, bodies, download.frame, record=record, stamp=stamp)
@@ -131,12 +140,13 @@ def fetch_imf_snapshot(reporter: str, years: int | Iterable[int], *, frequency: 
 def parse_imf_trade(data: DataMessage | bytes | str | Path, *, dataset_version: str) -> pl.DataFrame:
     """Turn an IMTS SDMX-ML answer (message, raw bytes or a file path) into trade_flows. Pure.
 
-    Raises DataError for content that is not IMTS trade data or has unknown area codes; warns
+    Raises DataError for content that is not IMTS trade data, has unknown area codes, or describes
+    its unit otherwise than the checked SCALE "6" / UNIT "USD" (see module docstring); warns
     (SourceWarning) about the rows it drops (aggregates, other indicators).
     """
     frame, notes = _parse(data, dataset_version)
     for note in notes:
-        _warn(note)
+        fetching.warn_source(note)
     return frame
 
 
@@ -159,19 +169,20 @@ def _parse(data: DataMessage | bytes | str | Path, dataset_version: str) -> tupl
     message = _read_message(data)
     records = [_observation_record(obs) for dataset in message.data for obs in dataset.obs]
     if not records:
-        return _empty_trade_flows(), []
+        return TRADE_FLOWS.empty_frame(), []
     raw = pl.DataFrame(records, schema=_RAW_SCHEMA)
     notes: list[str] = []
     raw = _keep_trade_indicators(raw, notes)
+    _require_checked_unit(raw)
     raw = _attach_iso3(raw, notes)
     frame = _to_trade_flows(raw, dataset_version)
-    _require_unique(frame)
     return validate(frame, TRADE_FLOWS, dataset="IMF IMTS response"), notes
 
 
 _RAW_SCHEMA = {
     "country": pl.String, "indicator": pl.String, "counterpart": pl.String,
     "frequency": pl.String, "time_period": pl.String, "value": pl.Float64,
+    "scale": pl.String, "unit": pl.String,
 }  # fmt: skip
 
 
@@ -184,17 +195,27 @@ def _observation_record(obs: Any) -> dict[str, Any]:
         "frequency": _component(obs, "FREQUENCY"),
         "time_period": _component(obs, "TIME_PERIOD"),
         "value": _number(obs.value),
+        "scale": _optional_component(obs, "SCALE"),
+        "unit": _optional_component(obs, "UNIT"),
     }
 
 
 def _component(obs: Any, name: str) -> str:
-    sources = [obs.key.values, obs.attached_attribute]
+    value = _optional_component(obs, name)
+    if value is None:
+        raise DataError(f"IMF answer: an observation has no {name}; is this the IMTS dataflow?")
+    return value
+
+
+def _optional_component(obs: Any, name: str) -> str | None:
+    """A dimension or attribute by id, from the observation, its series or its groups; None if absent."""
+    sources = [obs.key.values, obs.attrib]  # obs.attrib: the observation's and its groups' attributes
     if obs.series_key is not None:
         sources += [obs.series_key.values, obs.series_key.attrib]
     for values in sources:
         if name in values:
             return str(values[name].value)
-    raise DataError(f"IMF answer: an observation has no {name}; is this the IMTS dataflow?")
+    return None
 
 
 def _number(value: Any) -> float | None:
@@ -207,10 +228,6 @@ def _number(value: Any) -> float | None:
     return None if number != number else number  # NaN -> missing
 
 
-def _empty_trade_flows() -> pl.DataFrame:
-    return validate(pl.DataFrame(schema=TRADE_FLOWS.polars_schema()), TRADE_FLOWS, dataset="IMF IMTS response")
-
-
 def _keep_trade_indicators(raw: pl.DataFrame, notes: list[str]) -> pl.DataFrame:
     kept = raw.filter(pl.col("indicator").is_in(list(INDICATORS)))
     if kept.height < raw.height:
@@ -220,6 +237,26 @@ def _keep_trade_indicators(raw: pl.DataFrame, notes: list[str]) -> pl.DataFrame:
             "(only XG_FOB_USD and MG_CIF_USD are trade_flows)."
         )
     return kept
+
+
+def _require_checked_unit(raw: pl.DataFrame) -> None:
+    """DataError unless every observation says SCALE "6" and UNIT "USD" or none (module docstring)."""
+    other_scale = pl.col("scale").ne_missing(CHECKED_SCALE)
+    other_unit = pl.col("unit").is_not_null() & (pl.col("unit") != CHECKED_UNIT)
+    unchecked = raw.filter(other_scale | other_unit)
+    if unchecked.height == 0:
+        return
+    found = unchecked.select("scale", "unit").unique().sort("scale", "unit", nulls_last=True).rows()
+    shown = "; ".join(f"SCALE={scale or '(none)'}, UNIT={unit or '(none)'}" for scale, unit in found)
+    row = unchecked.row(0, named=True)
+    raise DataError(
+        f"IMF answer: {unchecked.height} observation(s) describe their unit as {shown} (e.g. {row['indicator']} "
+        f"{row['country']} -> {row['counterpart']} {row['time_period']}); only SCALE={CHECKED_SCALE} with "
+        f"UNIT={CHECKED_UNIT} was checked, and those values are plain US$ despite the scale (see "
+        "bilateral/data/sources/imf.py). "
+        "Whether these values are US$, millions or another unit is unknown: confirm the scale rule against a "
+        "published figure and extend CHECKED_SCALE / CHECKED_UNIT before such data are used."
+    )
 
 
 def _attach_iso3(raw: pl.DataFrame, notes: list[str]) -> pl.DataFrame:
@@ -274,16 +311,6 @@ def _to_trade_flows(raw: pl.DataFrame, dataset_version: str) -> pl.DataFrame:
     )
 
 
-def _require_unique(frame: pl.DataFrame) -> None:
-    key = ["period", "reporter_iso3", "partner_iso3", "flow"]
-    duplicated = frame.filter(frame.select(key).is_duplicated())
-    if duplicated.height:
-        example = dict(zip(key, duplicated.select(key).row(0), strict=True))
-        raise DataError(
-            f"IMF answer has {duplicated.height} observations sharing period/reporter/partner/flow (e.g. {example})."
-        )
-
-
 # --- request and transport --------------------------------------------------------------------
 
 
@@ -335,12 +362,12 @@ def _download(request: _ImfRequest, *, dataset_version: str) -> _Download:
     if response.status_code == 404:  # SDMX REST: "no results" for this key and period
         span = f"{request.years[0]}-{request.years[-1]}"
         note = f"IMF IMTS has no data for {request.reporter} {span} (HTTP 404: {body[:200]!r})."
-        _warn(note)
-        return _Download(_empty_trade_flows(), request.url, body, [note])
+        fetching.warn_source(note)
+        return _Download(TRADE_FLOWS.empty_frame(), request.url, body, [note])
     frame, notes = _parse(body, dataset_version)
     frame = frame.filter(pl.col("year").is_in(list(request.years)))
     for note in notes:
-        _warn(note)
+        fetching.warn_source(note)
     return _Download(frame, request.url, body, notes)
 
 
@@ -384,10 +411,6 @@ def _get_once(client: sdmx.Client, url: str) -> requests.Response:
 # --- snapshot ---------------------------------------------------------------------------------
 
 
-def _dataset_version(stamp: str) -> str:
-    return f"imf_imts_sdmx3@{stamp}"
-
-
 def _snapshot_record(request: _ImfRequest, download: _Download) -> dict[str, Any]:
     return {
         "name": SOURCE_LABEL,
@@ -414,7 +437,3 @@ def _snapshot_record(request: _ImfRequest, download: _Download) -> dict[str, Any
         "query": request.as_record(),
     }
 
-
-def _warn(message: str) -> None:
-    log.info(message)
-    warnings.warn(message, fetching.SourceWarning, stacklevel=3)
