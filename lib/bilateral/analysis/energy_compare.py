@@ -1,0 +1,140 @@
+"""One energy flow into China, as several kinds of source measure it.
+
+Chinese customs (monthly, by origin), press statements of customs and operator figures (cited pages),
+and the Energy Institute / bp Statistical Review (matrices for one year per edition, and a pipeline-gas
+time series) measure the same flows with different definitions and units. These pure functions put
+them into one long frame, in common units where the units are comparable, so a report can show where
+they agree and by how much they differ. Nothing is converted across incompatible units (coal in
+exajoules stays out of a tonnes comparison; pipeline gas in tonnes stays out of a bcm comparison).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+COMMODITY_LABELS = {"crude_oil": "Crude oil", "pipeline_gas": "Pipeline gas", "lng": "LNG", "coal": "Coal"}
+UNITS = {"crude_oil": "Mt", "pipeline_gas": "bcm", "lng": "bcm", "coal": "Mt"}
+
+LONG_SCHEMA = {
+    "year": pl.Int32,
+    "commodity": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "source_label": pl.String,
+    "detail": pl.String,
+    "source_url": pl.String,
+    "quote": pl.String,
+}
+
+# Press metrics about Russia -> China in the official_headlines energy file: metric -> (commodity, accepted units).
+HEADLINE_METRICS = {
+    "china_crude_imports_from_russia": ("crude_oil", {"million tonnes": "Mt"}),
+    "power_of_siberia_gas_to_china": ("pipeline_gas", {"bcm": "bcm"}),
+}
+EI_COMMODITIES = {"crude_oil": "crude_oil", "natural_gas_pipeline": "pipeline_gas", "lng": "lng"}
+EI_UNITS = {"million tonnes": "Mt", "bcm": "bcm"}
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=LONG_SCHEMA)
+
+
+def from_headlines(energy_headlines: pl.DataFrame, exporter: str) -> pl.DataFrame:
+    """Cited statements (GAC via the press, Gazprom and officials); only Russia -> China exists in this file."""
+    if exporter != "RUS":
+        return _empty()
+    rows = []
+    for metric, (commodity, units) in HEADLINE_METRICS.items():
+        selected = energy_headlines.filter(
+            (pl.col("metric") == metric) & pl.col("unit").is_in(list(units)) & pl.col("year").str.contains(r"^\d{4}$")
+        )
+        rows.append(
+            selected.select(
+                pl.col("year").cast(pl.Int32),
+                pl.lit(commodity).alias("commodity"),
+                pl.col("value"),
+                pl.col("unit").replace_strict(units).alias("unit"),
+                pl.when(pl.col("basis").str.starts_with("CN_GAC"))
+                .then(pl.lit("Chinese customs, as reported in the press"))
+                .otherwise(pl.lit("Gazprom and officials, as reported"))
+                .alias("source_label"),
+                pl.concat_str(pl.col("publisher_named"), pl.lit(" ("), pl.col("basis"), pl.lit(")")).alias("detail"),
+                "source_url",
+                "quote",
+            )
+        )
+    return pl.concat(rows).cast(LONG_SCHEMA)
+
+
+def from_ei_matrices(energy_trade: pl.DataFrame, exporter: str, importer: str = "CHN") -> pl.DataFrame:
+    """One-year bilateral matrices of a Statistical Review edition (crude Mt, pipeline gas and LNG bcm)."""
+    selected = energy_trade.filter(
+        (pl.col("exporter_iso3") == exporter)
+        & (pl.col("importer_iso3") == importer)
+        & pl.col("commodity").is_in(list(EI_COMMODITIES))
+        & pl.col("unit").is_in(list(EI_UNITS))
+    )
+    return selected.select(
+        pl.col("year").cast(pl.Int32),
+        pl.col("commodity").replace_strict(EI_COMMODITIES).alias("commodity"),
+        "value",
+        pl.col("unit").replace_strict(EI_UNITS).alias("unit"),
+        pl.concat_str(pl.lit("Statistical Review ("), pl.col("edition"), pl.lit(")")).alias("source_label"),
+        pl.concat_str(pl.lit("sheet '"), pl.col("sheet"), pl.lit("'")).alias("detail"),
+        pl.col("source").alias("source_url"),
+        pl.concat_str(pl.lit("Matrix cell "), pl.col("exporter_name"), pl.lit(" -> "), pl.col("importer_name")).alias("quote"),
+    ).cast(LONG_SCHEMA)
+
+
+def from_ei_pipeline_series(gas_interregional: pl.DataFrame, exporter: str, importer: str = "CHN") -> pl.DataFrame:
+    """The Review's annual pipeline-gas series (bcm), as listed under the importer's "of which" rows."""
+    selected = gas_interregional.filter(
+        (pl.col("exporter_iso3") == exporter) & (pl.col("importer_iso3") == importer) & (pl.col("listed_under") == "importer")
+    )
+    return selected.select(
+        pl.col("year").cast(pl.Int32),
+        pl.lit("pipeline_gas").alias("commodity"),
+        "value",
+        pl.lit("bcm").alias("unit"),
+        pl.concat_str(pl.lit("Statistical Review ("), pl.col("edition"), pl.lit(")")).alias("source_label"),
+        pl.concat_str(pl.lit("sheet '"), pl.col("sheet"), pl.lit("'")).alias("detail"),
+        pl.col("source").alias("source_url"),
+        pl.concat_str(pl.col("importer_name"), pl.lit(" pipeline imports, of which "), pl.col("exporter_name")).alias("quote"),
+    ).cast(LONG_SCHEMA)
+
+
+def comparison(long: pl.DataFrame) -> pl.DataFrame:
+    """Per commodity and year with two or more sources: the range of values and the spread in %.
+
+    Several statements from one source (e.g. three Gazprom figures for 2022) count as one source with
+    its own range; the spread is (max - min) / min over all values.
+    """
+    return (
+        long.group_by("commodity", "year", "unit")
+        .agg(
+            pl.col("source_label").n_unique().alias("sources"),
+            pl.col("value").min().alias("low"),
+            pl.col("value").max().alias("high"),
+            pl.col("source_label").unique().sort().str.join("; ").alias("source_labels"),
+        )
+        .filter(pl.col("sources") >= 2)
+        .with_columns(((pl.col("high") - pl.col("low")) / pl.col("low") * 100).alias("spread_pct"))
+        .sort("commodity", "year")
+    )
+
+
+def comparison_findings(compared: pl.DataFrame, exporter_name: str) -> str:
+    """Sentences computed from the comparison: for each commodity, the latest year several sources cover."""
+    if compared.is_empty():
+        return f"No year in the selection is covered by two or more sources for {exporter_name}'s energy sales to China."
+    sentences = []
+    for commodity in COMMODITY_LABELS:
+        rows = compared.filter(pl.col("commodity") == commodity)
+        if rows.is_empty():
+            continue
+        latest = rows.row(-1, named=True)
+        sentences.append(
+            f"{COMMODITY_LABELS[commodity]} from {exporter_name} to China in {latest['year']}: {latest['sources']} sources "
+            f"give {latest['low']:,.2f} to {latest['high']:,.2f} {latest['unit']} (spread {latest['spread_pct']:.1f}%)."
+        )
+    return " ".join(sentences)
