@@ -77,3 +77,16 @@ def test_comparison_counts_sources_not_statements_and_measures_the_spread():
     assert ec.comparison_findings(compared, "Russia") == (
         "Pipeline gas from Russia to China in 2022: 2 sources give 14.67 to 15.50 bcm (spread 5.7%)."
     )
+
+
+def test_rank_sentence_names_the_latest_rank_and_the_best_one():
+    ranking = pl.DataFrame({
+        "year": [2016, 2021, 2021], "origin_iso3": ["RUS", "RUS", "SAU"], "rank": [1, 2, 1],
+        "share_pct": [13.77, 15.52, 17.06],
+    })
+    assert ec.supplier_rank_sentence(ranking, "RUS", "Russia") == (
+        "By Chinese customs, Russia was China's 2nd largest crude oil supplier in 2021 (15.5% of volume); "
+        "it was the largest in 2016."
+    )
+    assert ec.supplier_rank_sentence(ranking, "SAU", "Saudi Arabia").startswith("By Chinese customs, Saudi Arabia was China's largest")
+    assert ec.supplier_rank_sentence(ranking, "KAZ", "Kazakhstan") == ""

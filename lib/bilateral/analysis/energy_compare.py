@@ -138,3 +138,58 @@ def comparison_findings(compared: pl.DataFrame, exporter_name: str) -> str:
             f"give {latest['low']:,.2f} to {latest['high']:,.2f} {latest['unit']} (spread {latest['spread_pct']:.1f}%)."
         )
     return " ".join(sentences)
+
+
+CUSTOMS_COMMODITIES = ("crude_oil", "coal")  # in tonnes; customs gas is in tonnes too, not comparable with bcm
+
+
+def from_customs(annual: pl.DataFrame, exporter: str) -> pl.DataFrame:
+    """Chinese customs volumes (complete years only), tonnes -> Mt, from the file that covers the origin longest.
+
+    The Russia file runs to 2023-02 (so 2022 is complete); the all-origins file ends in 2022-11. The two
+    carry the same series with small revisions, so only one file is used per origin, never their sum.
+    """
+    rows = annual.filter(
+        (pl.col("origin_iso3") == exporter)
+        & pl.col("commodity").is_in(CUSTOMS_COMMODITIES)
+        & (pl.col("measure") == "volume")
+        & pl.col("is_complete_year")
+        & pl.col("value").is_not_null()
+    )
+    files = rows.get_column("file").unique().to_list()
+    chosen = "russia" if "russia" in files else (files[0] if files else None)
+    return rows.filter(pl.col("file") == chosen).select(
+        pl.col("year").cast(pl.Int32),
+        "commodity",
+        (pl.col("value") / 1e6).alias("value"),
+        pl.lit("Mt").alias("unit"),
+        pl.lit("Chinese customs (GACC, monthly, via Wind)").alias("source_label"),
+        pl.concat_str(pl.lit("Wind series "), pl.col("series_id"), pl.lit(", "), pl.col("file"), pl.lit(" file")).alias("detail"),
+        pl.col("source").alias("source_url"),
+        pl.concat_str(pl.lit("Sum of 12 monthly values, "), pl.col("origin_name")).alias("quote"),
+    ).cast(LONG_SCHEMA)
+
+
+def supplier_rank_sentence(ranking: pl.DataFrame, exporter: str, exporter_name: str, commodity: str = "crude_oil") -> str:
+    """'By Chinese customs, Russia was China's 2nd largest crude oil supplier in 2021 (15.5% of volume).'"""
+    rows = ranking.filter(pl.col("origin_iso3") == exporter).sort("year")
+    if rows.is_empty():
+        return ""
+    last = rows.row(-1, named=True)
+    share = f" ({last['share_pct']:.1f}% of volume)" if last["share_pct"] is not None else ""
+    best = rows.sort("rank", "year").row(0, named=True)
+    text = (
+        f"By Chinese customs, {exporter_name} was China's {_largest(last['rank'])} "
+        f"{COMMODITY_LABELS.get(commodity, commodity).lower()} supplier in {last['year']}{share}"
+    )
+    if best["rank"] < last["rank"]:
+        text += f"; it was the {_largest(best['rank'])} in {best['year']}"
+    return text + "."
+
+
+def _largest(rank: int) -> str:
+    """1 -> 'largest', 2 -> '2nd largest', 11 -> '11th largest'."""
+    if rank == 1:
+        return "largest"
+    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    return f"{rank}{suffix} largest"

@@ -53,6 +53,12 @@ def _critical_minerals() -> pl.DataFrame:
     return load_critical_minerals()
 
 
+def _china_energy_imports() -> pl.DataFrame:
+    from bilateral.data.sources.china_customs_energy import load_china_energy_imports
+
+    return load_china_energy_imports()
+
+
 def _hs_table() -> pl.DataFrame:
     from bilateral.data.products import hs_table
 
@@ -109,6 +115,12 @@ DATASETS: dict[str, Dataset] = {
             "comtrade_china_critical_minerals",
             _critical_minerals,
             "China's monthly exports of graphite, Ga/Ge and polysilicon by destination (UN Comtrade extract, trade_flows)",
+        ),
+        Dataset(
+            "china_energy_imports",
+            "china_customs_energy_imports_by_origin",
+            _china_energy_imports,
+            "China's monthly energy imports by origin (crude, coal types, LNG, pipeline gas), tonnes and US$, GACC via Wind/CREA; 0 = not published -> null",
         ),
         Dataset(
             "hs_codes",

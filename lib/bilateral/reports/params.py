@@ -157,8 +157,37 @@ class ProductLensParams(ReportParams):
         )
 
 
+class EnergyFlowsParams(ReportParams):
+    """Parameters of notebooks/energy_flows.ipynb (China's energy imports from one supplier)."""
+
+    notebook: ClassVar[str] = "energy_flows"
+
+    exporter: str = "RUS"
+    start_year: int = 2010
+    end_year: int = 2024
+
+    _codes = field_validator("exporter", mode="before")(_iso3)
+    _years = field_validator("start_year", "end_year")(_year_in_range)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> EnergyFlowsParams:
+        if self.end_year < self.start_year:
+            raise ValueError(
+                f"end_year ({self.end_year}) is before start_year ({self.start_year}); swap them or widen the range"
+            )
+        if self.exporter == "CHN":
+            raise ValueError("the report covers China's imports; choose a supplier other than CHN")
+        return self
+
+    def slug(self) -> str:
+        return f"{self.exporter}-CHN_{self.start_year}-{self.end_year}"
+
+    def title(self) -> str:
+        return f"Energy from {country_name(self.exporter)} to China, {self.start_year}–{self.end_year}"
+
+
 SCHEMAS: dict[str, type[ReportParams]] = {
-    schema.notebook: schema for schema in (TradeOverviewParams, ProductLensParams)
+    schema.notebook: schema for schema in (TradeOverviewParams, ProductLensParams, EnergyFlowsParams)
 }
 
 

@@ -153,3 +153,33 @@ def product_chart(table: pl.DataFrame, *, source_note: str) -> alt.VConcatChart:
         tooltip=tooltip,
     ).properties(width=WIDTH, height=180)
     return alt.vconcat(bars, share).add_params(product).properties(title=footnote(source_note))
+
+
+def energy_chart(long: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
+    """Each source's series for the commodity picked in a dropdown; every point carries its source in the tooltip."""
+    labels = {"crude_oil": "Crude oil (Mt)", "pipeline_gas": "Pipeline gas (bcm)", "lng": "LNG (bcm)", "coal": "Coal (Mt)"}
+    data = long.with_columns(pl.col("commodity").replace_strict(labels, default=pl.col("commodity")).alias("commodity_label"))
+    options = [labels[c] for c in labels if c in set(long.get_column("commodity"))]
+    commodity = alt.param(name="commodity", value=options[0], bind=alt.binding_select(options=options, name="Commodity: "))
+    base = alt.Chart(data).transform_filter(alt.datum.commodity_label == commodity)
+    encoding = {
+        "x": alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
+        "y": alt.Y("value:Q", title="Volume (Mt for oil and coal, bcm for gas)"),
+        "color": alt.Color("source_label:N", title="Source", legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
+    }
+    lines = base.mark_line(strokeWidth=1.5).encode(**encoding, detail="source_label:N")
+    points = base.mark_point(filled=True, size=60).encode(
+        **encoding,
+        shape=alt.Shape("source_label:N", legend=None),
+        tooltip=[
+            alt.Tooltip("year:Q", format="d", title="Year"),
+            alt.Tooltip("commodity_label:N", title="Commodity"),
+            alt.Tooltip("value:Q", format=",.2f", title="Volume"),
+            alt.Tooltip("unit:N", title="Unit"),
+            alt.Tooltip("source_label:N", title="Source"),
+            alt.Tooltip("detail:N", title="Detail"),
+            alt.Tooltip("source_url:N", title="Page / dataset"),
+            alt.Tooltip("quote:N", title="Quote"),
+        ],
+    )
+    return alt.layer(lines, points).add_params(commodity).properties(width=WIDTH, height=HEIGHT, title=footnote(source_note))
