@@ -59,6 +59,15 @@ def _china_energy_imports() -> pl.DataFrame:
     return load_china_energy_imports()
 
 
+def _registry(table: str) -> Callable[[], pl.DataFrame]:
+    def load() -> pl.DataFrame:
+        from bilateral.data.sources import cooperation_registry
+
+        return getattr(cooperation_registry, f"load_{table}")()
+
+    return load
+
+
 def _hs_table() -> pl.DataFrame:
     from bilateral.data.products import hs_table
 
@@ -121,6 +130,37 @@ DATASETS: dict[str, Dataset] = {
             "china_customs_energy_imports_by_origin",
             _china_energy_imports,
             "China's monthly energy imports by origin (crude, coal types, LNG, pipeline gas), tonnes and US$, GACC via Wind/CREA; 0 = not published -> null",
+        ),
+        Dataset(
+            "eaeu_trade_statements",
+            "cooperation_registry",
+            _registry("eaeu_trade"),
+            "China-EAEU agreement milestones and China's trade with the EAEU and its members, as stated on cited pages",
+        ),
+        Dataset(
+            "cooperation_projects",
+            "cooperation_registry",
+            _registry("projects"),
+            "27 China-Russia mega-projects (energy, transport, nuclear, aerospace, finance): 241 cited facts",
+            year_column=None,
+        ),
+        Dataset(
+            "investment_statements",
+            "cooperation_registry",
+            _registry("investment"),
+            "China-Russia investment portfolio (IGC) and FDI statements, as stated",
+        ),
+        Dataset(
+            "people_exchanges",
+            "cooperation_registry",
+            _registry("people_exchanges"),
+            "Tourist and student flows between China and Russia, as stated",
+        ),
+        Dataset(
+            "settlement_currency_statements",
+            "cooperation_registry",
+            _registry("currency_settlement"),
+            "Shares of US$, euro, rouble and yuan in China-Russia settlements, as stated",
         ),
         Dataset(
             "hs_codes",

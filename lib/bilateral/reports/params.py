@@ -186,8 +186,76 @@ class EnergyFlowsParams(ReportParams):
         return f"Energy from {country_name(self.exporter)} to China, {self.start_year}–{self.end_year}"
 
 
+class GroupLinkParams(ReportParams):
+    """Parameters of notebooks/group_link.ipynb (a country's trade with a group and the members' split)."""
+
+    notebook: ClassVar[str] = "group_link"
+
+    reporter: str = "CHN"
+    group: str = "EAEU"
+    source: str = "cited"
+    snapshot: str = NEWEST
+    start_year: int = 2015
+    end_year: int = 2024
+
+    _codes = field_validator("reporter", mode="before")(_iso3)
+    _years = field_validator("start_year", "end_year")(_year_in_range)
+
+    @field_validator("group")
+    @classmethod
+    def _known_group(cls, value: str) -> str:
+        from bilateral.data.groups import group_info
+
+        return group_info(value).name
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: str) -> str:
+        if value == "cited":
+            return value
+        from bilateral.data.trade_flows import SHIPPED, check_source
+
+        if value == SHIPPED:
+            raise ValueError("the shipped trade_flows extract holds a few HS6 lines only; use cited, comtrade, imf or baci")
+        return check_source(value)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> GroupLinkParams:
+        if self.end_year < self.start_year:
+            raise ValueError(
+                f"end_year ({self.end_year}) is before start_year ({self.start_year}); swap them or widen the range"
+            )
+        from bilateral.data.groups import group_members
+
+        if self.reporter in group_members(self.group):
+            raise ValueError(f"{self.reporter} is a member of {self.group}; choose a reporter outside the group")
+        if self.source == "cited" and self.snapshot_name:
+            raise ValueError(f"snapshot applies to fetched sources only; leave it '{NEWEST}' for source=cited")
+        self.sources()
+        return self
+
+    @property
+    def snapshot_name(self) -> str | None:
+        return None if self.snapshot in ("", NEWEST) else self.snapshot
+
+    def sources(self) -> list[str]:
+        if self.source == "cited":
+            return ["official_headlines", "cooperation_registry"]
+        from bilateral.data.trade_flows import provenance_folder
+
+        return [provenance_folder(self.source, self.snapshot_name)]
+
+    def slug(self) -> str:
+        pinned = f"_{self.snapshot_name}" if self.snapshot_name else ""
+        return f"{self.reporter}-{self.group}_{self.source}{pinned}_{self.start_year}-{self.end_year}"
+
+    def title(self) -> str:
+        return f"{country_name(self.reporter)} and the {self.group}: trade by member, {self.start_year}–{self.end_year}"
+
+
 SCHEMAS: dict[str, type[ReportParams]] = {
-    schema.notebook: schema for schema in (TradeOverviewParams, ProductLensParams, EnergyFlowsParams)
+    schema.notebook: schema
+    for schema in (TradeOverviewParams, ProductLensParams, EnergyFlowsParams, GroupLinkParams)
 }
 
 

@@ -183,3 +183,50 @@ def energy_chart(long: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
         ],
     )
     return alt.layer(lines, points).add_params(commodity).properties(width=WIDTH, height=HEIGHT, title=footnote(source_note))
+
+
+def group_chart(member_turnover: pl.DataFrame, group_totals_cited: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
+    """Stacked bars of each member's turnover per year; diamonds for totals cited for the whole group.
+
+    A dropdown shows all members or one; tooltips give the figure's basis and page.
+    """
+    members = sorted(set(member_turnover.get_column("member")))
+    member = alt.param(name="member", value="All", bind=alt.binding_select(options=["All", *members], name="Member: "))
+    data = member_turnover.with_columns((pl.col("turnover_usd") / 1e9).alias("turnover_usd_bn"))
+    bars = (
+        alt.Chart(data)
+        .transform_filter((member == "All") | (alt.datum.member == member))
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("sum(turnover_usd_bn):Q", title="Turnover, US$ billion"),
+            color=alt.Color("member:N", title="Member"),
+            tooltip=[
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("member:N", title="Member"),
+                alt.Tooltip("turnover_usd_bn:Q", format=",.2f", title="US$ bn"),
+                alt.Tooltip("basis:N", title="Basis"),
+                alt.Tooltip("source_url:N", title="Source"),
+            ],
+        )
+    )
+    layers = [bars]
+    if not group_totals_cited.is_empty():
+        cited = group_totals_cited.with_columns((pl.col("value_usd") / 1e9).alias("value_usd_bn"))
+        layers.append(
+            alt.Chart(cited)
+            .transform_filter(member == "All")
+            .mark_point(shape="diamond", size=140, filled=True, color="black")
+            .encode(
+                x="year:O",
+                y="value_usd_bn:Q",
+                tooltip=[
+                    alt.Tooltip("period:N", title="Period"),
+                    alt.Tooltip("value_text:N", title="Cited group total, US$ bn"),
+                    alt.Tooltip("publisher_named:N", title="Publisher"),
+                    alt.Tooltip("source_url:N", title="Source"),
+                    alt.Tooltip("quote:N", title="Quote"),
+                ],
+            )
+        )
+    return alt.layer(*layers).add_params(member).properties(width=WIDTH, height=HEIGHT, title=footnote(source_note))

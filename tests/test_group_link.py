@@ -1,0 +1,74 @@
+"""Trade with a group, total and members' split: tiny frames, values worked out by hand."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from bilateral.analysis import group_link
+from bilateral.data.schemas import TRADE_FLOWS
+
+EAEU = ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
+
+
+def row(year: int, partner: str, flow: str, value: float, level: int = 0, reported_by: str = "CHN") -> dict:
+    return {
+        "year": year, "period": str(year), "reporter_iso3": "CHN", "partner_iso3": partner, "flow": flow,
+        "classification": "HS", "hs_level": level, "product_code": "TOTAL" if level == 0 else "27",
+        "value_usd": value, "quantity": None, "quantity_unit": None, "net_weight_kg": None,
+        "reported_by": reported_by, "source": "un_comtrade", "dataset_version": "test",
+    }
+
+
+def flows(*rows: tuple) -> pl.DataFrame:
+    """rows: arguments of row()."""
+    return pl.DataFrame([row(*r) for r in rows], schema=TRADE_FLOWS.polars_schema())
+
+
+SAMPLE = flows(
+    (2022, "RUS", "export", 76.0), (2022, "RUS", "import", 114.0),
+    (2022, "KAZ", "export", 16.0), (2022, "KAZ", "import", 15.0),
+    (2022, "BLR", "export", 3.0),  # one direction only: no turnover
+    (2022, "RUS", "export", 50.0, 2),  # a chapter row: not all products
+    (2022, "DEU", "export", 100.0),  # not a member
+)
+
+
+def test_turnover_needs_both_directions_at_the_all_products_level():
+    turnover = group_link.turnover_from_flows(SAMPLE, "CHN", EAEU, 2020, 2024)
+    assert turnover.select("partner_iso3", "turnover_usd").rows() == [("KAZ", 31.0), ("RUS", 190.0)]
+
+
+def test_group_total_says_how_many_members_it_covers():
+    totals = group_link.group_totals(group_link.turnover_from_flows(SAMPLE, "CHN", EAEU, 2020, 2024), EAEU)
+    row = totals.row(0, named=True)
+    assert (row["members_turnover_usd"], row["members_covered"], row["members_listed"], row["is_complete"]) == (221.0, 2, "KAZ, RUS", False)
+
+
+def test_shares_and_findings_name_the_coverage():
+    turnover = group_link.turnover_from_flows(SAMPLE, "CHN", EAEU, 2020, 2024)
+    totals = group_link.group_totals(turnover, EAEU)
+    shares = group_link.member_shares(turnover, totals)
+    assert shares.filter(pl.col("partner_iso3") == "RUS")["share_pct"].item() == pytest.approx(190 / 221 * 100)
+    text = group_link.group_findings(totals.with_columns(pl.col("members_turnover_usd") * 1e9), shares, "China", "EAEU", {"RUS": "Russia"})
+    assert text == (
+        "In 2022, China's trade with the EAEU came to US$221.0 bn over the members with a figure (KAZ, Russia); "
+        "Russia accounted for 86% of it. No year in the selection has a figure for every member, so no total for "
+        "the whole EAEU is given."
+    )
+
+
+def test_cited_figures_prefer_chinese_side_data_then_exact_figures():
+    registry = pl.DataFrame({
+        "year": [2022, 2022, 2022, 2022, 2023], "partner_iso3": ["KAZ", "KAZ", "BLR", "BLR", "KAZ"],
+        "metric": ["turnover"] * 5, "is_full_year": [True] * 5, "is_target_or_threshold": [False, False, False, False, True],
+        "value_usd": [24.1e9, 31.2e9, 6.0e9, 5.9e9, 40e9],
+        "qualifier": [None, None, "nearly", None, "more than"],
+        "basis": ["KZ national statistics", "CN_GAC via embassy", "state media", "state media", "x"],
+        "source_url": ["u1", "u2", "u3", "u4", "u5"],
+    })
+    russia = pl.DataFrame({"year": [2022], "value_usd": [190.27e9], "basis": ["GAC"], "source_url": ["u0"]})
+    chosen = group_link.turnover_from_statements(russia, registry, EAEU)
+    assert chosen.select("year", "partner_iso3", "turnover_usd").rows() == [
+        (2022, "BLR", 5.9e9), (2022, "KAZ", 31.2e9), (2022, "RUS", 190.27e9),
+    ]
