@@ -34,3 +34,20 @@ def corrupt(path: Path) -> None:
     middle = len(data) // 2
     data[middle] = ord("9") if data[middle] != ord("9") else ord("8")
     path.write_bytes(bytes(data))
+
+
+def rewrite_keeping_provenance(folder: Path, name: str, old: str, new: str) -> None:
+    """Edit a data file and re-record its checksum, so the loader's own validation is what gets tested."""
+    import yaml
+
+    from bilateral.data.provenance import sha256_file
+
+    target = folder / name
+    text = target.read_text()
+    assert old in text, f"{old!r} not in {name}"
+    target.write_text(text.replace(old, new, 1))
+    record = yaml.safe_load((folder / "source.yml").read_text())
+    for item in record["files"]:
+        if item["path"] == name:
+            item["sha256"], item["bytes"] = sha256_file(target), target.stat().st_size
+    (folder / "source.yml").write_text(yaml.safe_dump(record, sort_keys=False))

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-import yaml
-from datacopy import corrupt, data_copy  # noqa: F401 - fixture
+from datacopy import corrupt, data_copy, rewrite_keeping_provenance  # noqa: F401 - fixture
 
-from bilateral.data.provenance import sha256_file
 from bilateral.data.sources.headlines import load_trade_headlines
 from bilateral.errors import DataError
 
@@ -50,27 +48,17 @@ def test_a_missing_file_says_how_to_restore_it(data_copy):
 
 def test_a_non_numeric_value_is_a_data_error_even_with_a_matching_checksum(data_copy):
     folder = data_copy / "raw" / "official_headlines"
-    target = folder / "china_russia_trade_totals.csv"
-    target.write_text(target.read_text().replace("2024,turnover,244.81,", "2024,turnover,244.8l,", 1))
-    record = yaml.safe_load((folder / "source.yml").read_text())
-    for item in record["files"]:
-        if item["path"] == target.name:
-            item["sha256"], item["bytes"] = sha256_file(target), target.stat().st_size
-    (folder / "source.yml").write_text(yaml.safe_dump(record, sort_keys=False))
+    rewrite_keeping_provenance(folder, "china_russia_trade_totals.csv", "2024,turnover,244.81,", "2024,turnover,244.8l,")
     with pytest.raises(DataError, match=r"value_usd_bn='244.8l', which is not a number"):
         load_trade_headlines()
 
 
 def test_stated_figures_are_validated_too(data_copy):
-    folder = data_copy / "raw" / "official_headlines"
-    target = folder / "china_russia_share_rank.csv"
-    target.write_text(target.read_text().replace("2010,china_rank_among_russia_partners,1,", "2010,china_rank_among_russia_partners,first,", 1))
-    record = yaml.safe_load((folder / "source.yml").read_text())
-    for item in record["files"]:
-        if item["path"] == target.name:
-            item["sha256"], item["bytes"] = sha256_file(target), target.stat().st_size
-    (folder / "source.yml").write_text(yaml.safe_dump(record, sort_keys=False))
     from bilateral.data.sources.headlines import load_share_rank
 
+    folder = data_copy / "raw" / "official_headlines"
+    rewrite_keeping_provenance(
+        folder, "china_russia_share_rank.csv", "2010,china_rank_among_russia_partners,1,", "2010,china_rank_among_russia_partners,first,"
+    )
     with pytest.raises(DataError, match="row 2 has value='first', which is not a number"):
         load_share_rank()

@@ -52,13 +52,29 @@ def _year_in_range(value: int, info: ValidationInfo) -> int:
     return value
 
 
-def _check_pair_and_years(params: Any) -> None:
+def _check_years(params: Any) -> None:
     if params.end_year < params.start_year:
         raise ValueError(
             f"end_year ({params.end_year}) is before start_year ({params.start_year}); swap them or widen the range"
         )
+
+
+def _check_pair_and_years(params: Any) -> None:
+    _check_years(params)
     if params.reporter == params.partner:
         raise ValueError(f"reporter and partner are both {params.reporter}; choose two different countries")
+
+
+class SnapshotParams(ReportParams):
+    """Parameters of a notebook that reads fetched snapshots: `snapshot` is 'newest' or a folder name."""
+
+    @property
+    def snapshot_name(self) -> str | None:
+        """The pinned snapshot folder name, or None for the newest."""
+        return None if getattr(self, "snapshot", NEWEST) in ("", NEWEST) else self.snapshot
+
+    def _pinned(self) -> str:
+        return f"_{self.snapshot_name}" if self.snapshot_name else ""
 
 
 class TradeOverviewParams(ReportParams):
@@ -89,7 +105,7 @@ class TradeOverviewParams(ReportParams):
         )
 
 
-class ProductLensParams(ReportParams):
+class ProductLensParams(SnapshotParams):
     """Parameters of notebooks/product_lens.ipynb."""
 
     notebook: ClassVar[str] = "product_lens"
@@ -140,14 +156,8 @@ class ProductLensParams(ReportParams):
 
         return [provenance_folder(self.source, self.snapshot_name), "hs_classification"]
 
-    @property
-    def snapshot_name(self) -> str | None:
-        """The pinned snapshot folder name, or None for the newest."""
-        return None if self.snapshot in ("", NEWEST) else self.snapshot
-
     def slug(self) -> str:
-        pinned = f"_{self.snapshot_name}" if self.snapshot_name else ""
-        return f"{self.reporter}-{self.partner}_{self.lens}_{self.flow}_{self.source}{pinned}_{self.start_year}-{self.end_year}"
+        return f"{self.reporter}-{self.partner}_{self.lens}_{self.flow}_{self.source}{self._pinned()}_{self.start_year}-{self.end_year}"
 
     def title(self) -> str:
         direction = "to" if self.flow == "export" else "from"
@@ -171,10 +181,7 @@ class EnergyFlowsParams(ReportParams):
 
     @model_validator(mode="after")
     def _coherent(self) -> EnergyFlowsParams:
-        if self.end_year < self.start_year:
-            raise ValueError(
-                f"end_year ({self.end_year}) is before start_year ({self.start_year}); swap them or widen the range"
-            )
+        _check_years(self)
         if self.exporter == "CHN":
             raise ValueError("the report covers China's imports; choose a supplier other than CHN")
         return self
@@ -186,7 +193,7 @@ class EnergyFlowsParams(ReportParams):
         return f"Energy from {country_name(self.exporter)} to China, {self.start_year}–{self.end_year}"
 
 
-class GroupLinkParams(ReportParams):
+class GroupLinkParams(SnapshotParams):
     """Parameters of notebooks/group_link.ipynb (a country's trade with a group and the members' split)."""
 
     notebook: ClassVar[str] = "group_link"
@@ -221,10 +228,7 @@ class GroupLinkParams(ReportParams):
 
     @model_validator(mode="after")
     def _coherent(self) -> GroupLinkParams:
-        if self.end_year < self.start_year:
-            raise ValueError(
-                f"end_year ({self.end_year}) is before start_year ({self.start_year}); swap them or widen the range"
-            )
+        _check_years(self)
         from bilateral.data.groups import group_members
 
         if self.reporter in group_members(self.group):
@@ -234,10 +238,6 @@ class GroupLinkParams(ReportParams):
         self.sources()
         return self
 
-    @property
-    def snapshot_name(self) -> str | None:
-        return None if self.snapshot in ("", NEWEST) else self.snapshot
-
     def sources(self) -> list[str]:
         if self.source == "cited":
             return ["official_headlines", "cooperation_registry"]
@@ -246,8 +246,7 @@ class GroupLinkParams(ReportParams):
         return [provenance_folder(self.source, self.snapshot_name)]
 
     def slug(self) -> str:
-        pinned = f"_{self.snapshot_name}" if self.snapshot_name else ""
-        return f"{self.reporter}-{self.group}_{self.source}{pinned}_{self.start_year}-{self.end_year}"
+        return f"{self.reporter}-{self.group}_{self.source}{self._pinned()}_{self.start_year}-{self.end_year}"
 
     def title(self) -> str:
         return f"{country_name(self.reporter)} and the {self.group}: trade by member, {self.start_year}–{self.end_year}"
