@@ -111,3 +111,21 @@ def test_descriptions_never_fail_on_codes_from_other_revisions():
     assert older["380110"] == "[HS 2022 text; data in HS92] Graphite; artificial"
     assert older["27"].startswith("Mineral fuels")  # chapters are stable across revisions
     assert descriptions_for(["000000"]) == {"000000": "(not in the HS 2022 table)"}
+
+
+def test_rows_at_several_hs_levels_are_not_added_together():
+    two_levels = flows(("2023-01", "RUS", "380110", 40.0, 1.0)).vstack(
+        flows(("2023-01", "RUS", "380110", 40.0, 1.0)).with_columns(pl.lit("38").alias("product_code"), pl.lit(2, pl.Int8).alias("hs_level"))
+    )
+    rows, level = analysis.finest_level(two_levels)
+    assert level == 6 and rows["product_code"].to_list() == ["380110"]
+
+
+def test_mixed_quantity_units_leave_quantity_empty_instead_of_failing():
+    mixed = flows(("2023-01", "RUS", "380110", 10.0, 5.0), ("2023-02", "RUS", "380110", 20.0, 7.0)).with_columns(
+        pl.Series("quantity_unit", ["kg", None])
+    )
+    annual = analysis.annual_by_product(mixed)
+    assert annual.select("value_usd", "quantity", "quantity_unit", "months_reported").row(0) == (30.0, None, None, 2)
+    table = analysis.product_table(annual, analysis.partner_share(mixed, "CHN", "RUS", "export", 2023, 2023), {})
+    assert table.height == 1

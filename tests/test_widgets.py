@@ -27,7 +27,7 @@ def test_headline_explorer_turns_round_when_the_pair_is_swapped():
 
 def test_product_explorer_switches_lens_and_says_when_there_is_nothing():
     flows = catalog.load("china_critical_mineral_exports")
-    view = ProductExplorer(flows, {"380110": "Graphite; artificial"})
+    view = ProductExplorer(flows, lambda codes, _revision: {code: code for code in codes})
     view.refresh()
     assert set(view.last_table["product_code"]) == {"250410", "280461", "380110", "811292"}
     view.lens.value = "energy"
@@ -35,5 +35,12 @@ def test_product_explorer_switches_lens_and_says_when_there_is_nothing():
 
 
 def test_explorer_tabs_hold_both_views():
-    tabs = explorer(catalog.load("trade_headlines"), catalog.load("china_critical_mineral_exports"), {})
+    tabs = explorer(catalog.load("trade_headlines"), catalog.load("china_critical_mineral_exports"), lambda codes, _r: {})
     assert [tabs.get_title(i) for i in range(2)] == ["Headline trade", "Products in a lens"]
+
+
+def test_product_explorer_on_an_empty_table_says_so():
+    flows = catalog.load("china_critical_mineral_exports").clear()
+    view = ProductExplorer(flows, lambda codes, _revision: {})
+    view.refresh()
+    assert view.last_findings == "This trade_flows table has no rows."

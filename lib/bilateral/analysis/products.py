@@ -8,6 +8,7 @@ not the world, and `partners_covered` says how many there were.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
@@ -23,21 +24,47 @@ def pair_flows(flows: pl.DataFrame, reporter: str, partner: str, flow: str, star
     )
 
 
+def finest_level(flows: pl.DataFrame) -> tuple[pl.DataFrame, int | None]:
+    """Rows at the most detailed HS level present, and that level.
+
+    A table fetched at several levels (chapter 27 and heading 2709) holds the same trade twice; summing
+    across levels would double count, so one level is kept and the report says which.
+    """
+    levels = flows.filter(pl.col("hs_level") > 0).get_column("hs_level").unique().to_list()
+    if not levels:
+        return flows.clear(), None
+    level = max(levels)
+    return flows.filter(pl.col("hs_level") == level), level
+
+
 def annual_by_product(flows: pl.DataFrame) -> pl.DataFrame:
-    """year x product: value (US$), quantity, unit value (US$ per quantity unit) and months reported."""
+    """year x product: value (US$), quantity, unit value (US$ per quantity unit) and months reported.
+
+    Quantity is summed only when every row of the product-year has the same unit; otherwise quantity,
+    unit and unit value are left empty rather than adding kilograms to litres.
+    """
     return (
-        flows.group_by("year", "product_code", "quantity_unit")
+        flows.group_by("year", "product_code")
         .agg(
             pl.col("value_usd").sum().alias("value_usd"),
-            pl.col("quantity").sum().alias("quantity"),
+            pl.col("quantity").sum().alias("_quantity"),
+            pl.col("quantity_unit").drop_nulls().unique().alias("_units"),
+            pl.col("quantity_unit").null_count().alias("_unitless"),
             pl.col("period").n_unique().alias("periods_reported"),
             (pl.col("period").str.len_chars() == 7).any().alias("is_monthly"),
+        )
+        .with_columns(
+            ((pl.col("_units").list.len() == 1) & (pl.col("_unitless") == 0)).alias("_one_unit"),
+        )
+        .with_columns(
+            pl.when(pl.col("_one_unit")).then(pl.col("_units").list.first()).alias("quantity_unit"),
+            pl.when(pl.col("_one_unit")).then(pl.col("_quantity")).alias("quantity"),
         )
         .with_columns(
             pl.when(pl.col("quantity") > 0).then(pl.col("value_usd") / pl.col("quantity")).alias("unit_value_usd"),
             pl.when(pl.col("is_monthly")).then(pl.col("periods_reported")).alias("months_reported"),
         )
-        .drop("periods_reported", "is_monthly")
+        .select("year", "product_code", "quantity_unit", "value_usd", "quantity", "unit_value_usd", "months_reported")
         .sort("product_code", "year")
     )
 
@@ -81,6 +108,29 @@ def product_table(annual: pl.DataFrame, shares: pl.DataFrame, descriptions: dict
         )
         .sort("product_code", "year")
     )
+
+
+def lens_table(
+    in_lens: pl.DataFrame,
+    reporter: str,
+    partner: str,
+    flow: str,
+    start_year: int,
+    end_year: int,
+    describe: Callable[[list[str], str | None], dict[str, str]],
+) -> tuple[pl.DataFrame, int | None]:
+    """The product table of one pair within a lens, at the finest HS level present, and that level.
+
+    `describe(codes, classification)` gives display names (the data layer's `descriptions_for`), so
+    this stays free of I/O.
+    """
+    level_rows, level = finest_level(in_lens)
+    pair = pair_flows(level_rows, reporter, partner, flow, start_year, end_year)
+    annual = annual_by_product(pair)
+    shares = partner_share(level_rows, reporter, partner, flow, start_year, end_year)
+    revisions = pair.get_column("classification").unique().to_list()
+    names = describe(annual.get_column("product_code").unique().to_list(), revisions[0] if len(revisions) == 1 else None)
+    return product_table(annual, shares, names), level
 
 
 def product_findings(table: pl.DataFrame, reporter_name: str, partner_name: str, flow: str) -> str:

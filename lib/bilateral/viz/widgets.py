@@ -8,6 +8,8 @@ behaviour can be tested without a browser.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as widgets
 import polars as pl
 from IPython.display import Markdown, display
@@ -63,9 +65,10 @@ class HeadlineExplorer:
 class ProductExplorer:
     """Products of a reporter's trade with a partner within a sector lens, from a trade_flows frame."""
 
-    def __init__(self, flows: pl.DataFrame, descriptions: dict[str, str]) -> None:
+    def __init__(self, flows: pl.DataFrame, describe: Callable[[list[str], str | None], dict[str, str]]) -> None:
+        """`describe(codes, classification)` names products (e.g. bilateral.data.products.descriptions_for)."""
         self.flows = flows
-        self.descriptions = descriptions
+        self.describe = describe
         reporters = sorted(flows.get_column("reporter_iso3").unique().to_list())
         partners = sorted(flows.get_column("partner_iso3").unique().to_list())
         self.reporter = widgets.Dropdown(options=reporters, value=reporters[0] if reporters else None, description="Reporter")
@@ -83,25 +86,31 @@ class ProductExplorer:
 
     def refresh(self, _change: object = None) -> None:
         years = self.flows.get_column("year")
-        start, end = int(years.min()), int(years.max())
-        in_lens = apply_lens(self.flows, self.lens.value)
-        pair = product_analysis.pair_flows(in_lens, self.reporter.value, self.partner.value, self.flow.value, start, end)
-        shares = product_analysis.partner_share(in_lens, self.reporter.value, self.partner.value, self.flow.value, start, end)
-        table = product_analysis.product_table(product_analysis.annual_by_product(pair), shares, self.descriptions)
+        if self.flows.is_empty() or self.reporter.value is None:
+            self.last_table, self.last_findings = pl.DataFrame(), "This trade_flows table has no rows."
+            self._show()
+            return
+        table, level = product_analysis.lens_table(
+            apply_lens(self.flows, self.lens.value), self.reporter.value, self.partner.value, self.flow.value,
+            int(years.min()), int(years.max()), self.describe,
+        )
         self.last_table = table
         reporter_name, partner_name = country_name(self.reporter.value), country_name(self.partner.value)
         self.last_findings = (
-            product_analysis.product_findings(table, reporter_name, partner_name, self.flow.value)
+            f"Products at HS{level}. " + product_analysis.product_findings(table, reporter_name, partner_name, self.flow.value)
             if table.height
             else f"No {self.flow.value} rows for {reporter_name}–{partner_name} in the {self.lens.value} lens."
         )
+        self._show()
+
+    def _show(self) -> None:
         with self.output:
             self.output.clear_output(wait=True)
             display(Markdown(self.last_findings))
-            if table.height:
-                display(charts.product_chart(table, source_note=PRODUCT_NOTE))
+            if self.last_table.height:
+                display(charts.product_chart(self.last_table, source_note=PRODUCT_NOTE))
                 display(Markdown(tables.markdown_table(
-                    table,
+                    self.last_table,
                     {"product_code": "HS", "year": "Year", "value_usd": "US$ m", "share_pct": "Share %", "partner_rank": "Rank"},
                     {"value_usd": tables.usd_m, "share_pct": tables.pct_plain},
                 )))
@@ -111,9 +120,9 @@ SOURCE_NOTE = "Source: official headline figures as cited per point (see tooltip
 PRODUCT_NOTE = "Source: trade_flows as declared by the reporter (see the dataset's source.yml)."
 
 
-def explorer(headlines: pl.DataFrame, flows: pl.DataFrame, descriptions: dict[str, str]) -> widgets.Tab:
+def explorer(headlines: pl.DataFrame, flows: pl.DataFrame, describe: Callable[[list[str], str | None], dict[str, str]]) -> widgets.Tab:
     """Both explorers in tabs, each drawn once with its defaults."""
-    headline, product = HeadlineExplorer(headlines), ProductExplorer(flows, descriptions)
+    headline, product = HeadlineExplorer(headlines), ProductExplorer(flows, describe)
     headline.refresh()
     product.refresh()
     tabs = widgets.Tab(children=[headline.view, product.view])
