@@ -55,27 +55,43 @@ def test_matrices_keep_crude_and_gas_but_not_coal_in_exajoules():
     assert sorted(long["commodity"].to_list()) == ["crude_oil", "pipeline_gas"]
 
 
-def test_comparison_counts_sources_not_statements_and_measures_the_spread():
+def test_comparison_counts_independent_origins_not_publications():
     long = pl.DataFrame(
         {
-            "year": [2022, 2022, 2022, 2022, 2021],
-            "commodity": ["pipeline_gas"] * 5,
-            "value": [15.5, 15.1, 14.67, 15.4, 7.58],
-            "unit": ["bcm"] * 5,
-            "source_label": ["Gazprom", "Gazprom", "EI", "Gazprom", "EI"],
-            "detail": [""] * 5,
-            "source_url": [""] * 5,
-            "quote": [""] * 5,
+            "year": [2022, 2022, 2022, 2022, 2021, 2022],
+            "commodity": ["pipeline_gas"] * 5 + ["crude_oil"],
+            "value": [15.5, 15.1, 14.67, 15.4, 7.58, 86.25],
+            "unit": ["bcm"] * 5 + ["Mt"],
+            "origin": ["Gazprom and officials", "Gazprom and officials", "Statistical Review", "Gazprom and officials",
+                       "Statistical Review", "Chinese customs"],
+            "source_label": ["g", "g", "ei", "g", "ei", "press"],
+            "detail": [""] * 6, "source_url": [""] * 6, "quote": [""] * 6,
         },
         schema=ec.LONG_SCHEMA,
-    )
+    ).vstack(pl.DataFrame(
+        {"year": [2022], "commodity": ["crude_oil"], "value": [86.248], "unit": ["Mt"], "origin": ["Chinese customs"],
+         "source_label": ["wind"], "detail": [""], "source_url": [""], "quote": [""]},
+        schema=ec.LONG_SCHEMA,
+    ))
     compared = ec.comparison(long)
-    assert compared.height == 1, "2021 has one source only"
+    assert compared.height == 1, "2021 has one origin; crude has two publications of one origin (Chinese customs)"
     row = compared.row(0, named=True)
-    assert (row["sources"], row["low"], row["high"]) == (2, 14.67, 15.5)
+    assert (row["origins"], row["publications"], row["low"], row["high"]) == (2, 4, 14.67, 15.5)
     assert row["spread_pct"] == pytest.approx((15.5 - 14.67) / 14.67 * 100)
     assert ec.comparison_findings(compared, "Russia") == (
-        "Pipeline gas from Russia to China in 2022: 2 sources give 14.67 to 15.50 bcm (spread 5.7%)."
+        "Pipeline gas from Russia to China in 2022: 2 independent sources (Gazprom and officials; Statistical Review) "
+        "give 14.67 to 15.50 bcm (spread 5.7%)."
+    )
+
+
+def test_a_constant_spread_is_read_as_a_different_standard():
+    compared = pl.DataFrame({
+        "commodity": ["pipeline_gas", "pipeline_gas"], "year": [2020, 2022], "unit": ["bcm", "bcm"], "origins": [2, 2],
+        "publications": [2, 2], "low": [3.88, 14.67], "high": [4.1, 15.5], "origin_names": ["a; b", "a; b"],
+        "spread_pct": [5.66, 5.66],
+    })
+    assert ec.comparison_findings(compared, "Russia").endswith(
+        "The spread is the same 5.7% in every compared year, which points to a different volume standard rather than to a different flow."
     )
 
 
@@ -84,9 +100,23 @@ def test_rank_sentence_names_the_latest_rank_and_the_best_one():
         "year": [2016, 2021, 2021], "origin_iso3": ["RUS", "RUS", "SAU"], "rank": [1, 2, 1],
         "share_pct": [13.77, 15.52, 17.06],
     })
-    assert ec.supplier_rank_sentence(ranking, "RUS", "Russia") == (
+    assert ec.supplier_rank_sentence(ranking, "RUS", "Russia", 2021) == (
         "By Chinese customs, Russia was China's 2nd largest crude oil supplier in 2021 (15.5% of volume); "
         "it was the largest in 2016."
     )
-    assert ec.supplier_rank_sentence(ranking, "SAU", "Saudi Arabia").startswith("By Chinese customs, Saudi Arabia was China's largest")
-    assert ec.supplier_rank_sentence(ranking, "KAZ", "Kazakhstan") == ""
+    assert ec.supplier_rank_sentence(ranking, "SAU", "Saudi Arabia", 2024).endswith(
+        "2021 is the last year with a full year of China's total imports in the customs file."
+    )
+    assert ec.supplier_rank_sentence(ranking, "KAZ", "Kazakhstan", 2024) == ""
+
+
+def test_a_supplier_with_unpublished_months_is_still_ranked():
+    """Real data: the USA shipped crude in 9 of 12 months of 2020 and belongs 9th, ahead of Norway."""
+    from bilateral.analysis import energy
+    from bilateral.data import catalog
+
+    annual_all = energy.annual_energy_imports(catalog.load("china_energy_imports"), complete_years_only=False)
+    ranking = energy.ranking_in_complete_years(annual_all, "crude_oil").filter(pl.col("year") == 2020)
+    ranks = dict(zip(ranking["origin_iso3"], ranking["rank"]))
+    assert (ranks["SAU"], ranks["RUS"], ranks["USA"], ranks["NOR"]) == (1, 2, 9, 10)
+    assert ranking.filter(pl.col("origin_iso3") == "USA")["months_reported"].item() == 9

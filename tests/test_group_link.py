@@ -72,3 +72,32 @@ def test_cited_figures_prefer_chinese_side_data_then_exact_figures():
     assert chosen.select("year", "partner_iso3", "turnover_usd").rows() == [
         (2022, "BLR", 5.9e9), (2022, "KAZ", 31.2e9), (2022, "RUS", 190.27e9),
     ]
+
+
+def test_notes_about_chinese_side_magnitude_do_not_make_a_figure_china_side():
+    registry = pl.DataFrame({
+        "year": [2023], "partner_iso3": ["KGZ"], "metric": ["turnover"], "is_full_year": [True],
+        "is_target_or_threshold": [False], "value_usd": [19.8e9], "qualifier": [None],
+        "basis": ["KG Cabinet of Ministers (magnitude matches Chinese-side data, not KG NSC)"], "source_url": ["u"],
+    })
+    chosen = group_link.turnover_from_statements(pl.DataFrame(schema={"year": pl.Int32, "value_usd": pl.Float64, "basis": pl.String, "source_url": pl.String}), registry, EAEU)
+    assert chosen["is_reporter_side"].to_list() == [False]
+
+
+def test_findings_flag_partner_side_and_approximate_figures():
+    turnover = pl.DataFrame({
+        "year": [2022, 2022], "partner_iso3": ["RUS", "BLR"], "turnover_usd": [190e9, 6e9], "qualifier": [None, "nearly"],
+        "is_reporter_side": [True, False], "basis": ["GAC", "state media"], "source_url": ["u", "v"],
+    }, schema=group_link.MEMBER_SCHEMA)
+    totals = group_link.group_totals(turnover, EAEU)
+    text = group_link.group_findings(totals, group_link.member_shares(turnover, totals), "China", "EAEU", {"RUS": "Russia", "BLR": "Belarus"})
+    assert "The figures for Belarus are not the reporter's own statistics" in text
+    assert "The figures for Belarus are approximate as stated" in text
+
+
+def test_cited_group_totals_leave_out_part_years():
+    registry = pl.DataFrame({
+        "year": [2020, 2021], "partner_group": ["EAEU", "EAEU"], "metric": ["turnover", "turnover"],
+        "is_full_year": [False, True], "value_usd": [79.1e9, 166.5e9],
+    })
+    assert group_link.group_statements(registry, "EAEU")["year"].to_list() == [2021]

@@ -27,13 +27,6 @@ ANNUAL_KEYS = (
 MEASURES = ("volume", "value")
 MONTHS_IN_YEAR = 12
 
-SHARE_BASES = {
-    "china_total_series": "the file's own China-total series for that commodity and measure",
-    "sum_of_listed_origins": "the sum over the origins the file lists (not all of China's suppliers)",
-    "unavailable": "no China-total series and fewer than two listed origins",
-}
-
-
 def annual_energy_imports(frame: pl.DataFrame, *, complete_years_only: bool = True) -> pl.DataFrame:
     """Sum published months to calendar years, one row per file x series x year.
 
@@ -105,6 +98,21 @@ def supplier_ranking(
         "year", "rank", "origin_iso3", "origin_name", "value", "unit", "share_pct", "share_basis", "total_value",
         "origins_listed", "months_reported", "commodity", "measure", "file", "series_id",
     ).sort("year", "rank", "origin_iso3")  # fmt: skip
+
+
+def ranking_in_complete_years(annual_all: pl.DataFrame, commodity: str, measure: str = "volume", *, file: str = "by_origin") -> pl.DataFrame:
+    """Rank every origin in the years where China's own total for the commodity has 12 published months.
+
+    Takes `annual_energy_imports(..., complete_years_only=False)`. An origin with fewer published months in
+    such a year is still ranked (its missing months are unpublished, usually no trade), so a large supplier with
+    a gap is not silently dropped from the ranking; `months_reported` shows the gap.
+    """
+    totals = annual_all.filter(
+        (pl.col("file") == file) & (pl.col("commodity") == commodity) & (pl.col("measure") == measure)
+        & pl.col("origin_iso3").is_null() & pl.col("is_complete_year")
+    )
+    years = totals.get_column("year").unique().to_list()
+    return supplier_ranking(annual_all.filter(pl.col("year").is_in(years)), commodity, measure, file=file)
 
 
 def russia_share(annual: pl.DataFrame, commodity: str) -> pl.DataFrame:

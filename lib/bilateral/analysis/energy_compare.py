@@ -13,13 +13,14 @@ from __future__ import annotations
 import polars as pl
 
 COMMODITY_LABELS = {"crude_oil": "Crude oil", "pipeline_gas": "Pipeline gas", "lng": "LNG", "coal": "Coal"}
-UNITS = {"crude_oil": "Mt", "pipeline_gas": "bcm", "lng": "bcm", "coal": "Mt"}
+UNITS = {"crude_oil": "Mt", "pipeline_gas": "bcm", "lng": "bcm", "coal": "Mt"}  # the common unit of each commodity
 
 LONG_SCHEMA = {
     "year": pl.Int32,
     "commodity": pl.String,
     "value": pl.Float64,
     "unit": pl.String,
+    "origin": pl.String,  # who measured it: customs data via Wind and via the press share one origin
     "source_label": pl.String,
     "detail": pl.String,
     "source_url": pl.String,
@@ -55,7 +56,15 @@ def from_headlines(energy_headlines: pl.DataFrame, exporter: str) -> pl.DataFram
                 pl.col("value"),
                 pl.col("unit").replace_strict(units).alias("unit"),
                 pl.when(pl.col("basis").str.starts_with("CN_GAC"))
+                .then(pl.lit("Chinese customs"))
+                .when(pl.col("basis").str.starts_with("RU_media"))
+                .then(pl.lit("Media reports"))
+                .otherwise(pl.lit("Gazprom and officials"))
+                .alias("origin"),
+                pl.when(pl.col("basis").str.starts_with("CN_GAC"))
                 .then(pl.lit("Chinese customs, as reported in the press"))
+                .when(pl.col("basis").str.starts_with("RU_media"))
+                .then(pl.lit("Media reports"))
                 .otherwise(pl.lit("Gazprom and officials, as reported"))
                 .alias("source_label"),
                 pl.concat_str(pl.col("publisher_named"), pl.lit(" ("), pl.col("basis"), pl.lit(")")).alias("detail"),
@@ -79,6 +88,7 @@ def from_ei_matrices(energy_trade: pl.DataFrame, exporter: str, importer: str = 
         pl.col("commodity").replace_strict(EI_COMMODITIES).alias("commodity"),
         "value",
         pl.col("unit").replace_strict(EI_UNITS).alias("unit"),
+        pl.lit("Statistical Review").alias("origin"),
         pl.concat_str(pl.lit("Statistical Review ("), pl.col("edition"), pl.lit(")")).alias("source_label"),
         pl.concat_str(pl.lit("sheet '"), pl.col("sheet"), pl.lit("'")).alias("detail"),
         pl.col("source").alias("source_url"),
@@ -96,6 +106,7 @@ def from_ei_pipeline_series(gas_interregional: pl.DataFrame, exporter: str, impo
         pl.lit("pipeline_gas").alias("commodity"),
         "value",
         pl.lit("bcm").alias("unit"),
+        pl.lit("Statistical Review").alias("origin"),
         pl.concat_str(pl.lit("Statistical Review ("), pl.col("edition"), pl.lit(")")).alias("source_label"),
         pl.concat_str(pl.lit("sheet '"), pl.col("sheet"), pl.lit("'")).alias("detail"),
         pl.col("source").alias("source_url"),
@@ -104,29 +115,31 @@ def from_ei_pipeline_series(gas_interregional: pl.DataFrame, exporter: str, impo
 
 
 def comparison(long: pl.DataFrame) -> pl.DataFrame:
-    """Per commodity and year with two or more sources: the range of values and the spread in %.
+    """Per commodity and year measured by two or more independent origins: the range of values and the spread.
 
-    Several statements from one source (e.g. three Gazprom figures for 2022) count as one source with
-    its own range; the spread is (max - min) / min over all values.
+    Chinese customs figures seen twice (monthly data via Wind and the press release) are one origin, and
+    several statements of one origin (three Gazprom figures for 2022) too; `publications` counts them all.
+    The spread is (max - min) / min over all values.
     """
     return (
         long.group_by("commodity", "year", "unit")
         .agg(
-            pl.col("source_label").n_unique().alias("sources"),
+            pl.col("origin").n_unique().alias("origins"),
+            pl.len().alias("publications"),
             pl.col("value").min().alias("low"),
             pl.col("value").max().alias("high"),
-            pl.col("source_label").unique().sort().str.join("; ").alias("source_labels"),
+            pl.col("origin").unique().sort().str.join("; ").alias("origin_names"),
         )
-        .filter(pl.col("sources") >= 2)
+        .filter(pl.col("origins") >= 2)
         .with_columns(((pl.col("high") - pl.col("low")) / pl.col("low") * 100).alias("spread_pct"))
         .sort("commodity", "year")
     )
 
 
 def comparison_findings(compared: pl.DataFrame, exporter_name: str) -> str:
-    """Sentences computed from the comparison: for each commodity, the latest year several sources cover."""
+    """Sentences computed from the comparison: for each commodity, the latest year several origins cover."""
     if compared.is_empty():
-        return f"No year in the selection is covered by two or more sources for {exporter_name}'s energy sales to China."
+        return f"No year in the selection is measured by two or more independent sources for {exporter_name}'s energy sales to China."
     sentences = []
     for commodity in COMMODITY_LABELS:
         rows = compared.filter(pl.col("commodity") == commodity)
@@ -134,9 +147,16 @@ def comparison_findings(compared: pl.DataFrame, exporter_name: str) -> str:
             continue
         latest = rows.row(-1, named=True)
         sentences.append(
-            f"{COMMODITY_LABELS[commodity]} from {exporter_name} to China in {latest['year']}: {latest['sources']} sources "
-            f"give {latest['low']:,.2f} to {latest['high']:,.2f} {latest['unit']} (spread {latest['spread_pct']:.1f}%)."
+            f"{COMMODITY_LABELS[commodity]} from {exporter_name} to China in {latest['year']}: {latest['origins']} independent "
+            f"sources ({latest['origin_names']}) give {latest['low']:,.2f} to {latest['high']:,.2f} {latest['unit']} "
+            f"(spread {latest['spread_pct']:.1f}%)."
         )
+        steady = rows.get_column("spread_pct")
+        if rows.height > 1 and steady.max() - steady.min() < 0.05 and steady.min() > 1:
+            sentences.append(
+                f"The spread is the same {steady.mean():.1f}% in every compared year, which points to a different volume "
+                "standard rather than to a different flow."
+            )
     return " ".join(sentences)
 
 
@@ -156,13 +176,16 @@ def from_customs(annual: pl.DataFrame, exporter: str) -> pl.DataFrame:
         & pl.col("is_complete_year")
         & pl.col("value").is_not_null()
     )
-    files = rows.get_column("file").unique().to_list()
-    chosen = "russia" if "russia" in files else (files[0] if files else None)
+    if rows.is_empty():
+        return _empty()
+    files = rows.get_column("file").unique(maintain_order=True).sort().to_list()
+    chosen = "russia" if "russia" in files else files[0]
     return rows.filter(pl.col("file") == chosen).select(
         pl.col("year").cast(pl.Int32),
         "commodity",
         (pl.col("value") / 1e6).alias("value"),
         pl.lit("Mt").alias("unit"),
+        pl.lit("Chinese customs").alias("origin"),
         pl.lit("Chinese customs (GACC, monthly, via Wind)").alias("source_label"),
         pl.concat_str(pl.lit("Wind series "), pl.col("series_id"), pl.lit(", "), pl.col("file"), pl.lit(" file")).alias("detail"),
         pl.col("source").alias("source_url"),
@@ -170,21 +193,26 @@ def from_customs(annual: pl.DataFrame, exporter: str) -> pl.DataFrame:
     ).cast(LONG_SCHEMA)
 
 
-def supplier_rank_sentence(ranking: pl.DataFrame, exporter: str, exporter_name: str, commodity: str = "crude_oil") -> str:
-    """'By Chinese customs, Russia was China's 2nd largest crude oil supplier in 2021 (15.5% of volume).'"""
+def supplier_rank_sentence(ranking: pl.DataFrame, exporter: str, exporter_name: str, end_year: int, commodity: str = "crude_oil") -> str:
+    """'By Chinese customs, Russia was China's 2nd largest crude oil supplier in 2021 (15.5% of volume); ...'"""
     rows = ranking.filter(pl.col("origin_iso3") == exporter).sort("year")
     if rows.is_empty():
         return ""
     last = rows.row(-1, named=True)
     share = f" ({last['share_pct']:.1f}% of volume)" if last["share_pct"] is not None else ""
-    best = rows.sort("rank", "year").row(0, named=True)
     text = (
         f"By Chinese customs, {exporter_name} was China's {_largest(last['rank'])} "
         f"{COMMODITY_LABELS.get(commodity, commodity).lower()} supplier in {last['year']}{share}"
     )
-    if best["rank"] < last["rank"]:
-        text += f"; it was the {_largest(best['rank'])} in {best['year']}"
-    return text + "."
+    best_rank = rows.get_column("rank").min()
+    if best_rank < last["rank"]:
+        best_years = rows.filter(pl.col("rank") == best_rank).get_column("year")
+        span = str(best_years.min()) if best_years.len() == 1 else f"{best_years.min()}–{best_years.max()}"
+        text += f"; it was the {_largest(best_rank)} in {span}"
+    text += "."
+    if last["year"] < end_year:
+        text += f" {last['year']} is the last year with a full year of China's total imports in the customs file."
+    return text
 
 
 def _largest(rank: int) -> str:

@@ -17,6 +17,8 @@ MEMBER_SCHEMA = {
     "year": pl.Int32,
     "partner_iso3": pl.String,
     "turnover_usd": pl.Float64,
+    "qualifier": pl.String,  # "nearly", "almost" ... as the page worded it; null for exact and declared figures
+    "is_reporter_side": pl.Boolean,  # the reporter's own statistics (declared data, or China-side for China)
     "basis": pl.String,
     "source_url": pl.String,
 }
@@ -43,10 +45,11 @@ def turnover_from_flows(flows: pl.DataFrame, reporter: str, members: list[str], 
             pl.col("value_usd").sum().alias("turnover_usd"),
             pl.col("flow").n_unique().alias("_directions"),
             pl.col("source").first().alias("basis"),
-            pl.col("dataset_version").first().alias("source_url"),
+            pl.concat_str(pl.lit("snapshot "), pl.col("dataset_version").first()).alias("source_url"),
         )
         .filter(pl.col("_directions") == 2)
         .drop("_directions")
+        .with_columns(pl.lit(None, pl.String).alias("qualifier"), pl.lit(True).alias("is_reporter_side"))
         .select(list(MEMBER_SCHEMA))
         .cast(MEMBER_SCHEMA)
         .sort("year", "partner_iso3")
@@ -91,12 +94,25 @@ def group_findings(totals: pl.DataFrame, shares: pl.DataFrame, reporter_name: st
         f"In {year}, {reporter_name}'s trade with the {group} came to US${row['members_turnover_usd'] / 1e9:,.1f} bn over {scope}; "
         f"{member_names.get(top['partner_iso3'], top['partner_iso3'])} accounted for {top['share_pct']:.0f}% of it."
     )
+    year_rows = shares.filter(pl.col("year") == year)
+    other_side = [member_names.get(c, c) for c in year_rows.filter(~pl.col("is_reporter_side")).get_column("partner_iso3")]
+    approximate = [member_names.get(c, c) for c in year_rows.filter(pl.col("qualifier").is_not_null()).get_column("partner_iso3")]
+    if other_side:
+        text += f" The figures for {_join(other_side)} are not the reporter's own statistics (partner-side or basis not stated)."
+    if approximate:
+        text += f" The figures for {_join(approximate)} are approximate as stated (e.g. 'nearly')."
     if complete.is_empty():
         text += f" No year in the selection has a figure for every member, so no total for the whole {group} is given."
     return text
 
 
-CHINESE_SIDE = r"\b(?:CN_GAC|Chinese|China customs)\b"
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# Bases that state China-side data. Written out explicitly: notes such as "magnitude matches Chinese-side
+# data" describe a partner-side figure and must not match.
+CHINESE_SIDE = r"^CN_GAC\b|citing Chinese data|\(Chinese-side data\)"
 
 
 def turnover_from_statements(russia_turnover: pl.DataFrame, registry: pl.DataFrame, members: list[str]) -> pl.DataFrame:
@@ -115,10 +131,14 @@ def turnover_from_statements(russia_turnover: pl.DataFrame, registry: pl.DataFra
         statements.sort(["_chinese", "_exact"], descending=True)
         .group_by("year", "partner_iso3", maintain_order=True)
         .first()
-        .select("year", "partner_iso3", pl.col("value_usd").alias("turnover_usd"), "basis", "source_url")
+        .select(
+            "year", "partner_iso3", pl.col("value_usd").alias("turnover_usd"), "qualifier",
+            pl.col("_chinese").fill_null(False).alias("is_reporter_side"), "basis", "source_url",
+        )
     )
     russia = russia_turnover.select(
-        "year", pl.lit("RUS").alias("partner_iso3"), pl.col("value_usd").alias("turnover_usd"), "basis", "source_url"
+        "year", pl.lit("RUS").alias("partner_iso3"), pl.col("value_usd").alias("turnover_usd"),
+        pl.lit(None, pl.String).alias("qualifier"), pl.lit(True).alias("is_reporter_side"), "basis", "source_url",
     )
     frames = [chosen, russia] if "RUS" in members else [chosen]
     return pl.concat([f.cast(MEMBER_SCHEMA) for f in frames]).sort("year", "partner_iso3")
@@ -138,5 +158,8 @@ def member_statements(registry: pl.DataFrame, members: list[str]) -> pl.DataFram
 def group_statements(registry: pl.DataFrame, group: str) -> pl.DataFrame:
     """Cited statements about the group as a whole (e.g. 'EAEU-China turnover exceeded US$166.5 bn')."""
     return registry.filter(
-        (pl.col("partner_group") == group) & pl.col("metric").str.starts_with("turnover") & pl.col("value_usd").is_not_null()
+        (pl.col("partner_group") == group)
+        & pl.col("metric").is_in(["turnover", "turnover_exceeds"])
+        & pl.col("is_full_year")
+        & pl.col("value_usd").is_not_null()
     ).sort("year")

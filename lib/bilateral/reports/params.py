@@ -223,7 +223,11 @@ class GroupLinkParams(SnapshotParams):
         from bilateral.data.trade_flows import SHIPPED, check_source
 
         if value == SHIPPED:
-            raise ValueError("the shipped trade_flows extract holds a few HS6 lines only; use cited, comtrade, imf or baci")
+            raise ValueError("the shipped trade_flows extract holds a few HS6 lines only; use cited, comtrade or imf")
+        if value == "baci":
+            raise ValueError(
+                "BACI holds reconciled HS6 flows, not a reporter's declared totals; use cited, comtrade or imf"
+            )
         return check_source(value)
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from bilateral.analysis.energy_compare import COMMODITY_LABELS, UNITS
 from bilateral.analysis.trade import BASIS_LABELS
 
 WIDTH = 640
@@ -157,7 +158,7 @@ def product_chart(table: pl.DataFrame, *, source_note: str) -> alt.VConcatChart:
 
 def energy_chart(long: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
     """Each source's series for the commodity picked in a dropdown; every point carries its source in the tooltip."""
-    labels = {"crude_oil": "Crude oil (Mt)", "pipeline_gas": "Pipeline gas (bcm)", "lng": "LNG (bcm)", "coal": "Coal (Mt)"}
+    labels = {code: f"{label} ({UNITS[code]})" for code, label in COMMODITY_LABELS.items()}
     data = long.with_columns(pl.col("commodity").replace_strict(labels, default=pl.col("commodity")).alias("commodity_label"))
     options = [labels[c] for c in labels if c in set(long.get_column("commodity"))]
     commodity = alt.param(name="commodity", value=options[0], bind=alt.binding_select(options=options, name="Commodity: "))
@@ -212,14 +213,23 @@ def group_chart(member_turnover: pl.DataFrame, group_totals_cited: pl.DataFrame,
     )
     layers = [bars]
     if not group_totals_cited.is_empty():
-        cited = group_totals_cited.with_columns((pl.col("value_usd") / 1e9).alias("value_usd_bn"))
+        cited = group_totals_cited.with_columns(
+            (pl.col("value_usd") / 1e9).alias("value_usd_bn"),
+            pl.when(pl.col("is_target_or_threshold")).then(pl.lit("lower bound")).otherwise(pl.lit("outturn")).alias("kind"),
+        )
         layers.append(
             alt.Chart(cited)
             .transform_filter(member == "All")
-            .mark_point(shape="diamond", size=140, filled=True, color="black")
+            .mark_point(size=140, filled=True, color="black")
             .encode(
                 x="year:O",
                 y="value_usd_bn:Q",
+                # a threshold ("more than 166.5") is a lower bound: drawn as an upward triangle
+                shape=alt.Shape(
+                    "kind:N",
+                    title="Cited group total",
+                    scale=alt.Scale(domain=["outturn", "lower bound"], range=["diamond", "triangle-up"]),
+                ),
                 tooltip=[
                     alt.Tooltip("period:N", title="Period"),
                     alt.Tooltip("value_text:N", title="Cited group total, US$ bn"),
