@@ -98,7 +98,7 @@ def gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "  - notebook: trade_overview\n    parameters: {reporter: RUS, partner: CHN, start_year: 2015, end_year: 2024}\n"
         "  - notebook: trade_overview\n    parameters: {reporter: CHN, partner: KAZ}\n"
     )
-    done = run_cli("report", "plan", str(plan), env={"BILATERAL_REPORTS_DIR": str(root / "reports")})
+    done = run_cli("report", "plan", str(plan), "--workers", "2", env={"BILATERAL_REPORTS_DIR": str(root / "reports")})
     assert done.returncode == 0, done.stderr
     return root / "reports" / "index.html"
 
@@ -111,6 +111,23 @@ def test_plan_writes_a_gallery_card_per_report(gallery: Path):
     assert 'href="trade_overview/RUS-CHN_2015-2024.html"' in index and "official_headlines" in index
     kaz = (tmp_path / "reports" / "trade_overview" / "CHN-KAZ_2005-2024.html").read_text()
     assert "No cited figures for China–Kazakhstan, 2005–2024" in kaz
+
+
+@pytest.mark.slow
+def test_a_failing_report_gets_a_red_card_and_the_plan_exits_non_zero(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    corrupt(data / "raw" / "official_headlines" / "china_russia_trade_totals.csv")
+    plan = tmp_path / "plan.yml"
+    plan.write_text("reports:\n  - notebook: trade_overview\n  - notebook: product_lens\n")
+    env = {"BILATERAL_REPORTS_DIR": str(tmp_path / "reports"), "BILATERAL_DATA_DIR": str(data)}
+    done = run_cli("report", "plan", str(plan), "-j", "2", env=env)
+    assert done.returncode == 1
+    assert "1 of 2 reports failed" in " ".join(done.stderr.split())
+    index = (tmp_path / "reports" / "index.html").read_text()
+    assert index.count('class="card failed"') == 1 and index.count('class="card ok"') == 1
+    assert "checksum mismatch" in index
+    assert not list((tmp_path / "reports" / "trade_overview").glob("*.html")), "the failed report left no file"
 
 
 def test_a_plan_with_a_bad_entry_fails_before_running_anything(tmp_path: Path):

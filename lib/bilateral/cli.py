@@ -193,11 +193,17 @@ def report_run(
 
 @report_app.command("plan")
 @friendly
-def report_plan(plan_file: Annotated[Path, typer.Argument(help="Plan YAML, e.g. plans/default.yml.")]) -> None:
+def report_plan(
+    plan_file: Annotated[Path, typer.Argument(help="Plan YAML, e.g. plans/default.yml.")],
+    workers: Annotated[int | None, typer.Option("--workers", "-j", help="Reports run at once (default: cores, at most 4).")] = None,
+) -> None:
     """Run every report of a plan and write the gallery reports/index.html."""
     from bilateral.data.paths import reports_dir
     from bilateral.reports.gallery import write_gallery
-    from bilateral.reports.plan import run_plan
+    from bilateral.reports.plan import default_workers, run_plan
+
+    if workers is not None and workers < 1:
+        raise ParameterError(f"--workers must be 1 or more; got {workers}.")
 
     def show(result: Any) -> None:
         mark = "[green]✓[/]" if result.status == "ok" else "[red]✗[/]"
@@ -205,7 +211,7 @@ def report_plan(plan_file: Annotated[Path, typer.Argument(help="Plan YAML, e.g. 
         if result.error:
             err.print(Text("    " + result.error), highlight=False)
 
-    plan, results = run_plan(plan_file, on_result=show)
+    plan, results = run_plan(plan_file, workers=workers or default_workers(), on_result=show)
     index = write_gallery(results, reports_dir(), title=plan.title, description=plan.description)
     failed = [r for r in results if r.status != "ok"]
     out.print(str(index))

@@ -7,7 +7,10 @@ the gallery, and the run exits non-zero.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -51,25 +54,51 @@ def read_plan(path: Path) -> Plan:
     return plan
 
 
-def run_plan(path: Path, *, on_result: Any = None) -> tuple[Plan, list[ReportResult]]:
-    """Run every entry of the plan; returns the plan and one result per entry (ok or failed)."""
+def run_plan(path: Path, *, workers: int = 1, on_result: Any = None) -> tuple[Plan, list[ReportResult]]:
+    """Run every entry of the plan; returns the plan and one result per entry (ok or failed), in plan order.
+
+    With `workers` > 1 the reports run in a pool of separate processes (spawned, not forked: a forked
+    child would inherit the parent's threads and open kernel sockets). Each report starts its own kernel
+    either way, so reports cannot see each other's state. `on_result` is called as each report finishes.
+    """
     plan = read_plan(path)
-    results = []
-    for entry in plan.reports:
-        started = time.perf_counter()
-        try:
-            result = run_report(entry.notebook, entry.parameters)
-        except BilateralError as exc:
-            result = ReportResult(
-                notebook=entry.notebook,
-                params=None,
-                raw_params=entry.parameters,
-                title=f"{entry.notebook} ({', '.join(f'{k}={v}' for k, v in entry.parameters.items())})",
-                status="failed",
-                seconds=time.perf_counter() - started,
-                error=str(exc),
-            )
-        results.append(result)
-        if on_result:
-            on_result(result)
-    return plan, results
+    entries = [entry.model_dump() for entry in plan.reports]
+    results: list[ReportResult | None] = [None] * len(entries)
+    if workers <= 1 or len(entries) <= 1:
+        for index, entry in enumerate(entries):
+            results[index] = _finish(run_entry(entry), on_result)
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(entries)), mp_context=context) as pool:
+            futures = {pool.submit(run_entry, entry): index for index, entry in enumerate(entries)}
+            for future in as_completed(futures):
+                results[futures[future]] = _finish(future.result(), on_result)
+    return plan, [r for r in results if r is not None]
+
+
+def run_entry(entry: dict[str, Any]) -> ReportResult:
+    """Run one plan entry; a failure becomes a failed result instead of an exception (top level: picklable)."""
+    started = time.perf_counter()
+    try:
+        return run_report(entry["notebook"], entry["parameters"])
+    except BilateralError as exc:
+        return ReportResult(
+            notebook=entry["notebook"],
+            params=None,
+            raw_params=entry["parameters"],
+            title=f"{entry['notebook']} ({', '.join(f'{k}={v}' for k, v in entry['parameters'].items())})",
+            status="failed",
+            seconds=time.perf_counter() - started,
+            error=str(exc),
+        )
+
+
+def _finish(result: ReportResult, on_result: Any) -> ReportResult:
+    if on_result:
+        on_result(result)
+    return result
+
+
+def default_workers() -> int:
+    """One report per core, at most four (each report runs its own kernel: about 200 MB)."""
+    return max(1, min(4, os.cpu_count() or 1))
