@@ -243,3 +243,55 @@ def test_the_product_report_filters_by_product_offline(minerals_report: Path, of
     page.wait_for_function(f"{count_marks} < {all_bars}", timeout=10_000)
     assert page.evaluate(count_marks) == 8, "one bar per year 2017-2024 for a single product"
     offline_page.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def imf_snapshot_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A data copy with one IMF-layout snapshot (synthetic values, flagged as a format sample) to prove that
+    reports run on fetched statistics the same way as on shipped data."""
+    import polars as pl
+
+    from bilateral.data import fetch as fetching
+    from bilateral.data.schemas import TRADE_FLOWS
+
+    root = tmp_path_factory.mktemp("fetched")
+    shutil.copytree(REPO / "data", root / "data")
+    rows = [
+        (reporter, partner, flow, value)
+        for reporter, partner, flow, value in [
+            ("RUS", "CHN", "export", 120.0e9), ("RUS", "CHN", "import", 110.0e9), ("RUS", "DEU", "export", 30.0e9),
+            ("RUS", "DEU", "import", 25.0e9), ("RUS", "WLD", "export", 420.0e9), ("RUS", "WLD", "import", 300.0e9),
+            ("CHN", "RUS", "export", 110.0e9), ("CHN", "RUS", "import", 125.0e9), ("CHN", "KAZ", "export", 25.0e9),
+            ("CHN", "KAZ", "import", 16.0e9),
+        ]
+    ]
+    frame = pl.DataFrame(
+        [{"year": 2023, "period": "2023", "reporter_iso3": r, "partner_iso3": p, "flow": f, "classification": "TOTAL",
+          "hs_level": 0, "product_code": "TOTAL", "value_usd": v, "quantity": None, "quantity_unit": None,
+          "net_weight_kg": None, "reported_by": r, "source": "imf_imts", "dataset_version": "SYNTHETIC test"}
+         for r, p, f, v in rows],
+        schema=TRADE_FLOWS.polars_schema(),
+    )
+    env = {"BILATERAL_DATA_DIR": str(root / "data"), "BILATERAL_REPORTS_DIR": str(root / "reports")}
+    record = {"name": "imf_imts", "title": "SYNTHETIC test snapshot", "publisher": "test", "origin": {"api": "none"},
+              "licence": "test", "description": "synthetic values written by a test", "is_format_sample": True}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BILATERAL_DATA_DIR", env["BILATERAL_DATA_DIR"])
+        fetching.write_trade_snapshot("imf", {"response_001.xml": b"<synthetic/>"}, frame, record=record, stamp="2026-11-28T000000Z")
+    return env
+
+
+@pytest.mark.slow
+def test_partner_ranking_runs_on_a_fetched_snapshot(imf_snapshot_env: dict[str, str]):
+    done = run_cli("report", "run", "partner_ranking", "-p", "source=imf", "-p", "start_year=2020", env=imf_snapshot_env)
+    assert done.returncode == 0, done.stderr
+    html = Path(done.stdout.strip().splitlines()[-1]).read_text()
+    assert "China ranked 1 of 2 among Russia's trading partners in 2023, with 31.9% of its trade (world total)" in html
+
+
+@pytest.mark.slow
+def test_group_link_runs_on_a_fetched_snapshot(imf_snapshot_env: dict[str, str]):
+    done = run_cli("report", "run", "group_link", "-p", "source=imf", "-p", "start_year=2020", env=imf_snapshot_env)
+    assert done.returncode == 0, done.stderr
+    html = Path(done.stdout.strip().splitlines()[-1]).read_text()
+    assert "came to US$276.0 bn over the members with a figure (Kazakhstan, Russia)" in html

@@ -256,9 +256,56 @@ class GroupLinkParams(SnapshotParams):
         return f"{country_name(self.reporter)} and the {self.group}: trade by member, {self.start_year}–{self.end_year}"
 
 
+class PartnerRankingParams(SnapshotParams):
+    """Parameters of notebooks/partner_ranking.ipynb (where a partner ranks among a reporter's partners)."""
+
+    notebook: ClassVar[str] = "partner_ranking"
+
+    reporter: str = "RUS"
+    partner: str = "CHN"
+    source: str = "cited"
+    snapshot: str = NEWEST
+    start_year: int = 2010
+    end_year: int = 2024
+
+    _codes = field_validator("reporter", "partner", mode="before")(_iso3)
+    _years = field_validator("start_year", "end_year")(_year_in_range)
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: str) -> str:
+        if value not in ("cited", "imf", "comtrade"):
+            raise ValueError("must be cited (shipped statements), imf or comtrade (a snapshot with every partner)")
+        return value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> PartnerRankingParams:
+        _check_pair_and_years(self)
+        if self.source == "cited" and self.snapshot_name:
+            raise ValueError(f"snapshot applies to fetched sources only; leave it '{NEWEST}' for source=cited")
+        self.sources()
+        return self
+
+    def sources(self) -> list[str]:
+        if self.source == "cited":
+            return ["official_headlines"]
+        from bilateral.data.trade_flows import provenance_folder
+
+        return [provenance_folder(self.source, self.snapshot_name)]
+
+    def slug(self) -> str:
+        return f"{self.partner}-in-{self.reporter}_{self.source}{self._pinned()}_{self.start_year}-{self.end_year}"
+
+    def title(self) -> str:
+        return (
+            f"{country_name(self.partner)} among {country_name(self.reporter)}'s trading partners, "
+            f"{self.start_year}–{self.end_year}"
+        )
+
+
 SCHEMAS: dict[str, type[ReportParams]] = {
     schema.notebook: schema
-    for schema in (TradeOverviewParams, ProductLensParams, EnergyFlowsParams, GroupLinkParams)
+    for schema in (TradeOverviewParams, ProductLensParams, EnergyFlowsParams, GroupLinkParams, PartnerRankingParams)
 }
 
 

@@ -240,3 +240,28 @@ def group_chart(member_turnover: pl.DataFrame, group_totals_cited: pl.DataFrame,
             )
         )
     return alt.layer(*layers).add_params(member).properties(width=WIDTH, height=HEIGHT, title=footnote(source_note))
+
+
+def rank_chart(points: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
+    """The partner's rank (1 at the top) or share over the years, picked in a dropdown; tooltips carry the source.
+
+    `points`: year, measure ("Rank" | "Share %"), value, basis, source_url.
+    """
+    measures = [m for m in ("Rank", "Share %") if m in set(points.get_column("measure"))]
+    measure = alt.param(name="measure", value=measures[0], bind=alt.binding_select(options=measures, name="Show: "))
+    base = alt.Chart(points).transform_filter(alt.datum.measure == measure)
+    encoding = {
+        "x": alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
+        # ranks read top-down (1 = largest partner); the same axis shows shares when picked
+        "y": alt.Y("value:Q", title="Rank (1 = largest) or share of trade, %", scale=alt.Scale(zero=False)),
+    }
+    tooltip = [
+        alt.Tooltip("year:Q", format="d", title="Year"),
+        alt.Tooltip("measure:N", title="Measure"),
+        alt.Tooltip("value:Q", format=",.1f", title="Value"),
+        alt.Tooltip("basis:N", title="Basis"),
+        alt.Tooltip("source_url:N", title="Source"),
+    ]
+    line = base.mark_line(color="#444").encode(**encoding)
+    dots = base.mark_circle(size=80, color="#c0392b").encode(**encoding, tooltip=tooltip)
+    return alt.layer(line, dots).add_params(measure).properties(width=WIDTH, height=260, title=footnote(source_note))

@@ -1,0 +1,70 @@
+"""Partner rankings from statistics and from cited statements: tiny frames, values worked out by hand."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from bilateral.analysis import ranking
+from bilateral.data.schemas import TRADE_FLOWS
+
+
+def row(year: int, partner: str, flow: str, value: float) -> dict:
+    return {
+        "year": year, "period": str(year), "reporter_iso3": "RUS", "partner_iso3": partner, "flow": flow,
+        "classification": "TOTAL", "hs_level": 0, "product_code": "TOTAL", "value_usd": value, "quantity": None,
+        "quantity_unit": None, "net_weight_kg": None, "reported_by": "RUS", "source": "imf_imts", "dataset_version": "t",
+    }
+
+
+FLOWS = pl.DataFrame(
+    [row(2021, "CHN", "export", 70.0), row(2021, "CHN", "import", 70.0), row(2021, "DEU", "export", 40.0),
+     row(2021, "DEU", "import", 30.0), row(2021, "TUR", "export", 30.0), row(2021, "WLD", "export", 400.0),
+     row(2021, "WLD", "import", 300.0)],
+    schema=TRADE_FLOWS.polars_schema(),
+)
+
+
+def test_partners_are_ranked_by_turnover_with_shares_of_the_world_total():
+    ranked = ranking.ranking_from_flows(FLOWS, "RUS", 2021, 2021)
+    assert ranked.select("partner_iso3", "rank", "directions").rows() == [("CHN", 1, 2), ("DEU", 2, 2), ("TUR", 3, 1)]
+    china = ranked.row(0, named=True)
+    assert china["share_pct"] == pytest.approx(20.0) and china["share_basis"] == "world total"
+
+
+def test_without_a_world_row_shares_are_of_the_partners_sum():
+    ranked = ranking.ranking_from_flows(FLOWS.filter(pl.col("partner_iso3") != "WLD"), "RUS", 2021, 2021)
+    assert ranked.row(0, named=True)["share_pct"] == pytest.approx(140 / 240 * 100)
+    assert set(ranked["share_basis"]) == {"sum of partners"}
+
+
+def test_findings_flag_a_partner_with_one_direction_only():
+    ranked = ranking.ranking_from_flows(FLOWS, "RUS", 2021, 2021).filter(pl.col("partner_iso3") == "TUR")
+    assert ranking.ranking_findings(ranked, "Russia", "Turkey") == (
+        "Turkey ranked 3 of 3 among Russia's trading partners in 2021, with 4.3% of its trade (world total). "
+        "Only one direction of 2021 trade is reported for Turkey."
+    )
+
+
+def test_cited_statements_are_oriented_by_who_ranks_whom():
+    share_rank = pl.DataFrame({
+        "year": ["2010", "2012H1", "2021"], "metric": ["china_rank_among_russia_partners"] * 2 + ["russia_rank_among_china_partners"],
+        "value": [1.0, 2.0, 11.0], "unit": ["rank"] * 3, "basis": ["b"] * 3, "publisher_named": ["p"] * 3,
+        "source_url": ["u"] * 3, "quote": ["q"] * 3,
+    })
+    china_for_russia = ranking.cited_ranking(share_rank, "RUS", "CHN")
+    assert china_for_russia.select("year", "measure", "value").rows() == [(2010, "rank", 1.0)], "half-years left out"
+    assert ranking.cited_ranking(share_rank, "CHN", "RUS")["value"].to_list() == [11.0]
+    assert ranking.cited_ranking(share_rank, "CHN", "KAZ").is_empty()
+
+
+def test_cited_findings_report_rank_share_and_the_streak_of_years_on_top():
+    cited = pl.DataFrame({
+        "year": [2017, 2020, 2021, 2022], "measure": ["rank", "share_pct", "years_as_top_partner", "years_as_top_partner"],
+        "value": [1.0, 18.0, 12.0, 13.0], "basis": ["b", "IW study", "s", "s"], "publisher_named": ["p", "p", "p", "Xi Jinping"],
+        "source_url": ["u"] * 4, "quote": ["q"] * 4,
+    })
+    assert ranking.cited_findings(cited, "China", "Russia") == (
+        "Cited statements put China at rank 1 among Russia's trading partners in 2017, with 18.0% of its trade in 2020 "
+        "(IW study). Statements count 13 consecutive years as Russia's largest partner by 2022 (Xi Jinping)."
+    )
