@@ -77,6 +77,38 @@ class SnapshotParams(ReportParams):
         return f"_{self.snapshot_name}" if self.snapshot_name else ""
 
 
+DECLARED_SOURCES = ("comtrade", "imf")  # fetched statistics that carry a reporter's declared totals
+
+
+class CitedOrDeclaredParams(SnapshotParams):
+    """Notebooks that read either cited statements (`source=cited`) or a reporter's declared totals from a
+    fetched Comtrade or IMF snapshot. BACI (reconciled HS6) and the shipped HS6 extract hold no totals."""
+
+    cited_sources: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("source", check_fields=False)
+    @classmethod
+    def _cited_or_declared(cls, value: str) -> str:
+        if value not in ("cited", *DECLARED_SOURCES):
+            raise ValueError(
+                f"must be cited (shipped statements) or a fetched source with declared totals ({', '.join(DECLARED_SOURCES)}); "
+                f"got {value!r}"
+            )
+        return value
+
+    def _check_source(self) -> None:
+        if self.source == "cited" and self.snapshot_name:
+            raise ValueError(f"snapshot applies to fetched sources only; leave it '{NEWEST}' for source=cited")
+        self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
+
+    def sources(self) -> list[str]:
+        if self.source == "cited":
+            return list(self.cited_sources)
+        from bilateral.data.trade_flows import provenance_folder
+
+        return [provenance_folder(self.source, self.snapshot_name)]
+
+
 class TradeOverviewParams(ReportParams):
     """Parameters of notebooks/trade_overview.ipynb."""
 
@@ -193,10 +225,11 @@ class EnergyFlowsParams(ReportParams):
         return f"Energy from {country_name(self.exporter)} to China, {self.start_year}–{self.end_year}"
 
 
-class GroupLinkParams(SnapshotParams):
+class GroupLinkParams(CitedOrDeclaredParams):
     """Parameters of notebooks/group_link.ipynb (a country's trade with a group and the members' split)."""
 
     notebook: ClassVar[str] = "group_link"
+    cited_sources: ClassVar[tuple[str, ...]] = ("official_headlines", "cooperation_registry")
 
     reporter: str = "CHN"
     group: str = "EAEU"
@@ -215,21 +248,6 @@ class GroupLinkParams(SnapshotParams):
 
         return group_info(value).name
 
-    @field_validator("source")
-    @classmethod
-    def _known_source(cls, value: str) -> str:
-        if value == "cited":
-            return value
-        from bilateral.data.trade_flows import SHIPPED, check_source
-
-        if value == SHIPPED:
-            raise ValueError("the shipped trade_flows extract holds a few HS6 lines only; use cited, comtrade or imf")
-        if value == "baci":
-            raise ValueError(
-                "BACI holds reconciled HS6 flows, not a reporter's declared totals; use cited, comtrade or imf"
-            )
-        return check_source(value)
-
     @model_validator(mode="after")
     def _coherent(self) -> GroupLinkParams:
         _check_years(self)
@@ -237,17 +255,8 @@ class GroupLinkParams(SnapshotParams):
 
         if self.reporter in group_members(self.group):
             raise ValueError(f"{self.reporter} is a member of {self.group}; choose a reporter outside the group")
-        if self.source == "cited" and self.snapshot_name:
-            raise ValueError(f"snapshot applies to fetched sources only; leave it '{NEWEST}' for source=cited")
-        self.sources()
+        self._check_source()
         return self
-
-    def sources(self) -> list[str]:
-        if self.source == "cited":
-            return ["official_headlines", "cooperation_registry"]
-        from bilateral.data.trade_flows import provenance_folder
-
-        return [provenance_folder(self.source, self.snapshot_name)]
 
     def slug(self) -> str:
         return f"{self.reporter}-{self.group}_{self.source}{self._pinned()}_{self.start_year}-{self.end_year}"
@@ -256,10 +265,11 @@ class GroupLinkParams(SnapshotParams):
         return f"{country_name(self.reporter)} and the {self.group}: trade by member, {self.start_year}–{self.end_year}"
 
 
-class PartnerRankingParams(SnapshotParams):
+class PartnerRankingParams(CitedOrDeclaredParams):
     """Parameters of notebooks/partner_ranking.ipynb (where a partner ranks among a reporter's partners)."""
 
     notebook: ClassVar[str] = "partner_ranking"
+    cited_sources: ClassVar[tuple[str, ...]] = ("official_headlines",)
 
     reporter: str = "RUS"
     partner: str = "CHN"
@@ -271,27 +281,11 @@ class PartnerRankingParams(SnapshotParams):
     _codes = field_validator("reporter", "partner", mode="before")(_iso3)
     _years = field_validator("start_year", "end_year")(_year_in_range)
 
-    @field_validator("source")
-    @classmethod
-    def _known_source(cls, value: str) -> str:
-        if value not in ("cited", "imf", "comtrade"):
-            raise ValueError("must be cited (shipped statements), imf or comtrade (a snapshot with every partner)")
-        return value
-
     @model_validator(mode="after")
     def _coherent(self) -> PartnerRankingParams:
         _check_pair_and_years(self)
-        if self.source == "cited" and self.snapshot_name:
-            raise ValueError(f"snapshot applies to fetched sources only; leave it '{NEWEST}' for source=cited")
-        self.sources()
+        self._check_source()
         return self
-
-    def sources(self) -> list[str]:
-        if self.source == "cited":
-            return ["official_headlines"]
-        from bilateral.data.trade_flows import provenance_folder
-
-        return [provenance_folder(self.source, self.snapshot_name)]
 
     def slug(self) -> str:
         return f"{self.partner}-in-{self.reporter}_{self.source}{self._pinned()}_{self.start_year}-{self.end_year}"
