@@ -8,6 +8,7 @@ notebooks a citation to print under their charts.
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,51 +29,16 @@ class Dataset:
     year_column: str | None = "year"
 
 
-def _headlines(kind: str) -> Callable[[], pl.DataFrame]:
-    def load() -> pl.DataFrame:
-        from bilateral.data.sources import headlines
+def _lazy(module: str, function: str, *args: object) -> Callable[[], pl.DataFrame]:
+    """A loader that imports its module only when called, so listing the catalog stays cheap."""
 
-        return {"trade": headlines.load_trade_headlines, "share_rank": headlines.load_share_rank, "energy": headlines.load_energy_headlines}[kind]()
+    def load() -> pl.DataFrame:
+        return getattr(importlib.import_module(module), function)(*args)
 
     return load
 
 
-def _energy(kind: str, edition: str) -> Callable[[], pl.DataFrame]:
-    def load() -> pl.DataFrame:
-        from bilateral.data.sources import energy_institute as ei
-
-        loaders = {"trade": ei.load_energy_trade, "russia_china": ei.load_russia_china_energy_flows, "gas": ei.load_gas_interregional}
-        return loaders[kind](edition)
-
-    return load
-
-
-def _critical_minerals() -> pl.DataFrame:
-    from bilateral.data.sources.comtrade_extract import load_critical_minerals
-
-    return load_critical_minerals()
-
-
-def _china_energy_imports() -> pl.DataFrame:
-    from bilateral.data.sources.china_customs_energy import load_china_energy_imports
-
-    return load_china_energy_imports()
-
-
-def _registry(table: str) -> Callable[[], pl.DataFrame]:
-    def load() -> pl.DataFrame:
-        from bilateral.data.sources import cooperation_registry
-
-        return getattr(cooperation_registry, f"load_{table}")()
-
-    return load
-
-
-def _hs_table() -> pl.DataFrame:
-    from bilateral.data.products import hs_table
-
-    return hs_table()
-
+SOURCES = "bilateral.data.sources."
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
@@ -80,92 +46,92 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "trade_headlines",
             "official_headlines",
-            _headlines("trade"),
+            _lazy(SOURCES + "headlines", "load_trade_headlines"),
             "China-Russia annual turnover, exports, imports (US$) as stated on cited pages, one row per statement",
         ),
         Dataset(
             "partner_share_rank",
             "official_headlines",
-            _headlines("share_rank"),
+            _lazy(SOURCES + "headlines", "load_share_rank"),
             "China's and Russia's rank and share among each other's trading partners, as stated",
         ),
         Dataset(
             "energy_headlines",
             "official_headlines",
-            _headlines("energy"),
+            _lazy(SOURCES + "headlines", "load_energy_headlines"),
             "Russian crude oil, Power of Siberia gas and LNG supply to China, as stated (units per row)",
         ),
         Dataset(
             "energy_trade_2022",
             "energy_institute_statreview",
-            _energy("trade", "2023"),
+            _lazy(SOURCES + "energy_institute", "load_energy_trade", "2023"),
             "EI Statistical Review 2023: 2022 bilateral matrices of crude, products (Mt), pipeline gas, LNG (bcm), coal (EJ)",
         ),
         Dataset(
             "energy_trade_2020",
             "energy_institute_statreview_2021",
-            _energy("trade", "2021"),
+            _lazy(SOURCES + "energy_institute", "load_energy_trade", "2021"),
             "bp Statistical Review 2021: 2020 bilateral matrices of crude, products (Mt), pipeline gas, LNG (bcm), coal (EJ)",
         ),
         Dataset(
             "russia_china_energy_flows",
             "energy_institute_statreview",
-            _energy("russia_china", "2023"),
+            _lazy(SOURCES + "energy_institute", "load_russia_china_energy_flows", "2023"),
             "Russia->China energy flows from the EI 2023 workbook (pipeline gas 2000-2022; crude, products, LNG, coal 2022)",
         ),
         Dataset(
             "gas_interregional_trade",
             "energy_institute_statreview",
-            _energy("gas", "2023"),
+            _lazy(SOURCES + "energy_institute", "load_gas_interregional", "2023"),
             "EI 2023 inter-regional pipeline gas trade 2000-2022 (bcm), exporter region -> importer region",
         ),
         Dataset(
             "china_critical_mineral_exports",
             "comtrade_china_critical_minerals",
-            _critical_minerals,
+            _lazy(SOURCES + "comtrade_extract", "load_critical_minerals"),
             "China's monthly exports of graphite, Ga/Ge and polysilicon by destination (UN Comtrade extract, trade_flows)",
         ),
         Dataset(
             "china_energy_imports",
             "china_customs_energy_imports_by_origin",
-            _china_energy_imports,
+            _lazy(SOURCES + "china_customs_energy", "load_china_energy_imports"),
             "China's monthly energy imports by origin (crude, coal types, LNG, pipeline gas), tonnes and US$, GACC via Wind/CREA; 0 = not published -> null",
         ),
         Dataset(
             "eaeu_trade_statements",
             "cooperation_registry",
-            _registry("eaeu_trade"),
+            _lazy(SOURCES + "cooperation_registry", "load_eaeu_trade"),
             "China-EAEU agreement milestones and China's trade with the EAEU and its members, as stated on cited pages",
         ),
         Dataset(
             "cooperation_projects",
             "cooperation_registry",
-            _registry("projects"),
+            _lazy(SOURCES + "cooperation_registry", "load_projects"),
             "27 China-Russia mega-projects (energy, transport, nuclear, aerospace, finance): 241 cited facts",
             year_column=None,
         ),
         Dataset(
             "investment_statements",
             "cooperation_registry",
-            _registry("investment"),
+            _lazy(SOURCES + "cooperation_registry", "load_investment"),
             "China-Russia investment portfolio (IGC) and FDI statements, as stated",
         ),
         Dataset(
             "people_exchanges",
             "cooperation_registry",
-            _registry("people_exchanges"),
+            _lazy(SOURCES + "cooperation_registry", "load_people_exchanges"),
             "Tourist and student flows between China and Russia, as stated",
         ),
         Dataset(
             "settlement_currency_statements",
             "cooperation_registry",
-            _registry("currency_settlement"),
+            _lazy(SOURCES + "cooperation_registry", "load_currency_settlement"),
             "Shares of US$, euro, rouble and yuan in China-Russia settlements, as stated",
         ),
         Dataset(
             "hs_codes",
             "hs_classification",
-            _hs_table,
+            _lazy("bilateral.data.products", "hs_table"),
             "HS 2022 chapters, headings and subheadings with section and description",
             year_column=None,
         ),
