@@ -130,6 +130,11 @@ def test_a_failing_report_gets_a_red_card_and_the_plan_exits_non_zero(tmp_path: 
     assert not list((tmp_path / "reports" / "trade_overview").glob("*.html")), "the failed report left no file"
 
 
+def test_a_notebook_without_parameters_is_not_run_as_a_report(tmp_path: Path):
+    done = run_cli("report", "run", "explore", env={"BILATERAL_REPORTS_DIR": str(tmp_path)})
+    assert done.returncode == 2 and "not a report" in " ".join(done.stderr.split())
+
+
 def test_a_plan_with_a_bad_entry_fails_before_running_anything(tmp_path: Path):
     plan = tmp_path / "plan.yml"
     plan.write_text("reports:\n  - notebook: trade_overview\n  - notebook: trade_overview\n    parameters: {partner: XX}\n")

@@ -22,7 +22,7 @@ import nbformat
 from bilateral import __version__
 from bilateral.data.paths import notebooks_dir, reports_dir
 from bilateral.errors import BilateralError, ParameterError, ReportError
-from bilateral.reports.params import ReportParams, validate_parameters
+from bilateral.reports.params import SCHEMAS, ReportParams, validate_parameters
 
 
 @dataclass
@@ -57,6 +57,11 @@ def run_report(notebook: str, raw_params: dict[str, Any], *, kernel_name: str | 
     """Validate, execute and render one report; raises BilateralError on any failure (nothing written)."""
     path = notebook_path(notebook)
     name = path.stem
+    if name not in SCHEMAS:
+        raise ParameterError(
+            f"{path.name} has no parameter schema, so it is not a report (explore.ipynb is for live use in "
+            f"JupyterLab: `make lab`). Reports: {', '.join(sorted(SCHEMAS))}."
+        )
     params = validate_parameters(name, raw_params)
     source_nb = nbformat.read(path, as_version=4)
     meta = dict(source_nb.metadata.get("bilateral", {}))
