@@ -129,6 +129,18 @@ DATASETS: dict[str, Dataset] = {
             "Shares of US$, euro, rouble and yuan in China-Russia settlements, as stated",
         ),
         Dataset(
+            "china_energy_finance",
+            "bu_china_global_energy_finance",
+            _lazy(SOURCES + "china_energy_finance", "load_china_energy_finance"),
+            "Chinese development-bank loans to energy projects abroad, 2000-2019 (BU GDP Center, Feb 2020 copy), US$",
+        ),
+        Dataset(
+            "russia_fossil_exports",
+            "russia_fossil_exports_by_importer",
+            _lazy(SOURCES + "russia_fossil_exports", "load_russia_fossil_exports"),
+            "Monthly imports of Russian fossil fuels by importing country, 2016-2022, EUR and tonnes (Comtrade+Eurostat via CREA)",
+        ),
+        Dataset(
             "hs_codes",
             "hs_classification",
             _lazy("bilateral.data.products", "hs_table"),
