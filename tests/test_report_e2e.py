@@ -48,7 +48,9 @@ def test_report_run_writes_html_and_the_executed_notebook_beside_it(china_russia
 
     executed = nbformat.read(china_russia_report.with_suffix(".ipynb"), as_version=4)
     meta = executed.metadata["bilateral"]
-    assert meta["parameters"] == {"reporter": "CHN", "partner": "RUS", "start_year": 2005, "end_year": 2024}
+    assert meta["parameters"] == {
+        "reporter": "CHN", "partner": "RUS", "start_year": 2005, "end_year": 2024, "source": "cited", "snapshot": "newest",
+    }
     assert meta["sources"] == ["official_headlines"] and meta["duration_s"] > 0
     html = china_russia_report.read_text()
     assert "Trade between China and Russia was US$244.8 bn in 2024" in html
@@ -300,3 +302,14 @@ def test_group_link_runs_on_a_fetched_snapshot(imf_snapshot_env: dict[str, str])
     assert done.returncode == 0, done.stderr
     html = Path(done.stdout.strip().splitlines()[-1]).read_text()
     assert "came to US$276.0 bn over the members with a figure (Kazakhstan, Russia)" in html
+
+
+@pytest.mark.slow
+def test_trade_overview_on_fetched_statistics_shows_both_declarations(imf_snapshot_env: dict[str, str]):
+    done = run_cli("report", "run", "trade_overview", "-p", "source=imf", "-p", "start_year=2020", env=imf_snapshot_env)
+    assert done.returncode == 0, done.stderr
+    page = Path(done.stdout.strip().splitlines()[-1])
+    assert page.name == "CHN-RUS_imf_2020-2024.html"
+    html = page.read_text()
+    assert "Trade between China and Russia was US$235.0 bn in 2023 (declared by CHN)" in html
+    assert "Mirror view" in html and "+4.2" in html  # Russia's exports 120 vs China's imports 125: CIF above FOB

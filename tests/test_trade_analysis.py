@@ -135,3 +135,25 @@ def test_a_pair_without_figures_gets_a_polite_message_naming_the_covered_pairs()
     assert trade.headline_series(trade.pair_statements(frame, "CHN", "KAZ")).is_empty()
     message = trade.no_data_message("China", "Kazakhstan", 2015, 2024, trade.covered_pairs(frame))
     assert "No cited figures for China–Kazakhstan, 2015–2024" in message and "CHN–RUS" in message
+
+
+def test_fetched_declarations_become_one_basis_per_declarant():
+    from bilateral.data.schemas import TRADE_FLOWS
+
+    def row(reporter, partner, flow, value):
+        return {"year": 2023, "period": "2023", "reporter_iso3": reporter, "partner_iso3": partner, "flow": flow,
+                "classification": "TOTAL", "hs_level": 0, "product_code": "TOTAL", "value_usd": value, "quantity": None,
+                "quantity_unit": None, "net_weight_kg": None, "reported_by": reporter, "source": "imf_imts", "dataset_version": "v"}
+
+    flows = pl.DataFrame(
+        [row("CHN", "RUS", "export", 110e9), row("CHN", "RUS", "import", 125e9), row("RUS", "CHN", "export", 120e9),
+         row("RUS", "CHN", "import", 110e9), row("CHN", "KAZ", "export", 5e9)],
+        schema=TRADE_FLOWS.polars_schema(),
+    )
+    statements = trade.pair_statements(trade.statements_from_flows(flows, "CHN", "RUS"), "CHN", "RUS")
+    series = trade.headline_series(statements, prefer="CHN_declared")
+    turnover = series.filter(pl.col("metric") == "turnover").row(0, named=True)
+    assert (turnover["value_usd"], turnover["basis_code"], turnover["is_disputed"]) == (235e9, "CHN_declared", True)
+    imports = statements.filter((pl.col("metric") == "imports") & (pl.col("basis_code") == "RUS_declared"))
+    assert imports["value_usd"].to_list() == [120e9], "Russia's exports are China's imports, seen from China"
+    assert trade.basis_label("CHN_declared") == "declared by CHN"

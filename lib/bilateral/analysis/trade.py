@@ -30,8 +30,15 @@ BASIS_LABELS = {
 }
 
 
+DECLARED_SUFFIX = "_declared"  # basis codes of fetched statistics: "<ISO3 of the declarant>_declared"
+
+
 def basis_label(code: str | None) -> str:
-    return "–" if code is None else BASIS_LABELS.get(code, code)
+    if code is None:
+        return "–"
+    if code.endswith(DECLARED_SUFFIX):
+        return f"declared by {code.removesuffix(DECLARED_SUFFIX)}"
+    return BASIS_LABELS.get(code, code)
 
 
 SERIES_METRICS = ("turnover", "exports", "imports")
@@ -57,14 +64,18 @@ def _outturns(statements: pl.DataFrame) -> pl.DataFrame:
     return statements.filter(pl.col("metric").is_in(SERIES_METRICS) & pl.col("value_usd").is_not_null())
 
 
-def basis_preference(statements: pl.DataFrame) -> list[str]:
-    """Basis codes ordered by preference: most years covered first, customs before officials on ties."""
+def basis_preference(statements: pl.DataFrame, prefer: str | None = None) -> list[str]:
+    """Basis codes ordered by preference: `prefer` first if given, then most years covered, customs before
+    officials on ties."""
     coverage = (
         _outturns(statements)
         .group_by("basis_code")
         .agg(pl.col("year").n_unique().alias("years"))
-        .with_columns(pl.col("basis_code").replace_strict(BASIS_KIND_RANK, default=9).alias("kind"))
-        .sort(["years", "kind", "basis_code"], descending=[True, False, False])
+        .with_columns(
+            (pl.col("basis_code") != (prefer or "")).alias("not_preferred"),
+            pl.col("basis_code").replace_strict(BASIS_KIND_RANK, default=9).alias("kind"),
+        )
+        .sort(["not_preferred", "years", "kind", "basis_code"], descending=[False, True, False, False])
     )
     return coverage.get_column("basis_code").to_list()
 
@@ -74,14 +85,17 @@ def _tolerance_usd(decimals: pl.Expr) -> pl.Expr:
     return 0.5 * 10.0 ** (-decimals.cast(pl.Float64)) * 1e9
 
 
-def headline_series(statements: pl.DataFrame) -> pl.DataFrame:
-    """One row per (year, metric): the chosen statement plus how many statements exist and whether they agree."""
+def headline_series(statements: pl.DataFrame, prefer: str | None = None) -> pl.DataFrame:
+    """One row per (year, metric): the chosen statement plus how many statements exist and whether they agree.
+
+    `prefer` puts one basis first (e.g. the reporter's own declarations when the statements come from
+    fetched statistics); otherwise the basis covering most years leads (docs/decisions/0002)."""
     outturns = _outturns(statements)
     if outturns.is_empty():
         return outturns.with_columns(
             pl.lit(0, pl.UInt32).alias("n_statements"), pl.lit(False).alias("is_disputed")
         ).clear()
-    order = {code: rank for rank, code in enumerate(basis_preference(statements))}
+    order = {code: rank for rank, code in enumerate(basis_preference(statements, prefer))}
     ranked = outturns.with_columns(pl.col("basis_code").replace_strict(order).alias("_basis_rank"))
     chosen = ranked.sort(["_basis_rank", "value_decimals"], descending=[False, True]).group_by(
         ["year", "metric"], maintain_order=True
@@ -191,7 +205,8 @@ def growth_series(series: pl.DataFrame) -> pl.DataFrame:
         pl.col("basis_code").alias("_prev_basis"),
     )
     joined = ordered.join(prev, on=["metric", "year"], how="left", validate="1:1")
-    computable = (pl.col("_prev_basis") == pl.col("basis_code")) & pl.col("basis_code").is_in(CUSTOMS_BASES)
+    is_customs = pl.col("basis_code").is_in(CUSTOMS_BASES) | pl.col("basis_code").str.ends_with(DECLARED_SUFFIX)
+    computable = (pl.col("_prev_basis") == pl.col("basis_code")) & is_customs
     return joined.select(
         "year",
         "metric",
@@ -240,7 +255,7 @@ def chart_points(series: pl.DataFrame, table: pl.DataFrame, start_year: int, end
         "year",
         pl.col("metric").replace_strict(METRIC_LABELS).alias("metric"),
         (pl.col("value_usd") / 1e9).alias("value_usd_bn"),
-        pl.col("basis_code").replace_strict(BASIS_LABELS, default=pl.col("basis_code")).alias("basis"),
+        pl.col("basis_code").map_elements(basis_label, return_dtype=pl.String).alias("basis"),
         "publisher_named",
         "source_url",
         "quote",
@@ -265,7 +280,7 @@ def chart_points(series: pl.DataFrame, table: pl.DataFrame, start_year: int, end
             "year",
             pl.lit("Balance").alias("metric"),
             (pl.col("balance_usd") / 1e9).alias("value_usd_bn"),
-            pl.col("exports_basis").replace_strict(BASIS_LABELS, default=pl.col("exports_basis")).alias("basis"),
+            pl.col("exports_basis").map_elements(basis_label, return_dtype=pl.String).alias("basis"),
             pl.concat_str(pl.col("exports_publisher"), pl.lit(" / "), pl.col("imports_publisher")).alias("publisher_named"),
             pl.concat_str(pl.col("exports_url"), pl.lit(" ; "), pl.col("imports_url")).alias("source_url"),
             pl.concat_str(
@@ -285,7 +300,7 @@ def statement_points(statements: pl.DataFrame, start_year: int, end_year: int) -
         "year",
         pl.col("metric").replace_strict(METRIC_LABELS).alias("metric"),
         (pl.col("value_usd") / 1e9).alias("value_usd_bn"),
-        pl.col("basis_code").replace_strict(BASIS_LABELS, default=pl.col("basis_code")).alias("basis"),
+        pl.col("basis_code").map_elements(basis_label, return_dtype=pl.String).alias("basis"),
         "publisher_named",
         "source_url",
         "quote",
@@ -309,3 +324,50 @@ def no_data_message(reporter_name: str, partner_name: str, start_year: int, end_
         f"`bilateral data fetch comtrade` (or `imf`, `baci`), e.g. "
         f"`bilateral report run product_lens -p reporter=... -p partner=... -p lens=energy -p source=comtrade`."
     )
+
+
+
+def statements_from_flows(flows: pl.DataFrame, reporter: str, partner: str) -> pl.DataFrame:
+    """Turn fetched all-products trade_flows of a pair into headline statements, one basis per declarant.
+
+    Each side's own declarations become statements with basis `<ISO3>_declared` (exports, imports and their
+    sum as turnover when both are declared), phrased from the declarant's side; `pair_statements` then turns
+    them round. Values are exact (no printed rounding), so any two declarations that differ are disputed —
+    which is what a mirror comparison shows.
+    """
+    rows = flows.filter(
+        (pl.col("hs_level") == 0)
+        & (pl.col("period").str.len_chars() == 4)
+        & (pl.col("reported_by") == pl.col("reporter_iso3"))
+        & (
+            ((pl.col("reporter_iso3") == reporter) & (pl.col("partner_iso3") == partner))
+            | ((pl.col("reporter_iso3") == partner) & (pl.col("partner_iso3") == reporter))
+        )
+        & pl.col("value_usd").is_not_null()
+    )
+    directional = rows.group_by("year", "reporter_iso3", "partner_iso3", "flow").agg(
+        pl.col("value_usd").sum(), pl.col("source").first(), pl.col("dataset_version").first()
+    ).with_columns(pl.col("flow").replace_strict({"export": "exports", "import": "imports"}).alias("metric"))
+    turnover = (
+        directional.group_by("year", "reporter_iso3", "partner_iso3")
+        .agg(pl.col("value_usd").sum(), pl.len().alias("_n"), pl.col("source").first(), pl.col("dataset_version").first())
+        .filter(pl.col("_n") == 2)
+        .drop("_n")
+        .with_columns(pl.lit("turnover").alias("metric"))
+    )
+    both = pl.concat([directional.drop("flow"), turnover], how="diagonal")
+    return both.select(
+        pl.col("year").cast(pl.Int32),
+        "reporter_iso3",
+        "partner_iso3",
+        "metric",
+        pl.col("value_usd").cast(pl.Float64),
+        pl.lit(None, pl.Float64).alias("yoy_pct"),
+        (pl.col("reporter_iso3") + DECLARED_SUFFIX).alias("basis_code"),
+        pl.concat_str(pl.col("reporter_iso3"), pl.lit(" declared statistics")).alias("basis"),
+        pl.col("reporter_iso3").alias("reported_by"),
+        pl.col("source").alias("publisher_named"),
+        pl.concat_str(pl.lit("snapshot "), pl.col("dataset_version")).alias("source_url"),
+        pl.lit("declared value, all products").alias("quote"),
+        pl.lit(6, pl.Int8).alias("value_decimals"),
+    ).sort("year", "reporter_iso3", "metric")

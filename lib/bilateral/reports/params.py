@@ -109,15 +109,18 @@ class CitedOrDeclaredParams(SnapshotParams):
         return [provenance_folder(self.source, self.snapshot_name)]
 
 
-class TradeOverviewParams(ReportParams):
+class TradeOverviewParams(CitedOrDeclaredParams):
     """Parameters of notebooks/trade_overview.ipynb."""
 
     notebook: ClassVar[str] = "trade_overview"
+    cited_sources: ClassVar[tuple[str, ...]] = ("official_headlines",)
 
     reporter: str = "CHN"
     partner: str = "RUS"
     start_year: int = 2005
     end_year: int = 2024
+    source: str = "cited"
+    snapshot: str = NEWEST
 
     _codes = field_validator("reporter", "partner", mode="before")(_iso3)
     _years = field_validator("start_year", "end_year")(_year_in_range)
@@ -125,10 +128,12 @@ class TradeOverviewParams(ReportParams):
     @model_validator(mode="after")
     def _coherent(self) -> TradeOverviewParams:
         _check_pair_and_years(self)
+        self._check_source()
         return self
 
     def slug(self) -> str:
-        return f"{self.reporter}-{self.partner}_{self.start_year}-{self.end_year}"
+        fetched = "" if self.source == "cited" else f"_{self.source}{self._pinned()}"
+        return f"{self.reporter}-{self.partner}{fetched}_{self.start_year}-{self.end_year}"
 
     def title(self) -> str:
         return (

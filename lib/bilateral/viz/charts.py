@@ -52,10 +52,13 @@ def headline_chart(points: pl.DataFrame, statements: pl.DataFrame, *, source_not
         "year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True), scale=alt.Scale(domain=[first, last])
     )
     value = alt.Y("value_usd_bn:Q", title="US$ billion")
+    present = set(points.get_column("basis")) | set(statements.get_column("basis"))
+    known = [BASIS_LABELS[code] for code in BASIS_COLORS]
     basis = alt.Color(
         "basis:N",
         title="Basis",
-        scale=alt.Scale(domain=[BASIS_LABELS[code] for code in BASIS_COLORS], range=list(BASIS_COLORS.values())),
+        # cited bases keep their colours across reports; declared statistics (fetched) get the default palette
+        scale=alt.Scale(domain=known, range=list(BASIS_COLORS.values())) if present <= set(known) else alt.Undefined,
     )
     in_view = (alt.datum.metric == metric) & (alt.datum.year >= since)
     base = alt.Chart(points).transform_filter(in_view)
