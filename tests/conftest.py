@@ -61,3 +61,6 @@ def python3_kernel() -> str:
             pytrace=False,
         )
     return KERNEL_NAME
+
+# Data-copy fixtures (tests/datacopy.py) for every test module.
+from datacopy import data_copy, reports_copy  # noqa: E402, F401

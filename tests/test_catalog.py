@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from datacopy import REPO, corrupt, data_copy  # noqa: F401 - fixture
+from datacopy import REPO, corrupt
 
 from bilateral.data import catalog
 from bilateral.data.provenance import read_source

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from datacopy import corrupt, data_copy, rewrite_keeping_provenance  # noqa: F401 - fixture
+from datacopy import corrupt, rewrite_keeping_provenance
 
 from bilateral.data.sources.headlines import load_trade_headlines
 from bilateral.errors import DataError

@@ -175,7 +175,7 @@ def datasets() -> list[Dataset]:
 
 def snapshot_datasets() -> list[Dataset]:
     """One dataset per upstream with a fetched snapshot: `<cli name>_latest`, read lazily where large."""
-    from bilateral.data.fetch import CONNECTORS, load_latest
+    from bilateral.data.fetch import CONNECTORS
 
     found = []
     for cli_name, connector in CONNECTORS.items():

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -149,3 +151,25 @@ def list_snapshots(source_dir: Path) -> list[Path]:
 def newest_snapshot(source_dir: Path) -> Path | None:
     snapshots = list_snapshots(source_dir)
     return snapshots[-1] if snapshots else None
+
+
+def read_verified_csv(source: str, relative: str, *, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """A CSV of a shipped source as text columns (no type guessing), after its checksum is verified.
+
+    `columns`, when given, must be the file's exact header: a file from another version of the upstream is
+    refused by name instead of being half-parsed.
+    """
+    from bilateral.data.paths import raw_dir
+
+    folder = raw_dir() / source
+    path = require_verified(folder, read_source(folder), relative)
+    try:
+        frame = pl.read_csv(path, infer_schema=False)
+    except Exception as exc:
+        raise DataError(f"{path}: cannot be read as CSV ({exc}). Restore it with git or re-import it.") from exc
+    if columns is not None and tuple(frame.columns) != tuple(columns):
+        raise DataError(
+            f"{source}/{relative}: header is {', '.join(frame.columns)}; expected {', '.join(columns)}. "
+            "Is the file from another version of the upstream?"
+        )
+    return frame

@@ -24,8 +24,7 @@ from __future__ import annotations
 import polars as pl
 
 from bilateral.data.countries import normalize_iso3
-from bilateral.data.paths import raw_dir
-from bilateral.data.provenance import read_source, require_verified
+from bilateral.data.provenance import read_verified_csv
 from bilateral.data.schemas import ISO3, Column, Schema, validate
 from bilateral.errors import DataError, ParameterError
 
@@ -112,15 +111,7 @@ def _is_russia_related(country: pl.Expr, description: pl.Expr) -> pl.Expr:
 
 def _read_csv() -> pl.DataFrame:
     """The verified file as text columns (no type guessing), with the expected header."""
-    folder = raw_dir() / SOURCE
-    path = require_verified(folder, read_source(folder), FILE)
-    try:
-        raw = pl.read_csv(path, infer_schema=False)
-    except Exception as exc:
-        raise DataError(f"{path}: cannot be read as CSV ({exc}). Restore it with git or re-import it.") from exc
-    if tuple(raw.columns) != COLUMNS:
-        raise DataError(f"{WHERE}: header is {', '.join(raw.columns)}; expected {', '.join(COLUMNS)}.")
-    return raw
+    return read_verified_csv(SOURCE, FILE, columns=COLUMNS)
 
 
 def _iso3_or_none(code: str) -> str | None:

@@ -20,8 +20,7 @@ from datetime import date
 
 import polars as pl
 
-from bilateral.data.paths import raw_dir
-from bilateral.data.provenance import read_source, require_verified
+from bilateral.data.provenance import read_verified_csv
 from bilateral.data.schemas import ISO3, Column, Schema, validate
 from bilateral.errors import DataError
 
@@ -168,18 +167,7 @@ PROJECTS = Schema(
 
 def _read_csv(relative: str, columns: list[str]) -> pl.DataFrame:
     """The file as text columns, after its checksum is verified and its header checked."""
-    folder = raw_dir() / SOURCE
-    path = require_verified(folder, read_source(folder), relative)
-    try:
-        frame = pl.read_csv(path, infer_schema=False)
-    except Exception as exc:
-        raise DataError(f"{path}: cannot be read as CSV ({exc}). Restore it with git or re-import it.") from exc
-    if frame.columns != columns:
-        raise DataError(
-            f"{SOURCE}/{relative}: columns are {', '.join(frame.columns)}; expected {', '.join(columns)}. "
-            "Is the file from another version of the registry?"
-        )
-    return frame
+    return read_verified_csv(SOURCE, relative, columns=columns)
 
 
 def _where(relative: str, index: int) -> str:

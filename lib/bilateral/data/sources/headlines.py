@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bilateral.data.provenance import read_source, require_verified
-from bilateral.data.paths import raw_dir
+from bilateral.data.provenance import read_verified_csv
 from bilateral.data.schemas import Column, Schema, validate
 from bilateral.errors import DataError
 
@@ -57,12 +56,7 @@ TRADE_HEADLINES = Schema(
 
 
 def _read_csv(relative: str) -> pl.DataFrame:
-    folder = raw_dir() / SOURCE
-    path = require_verified(folder, read_source(folder), relative)
-    try:
-        return pl.read_csv(path, infer_schema=False)
-    except Exception as exc:
-        raise DataError(f"{path}: cannot be read as CSV ({exc}). Restore it with git or re-import it.") from exc
+    return read_verified_csv(SOURCE, relative)
 
 
 def load_trade_headlines() -> pl.DataFrame:

@@ -35,8 +35,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bilateral.data.paths import raw_dir
-from bilateral.data.provenance import read_source, require_verified
+from bilateral.data.provenance import read_verified_csv
 from bilateral.data.schemas import ISO3, Column, Schema, validate
 from bilateral.errors import DataError
 
@@ -155,15 +154,7 @@ def _is_annual_average() -> pl.Expr:
 
 def _read_csv() -> pl.DataFrame:
     """The verified file as text columns (no type guessing), with the expected header."""
-    folder = raw_dir() / SOURCE
-    path = require_verified(folder, read_source(folder), FILE)
-    try:
-        raw = pl.read_csv(path, infer_schema=False)
-    except Exception as exc:
-        raise DataError(f"{path}: cannot be read as CSV ({exc}). Restore it with git or re-import it.") from exc
-    if tuple(raw.columns) != COLUMNS:
-        raise DataError(f"{WHERE}: header is {', '.join(raw.columns)}; expected {', '.join(COLUMNS)}.")
-    return raw
+    return read_verified_csv(SOURCE, FILE, columns=COLUMNS)
 
 
 def _check_cells(raw: pl.DataFrame) -> None:
@@ -171,7 +162,7 @@ def _check_cells(raw: pl.DataFrame) -> None:
     unknown = raw.filter(~pl.col("country").is_in([*IMPORTER_ISO3, *AGGREGATES]))
     if len(unknown):
         name = unknown.get_column("country")[0]
-        _fail(raw, pl.col("country") == name, "country", f"an unknown importer name. Map it in IMPORTER_ISO3 "
+        _fail(raw, pl.col("country") == name, "country", "an unknown importer name. Map it in IMPORTER_ISO3 "
               "(bilateral/data/sources/russia_fossil_exports.py) after checking which country it is")  # fmt: skip
     value = pl.col("value").cast(pl.Float64, strict=False)
     is_aggregate = pl.col("country").is_in(sorted(AGGREGATES))
