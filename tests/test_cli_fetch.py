@@ -36,7 +36,7 @@ def test_comtrade_partner_all_and_explicit_hs_codes():
 
 def test_imf_refuses_options_it_cannot_honour():
     assert query("imf", reporter="RUS", years="2022") == {"reporter": "RUS", "years": [2022], "frequency": "A"}
-    with pytest.raises(ParameterError, match="drop --partner"):
+    with pytest.raises(ParameterError, match="imf does not take --partner"):
         query("imf", reporter="RUS", years="2022", partner="CHN")
 
 
@@ -45,9 +45,9 @@ def test_missing_or_wrong_arguments_say_what_to_add():
         query("comtrade", reporter="CHN")
     with pytest.raises(ParameterError, match="Did you mean 'RUS'"):
         query("comtrade", reporter="CHN", partner="RUSS", years="2020")
-    with pytest.raises(ParameterError, match="BACI release zip"):
+    with pytest.raises(ParameterError, match="baci needs the path or URL of a release zip"):
         query("baci")
-    with pytest.raises(ParameterError, match="Unknown source 'wto'"):
+    with pytest.raises(ParameterError, match="Unknown fetchable source 'wto'"):
         query("wto")
 
 
@@ -60,8 +60,8 @@ def test_fetch_offline_fails_at_once_listing_cached_snapshots(tmp_path):
 
     from bilateral.data.provenance import list_snapshots, write_snapshot
 
-    cached = tmp_path / "raw" / "imf_imts"
-    record = {"name": "imf_imts", "title": "t", "publisher": "IMF", "origin": {"api": "test"}, "licence": "t",
+    cached = tmp_path / "raw" / "imf"
+    record = {"name": "imf", "title": "t", "publisher": "IMF", "origin": {"api": "test"}, "licence": "t",
               "description": "made by a test", "is_format_sample": True}
     write_snapshot(cached, {"a.txt": b"x"}, record=record, stamp="2026-01-02T030405Z")
     env = {**os.environ, "BILATERAL_DATA_DIR": str(tmp_path), "HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}

@@ -42,7 +42,7 @@ def test_rows_are_china_exports_reported_by_china_at_hs6_monthly(flows: pl.DataF
         pl.col("reporter_iso3").unique(), pl.col("flow").unique(), pl.col("reported_by").unique(),
         pl.col("hs_level").unique(), pl.col("classification").unique(), pl.col("quantity_unit").unique(),
         pl.col("source").unique(),
-    ).row(0) == ("CHN", "export", "CHN", 6, "HS", "kg", "un_comtrade_extract_ennis")
+    ).row(0) == ("CHN", "export", "CHN", 6, "HS", "kg", "comtrade_china_critical_minerals")
     assert flows.get_column("period").str.contains(r"^\d{4}-\d{2}$").all()
 
 

@@ -21,6 +21,7 @@ import urllib3
 import yaml
 
 from bilateral.data import fetch as fetching
+from bilateral.data import registry
 from bilateral.data.provenance import list_snapshots, read_source, sha256_file, verify_files, write_snapshot
 from bilateral.data.sources import comtrade
 from bilateral.errors import DataError, FetchError, ParameterError
@@ -64,10 +65,10 @@ def make_snapshot(source: str, stamp: str) -> Path:
 # --- dispatch -----------------------------------------------------------------------------------
 
 
-def test_fetch_comtrade_writes_a_snapshot_under_un_comtrade(recorded_comtrade: list[str], isolated: Path) -> None:
+def test_fetch_comtrade_writes_a_snapshot_under_its_source_name(recorded_comtrade: list[str], isolated: Path) -> None:
     folder = fetching.fetch("comtrade", **COMTRADE_QUERY)
 
-    assert folder.parent == isolated / "raw" / "un_comtrade"
+    assert folder.parent == isolated / "raw" / "comtrade"
     assert sorted(p.name for p in folder.iterdir()) == ["response_001.json", "source.yml", "trade_flows.parquet"]
     assert len(recorded_comtrade) == 1
 
@@ -98,7 +99,7 @@ def test_failed_snapshot_leaves_nothing_behind(isolated: Path) -> None:
     with pytest.raises(Exception):  # the record lacks required provenance fields
         fetching.write_trade_snapshot("comtrade", {"response_001.json": b"{}"}, frame, record={"name": "x"}, stamp="2026-01-01T000000Z")
 
-    assert not (isolated / "raw" / "un_comtrade").exists(), "not even an empty source folder is left"
+    assert not (isolated / "raw" / "comtrade").exists(), "not even an empty source folder is left"
 
 
 def test_snapshot_records_provenance_and_query(recorded_comtrade: list[str]) -> None:
@@ -175,7 +176,7 @@ def test_load_latest_reads_the_parsed_table_back(recorded_comtrade: list[str]) -
 
 def test_load_latest_picks_the_newest_or_the_named_snapshot(recorded_comtrade: list[str]) -> None:
     frame = comtrade.parse_comtrade_body(RECORDING.read_bytes(), dataset_version="v")
-    record = {"name": "un_comtrade", "title": "t", "publisher": "t", "origin": {}, "licence": "t", "description": "t"}
+    record = {"name": "comtrade", "title": "t", "publisher": "t", "origin": {}, "licence": "t", "description": "t"}
     fetching.write_trade_snapshot("comtrade", {}, frame.head(1), record=record, stamp="2026-01-01T000000Z")
     fetching.write_trade_snapshot("comtrade", {}, frame, record=record, stamp="2026-02-01T000000Z")
 
@@ -209,7 +210,7 @@ def test_no_network_raises_fast_and_lists_cached_snapshots(monkeypatch: pytest.M
         raise socket.gaierror(-2, "Name or service not known")
 
     monkeypatch.setattr(socket, "create_connection", unresolvable)
-    importlib.import_module(fetching.CONNECTORS["imf"].module)  # its first import (sdmx1) is not part of the timing
+    importlib.import_module(registry.get_source("imf").module_path)  # its first import (sdmx1) is not part of the timing
 
     started = time.monotonic()
     with pytest.raises(FetchError) as caught:

@@ -16,7 +16,7 @@ def row(year: int, partner: str, flow: str, value: float, level: int = 0, report
         "year": year, "period": str(year), "reporter_iso3": "CHN", "partner_iso3": partner, "flow": flow,
         "classification": "HS", "hs_level": level, "product_code": "TOTAL" if level == 0 else "27",
         "value_usd": value, "quantity": None, "quantity_unit": None, "net_weight_kg": None,
-        "reported_by": reported_by, "source": "un_comtrade", "dataset_version": "test",
+        "reported_by": reported_by, "source": "comtrade", "dataset_version": "test",
     }
 
 

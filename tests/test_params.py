@@ -77,9 +77,9 @@ def test_the_world_is_not_a_reporter_or_partner():
 
 
 def test_product_lens_parameters_name_lens_source_and_flow():
-    params = validate_parameters("product_lens", {"lens": "Energy", "source": "shipped"})
+    params = validate_parameters("product_lens", {"lens": "Energy", "source": "comtrade_china_critical_minerals"})
     assert (params.lens, params.snapshot_name) == ("energy", None)
-    assert params.slug() == "CHN-RUS_energy_export_shipped_2017-2024"
+    assert params.slug() == "CHN-RUS_energy_export_comtrade_china_critical_minerals_2017-2024"
     with pytest.raises(ParameterError, match="Unknown lens 'energi'; known lenses: energy"):
         validate_parameters("product_lens", {"lens": "energi"})
     with pytest.raises(ParameterError, match="flow: must be 'export' or 'import'"):

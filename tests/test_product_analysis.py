@@ -80,24 +80,24 @@ def test_coverage_describes_what_a_source_holds():
 
 
 def test_the_shipped_extract_loads_through_the_same_door():
-    frame = load_trade_flows("shipped", reporters=["CHN"], years=[2023])
+    frame = load_trade_flows("comtrade_china_critical_minerals", reporters=["CHN"], years=[2023])
     assert set(frame["year"]) == {2023} and frame.columns[:15] == list(TRADE_FLOWS.columns)
-    assert provenance_folder("shipped") == "comtrade_china_critical_minerals"
+    assert provenance_folder("comtrade_china_critical_minerals") == "comtrade_china_critical_minerals"
 
 
 def test_a_fetched_snapshot_loads_through_the_same_door(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BILATERAL_DATA_DIR", str(tmp_path))
-    record = {"name": "un_comtrade", "title": "t", "publisher": "UNSD", "origin": {"api": "test"}, "licence": "t",
+    record = {"name": "comtrade", "title": "t", "publisher": "UNSD", "origin": {"api": "test"}, "licence": "t",
               "description": "written by a test", "is_format_sample": True}
     folder = fetching.write_trade_snapshot("comtrade", {"response_001.json": b"{}"}, SAMPLE, record=record, stamp="2026-11-28T000000Z")
     frame = load_trade_flows("comtrade", reporters=["CHN"])
     assert frame.height == SAMPLE.height
-    assert provenance_folder("comtrade") == f"un_comtrade/{folder.name}"
+    assert provenance_folder("comtrade") == f"comtrade/{folder.name}"
 
 
 def test_unknown_source_and_missing_snapshot_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BILATERAL_DATA_DIR", str(tmp_path))
-    with pytest.raises(ParameterError, match="choose one of shipped, comtrade, imf, baci"):
+    with pytest.raises(ParameterError, match="Choose one of: comtrade_china_critical_minerals, comtrade, imf, baci"):
         load_trade_flows("wto")
     with pytest.raises(DataError, match="No snapshot of 'imf'.*bilateral data fetch imf"):
         load_trade_flows("imf")

@@ -13,7 +13,7 @@ def row(year: int, partner: str, flow: str, value: float) -> dict:
     return {
         "year": year, "period": str(year), "reporter_iso3": "RUS", "partner_iso3": partner, "flow": flow,
         "classification": "TOTAL", "hs_level": 0, "product_code": "TOTAL", "value_usd": value, "quantity": None,
-        "quantity_unit": None, "net_weight_kg": None, "reported_by": "RUS", "source": "imf_imts", "dataset_version": "t",
+        "quantity_unit": None, "net_weight_kg": None, "reported_by": "RUS", "source": "imf", "dataset_version": "t",
     }
 
 

@@ -223,7 +223,7 @@ def test_product_report_records_the_data_it_read(minerals_report: Path):
 
     meta = nbformat.read(minerals_report.with_suffix(".ipynb"), as_version=4).metadata["bilateral"]
     assert meta["sources"] == ["comtrade_china_critical_minerals", "hs_classification"]
-    assert minerals_report.name == "CHN-RUS_critical_minerals_export_shipped_2017-2024.html"
+    assert minerals_report.name == "CHN-RUS_critical_minerals_export_comtrade_china_critical_minerals_2017-2024.html"
     assert "the largest line was 280461" in minerals_report.read_text()
 
 
@@ -275,12 +275,12 @@ def imf_snapshot_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
     frame = pl.DataFrame(
         [{"year": 2023, "period": "2023", "reporter_iso3": r, "partner_iso3": p, "flow": f, "classification": "TOTAL",
           "hs_level": 0, "product_code": "TOTAL", "value_usd": v, "quantity": None, "quantity_unit": None,
-          "net_weight_kg": None, "reported_by": r, "source": "imf_imts", "dataset_version": "SYNTHETIC test"}
+          "net_weight_kg": None, "reported_by": r, "source": "imf", "dataset_version": "SYNTHETIC test"}
          for r, p, f, v in rows],
         schema=TRADE_FLOWS.polars_schema(),
     )
     env = {"BILATERAL_DATA_DIR": str(root / "data"), "BILATERAL_REPORTS_DIR": str(root / "reports")}
-    record = {"name": "imf_imts", "title": "SYNTHETIC test snapshot", "publisher": "test", "origin": {"api": "none"},
+    record = {"name": "imf", "title": "SYNTHETIC test snapshot", "publisher": "test", "origin": {"api": "none"},
               "licence": "test", "description": "synthetic values written by a test", "is_format_sample": True}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BILATERAL_DATA_DIR", env["BILATERAL_DATA_DIR"])

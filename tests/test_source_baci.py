@@ -104,7 +104,7 @@ def test_rows_carry_baci_constants(converted: Path) -> None:
     assert flow["reported_by"] == "RECONCILED"
     assert flow["classification"] == "HS92"
     assert flow["hs_level"] == 6
-    assert flow["source"] == "cepii_baci"
+    assert flow["source"] == "baci"
     assert flow["dataset_version"] == "BACI_HS92_V202501"
     assert (flow["year"], flow["period"]) == (2022, "2022")
 
@@ -214,7 +214,7 @@ def test_product_prefix_must_be_2_4_or_6_digit_text(converted: Path, bad: object
 def test_fetch_registers_a_local_zip_as_a_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BILATERAL_DATA_DIR", str(tmp_path / "data"))
     snapshot = baci.fetch_baci_snapshot(make_zip(tmp_path), stamp="2026-11-28T000000Z")
-    assert snapshot == (tmp_path / "data" / "raw" / "cepii_baci" / "2026-11-28T000000Z").resolve()
+    assert snapshot == (tmp_path / "data" / "raw" / "baci" / "2026-11-28T000000Z").resolve()
     record = read_source(snapshot)
     assert record.publisher.startswith("CEPII")
     assert "Etalab Open Licence 2.0, as stated by CEPII" in record.licence
@@ -233,7 +233,7 @@ def test_fetch_from_url_offline_fails_at_once(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(urllib.request, "urlopen", offline)
     with pytest.raises(FetchError, match="Could not download BACI .*offline"):
         baci.fetch_baci_snapshot("https://www.cepii.fr/DATA_DOWNLOAD/baci/data/BACI_HS92_V202501.zip")
-    assert list((tmp_path / "data" / "raw" / "cepii_baci").glob("*")) == []
+    assert list((tmp_path / "data" / "raw" / "baci").glob("*")) == []
 
 
 def test_fetch_of_a_missing_file_says_where_to_get_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -250,7 +250,7 @@ def test_local_file_that_is_not_a_zip_is_refused_by_its_own_name(tmp_path: Path,
     with pytest.raises(DataError, match=f"^{page}: not a zip archive"):
         baci.fetch_baci_snapshot(page, stamp="2026-11-28T000000Z")
 
-    assert not (tmp_path / "data" / "raw" / "cepii_baci" / "2026-11-28T000000Z").exists()
+    assert not (tmp_path / "data" / "raw" / "baci" / "2026-11-28T000000Z").exists()
 
 
 @pytest.fixture

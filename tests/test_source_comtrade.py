@@ -113,7 +113,7 @@ def test_recorded_body_fills_every_trade_flows_column() -> None:
     assert row["hs_level"] == 0 and row["product_code"] == "TOTAL"
     assert row["quantity"] is None and row["quantity_unit"] is None  # qtyUnitAbbr "N/A"
     assert row["net_weight_kg"] is None
-    assert row["source"] == "un_comtrade" and row["dataset_version"] == "test"
+    assert row["source"] == "comtrade" and row["dataset_version"] == "test"
 
 
 def test_pandas_frame_from_comtradeapicall_parses_like_the_records() -> None:
@@ -408,7 +408,7 @@ def test_snapshot_keeps_the_body_as_obtained_and_never_the_key(transport, monkey
 
     folder = comtrade.fetch_comtrade_snapshot("CHN", ["ARG", "DEU"], 2010)
 
-    assert folder.parent.name == "un_comtrade"
+    assert folder.parent.name == "comtrade"
     assert (folder / "response_001.json").read_bytes() == RECORDING.read_bytes()
     sidecar = (folder / "source.yml").read_text(encoding="utf-8")
     assert "not-a-real-key" not in sidecar
@@ -508,12 +508,12 @@ def test_cut_answer_that_cannot_be_split_raises_and_saves_nothing(transport, iso
     message = str(caught.value)
     assert "cut at 500 records" in message and "periods 2010, flows X, reporters 156, partners 276" in message
     assert "coarser HS level" in message and "COMTRADE_API_KEY" in message
-    assert not (isolated / "raw" / "un_comtrade").exists()
+    assert not (isolated / "raw" / "comtrade").exists()
 
 
 def _minimal_record() -> dict[str, Any]:
     return {
-        "name": "un_comtrade",
+        "name": "comtrade",
         "title": "test snapshot",
         "publisher": "test",
         "origin": {},

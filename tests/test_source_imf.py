@@ -109,7 +109,7 @@ def test_recorded_body_fills_every_trade_flows_column() -> None:
     assert row["reporter_iso3"] == "USA" and row["reported_by"] == "USA"
     assert row["classification"] == "TOTAL" and row["product_code"] == "TOTAL" and row["hs_level"] == 0
     assert row["quantity"] is None and row["net_weight_kg"] is None
-    assert row["source"] == "imf_imts" and row["dataset_version"] == "test"
+    assert row["source"] == "imf" and row["dataset_version"] == "test"
 
 
 def test_path_and_message_parse_like_bytes() -> None:
@@ -204,7 +204,7 @@ def test_fetch_of_an_unchecked_scale_writes_no_snapshot(send, isolated: Path) ->
     with pytest.raises(DataError, match="SCALE=0"):
         imf.fetch_imf_snapshot("USA", [2023, 2024])
 
-    assert not (isolated / "raw" / "imf_imts").exists()
+    assert not (isolated / "raw" / "imf").exists()
 
 
 def test_body_that_is_not_sdmx_raises_data_error() -> None:
@@ -303,7 +303,7 @@ def test_404_no_results_is_an_empty_frame_with_a_warning(send) -> None:
 
 
 def test_connection_error_raises_at_once_listing_cached_snapshots(send) -> None:
-    record = {"name": "imf_imts", "title": "t", "publisher": "t", "origin": {}, "licence": "t", "description": "t"}
+    record = {"name": "imf", "title": "t", "publisher": "t", "origin": {}, "licence": "t", "description": "t"}
     write_snapshot(fetching.source_dir("imf"), {"a.txt": b"x"}, record=record, stamp="2026-02-03T040506Z")
     fake = send(requests.ConnectionError("Name or service not known"))
 
@@ -334,7 +334,7 @@ def test_snapshot_holds_the_body_and_verifies(send) -> None:
     with pytest.warns(fetching.SourceWarning):
         folder = imf.fetch_imf_snapshot("USA", [2023, 2024])
 
-    assert folder.parent.name == "imf_imts"
+    assert folder.parent.name == "imf"
     assert (folder / "response_001.xml").read_bytes() == recorded()
     assert verify_files(folder, read_source(folder)) == []
     record = yaml.safe_load((folder / "source.yml").read_text(encoding="utf-8"))

@@ -143,7 +143,7 @@ def test_fetched_declarations_become_one_basis_per_declarant():
     def row(reporter, partner, flow, value):
         return {"year": 2023, "period": "2023", "reporter_iso3": reporter, "partner_iso3": partner, "flow": flow,
                 "classification": "TOTAL", "hs_level": 0, "product_code": "TOTAL", "value_usd": value, "quantity": None,
-                "quantity_unit": None, "net_weight_kg": None, "reported_by": reporter, "source": "imf_imts", "dataset_version": "v"}
+                "quantity_unit": None, "net_weight_kg": None, "reported_by": reporter, "source": "imf", "dataset_version": "v"}
 
     flows = pl.DataFrame(
         [row("CHN", "RUS", "export", 110e9), row("CHN", "RUS", "import", 125e9), row("RUS", "CHN", "export", 120e9),

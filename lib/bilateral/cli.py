@@ -25,8 +25,9 @@ report_app = typer.Typer(no_args_is_help=True, help="Run parameterized notebooks
 app.add_typer(data_app, name="data")
 app.add_typer(report_app, name="report")
 # Wide enough for dataset tables when piped (rich falls back to 80 columns without a terminal).
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+# Piped output is never hard-wrapped (soft_wrap): a message must not depend on where rich would break it.
+out = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=not sys.stdout.isatty())
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160, soft_wrap=not sys.stderr.isatty())
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -112,7 +113,7 @@ def data_verify() -> None:
 @data_app.command("fetch")
 @friendly
 def data_fetch(
-    source: Annotated[str, typer.Argument(help="comtrade | imf | baci")],
+    source: Annotated[str, typer.Argument(help="An upstream source: comtrade | imf | baci.")],
     release: Annotated[str | None, typer.Argument(help="baci only: path or URL of a BACI release zip.")] = None,
     reporter: Annotated[str | None, typer.Option(help="ISO3 of the reporter (comtrade, imf).")] = None,
     partner: Annotated[str | None, typer.Option(help="ISO3 of the partner, or 'all' (comtrade).")] = None,
@@ -130,34 +131,49 @@ def data_fetch(
     out.print(f"[green]✓[/] new snapshot {folder}")
 
 
+# `bilateral data fetch` options as typer passes them when the user did not give them.
+FETCH_DEFAULTS: dict[str, str | None] = {
+    "release": None, "reporter": None, "partner": None, "years": None, "frequency": "A", "hs_level": "0", "flow": "both",
+}  # fmt: skip
+FETCH_FLAGS = {"release": "a file argument", "hs_level": "--hs-level"}
+
+
 def fetch_query(source: str, **options: str | None) -> dict[str, Any]:
-    """Turn CLI strings into the connector's query, refusing options that do not apply to `source`."""
+    """Turn CLI strings into the connector's query, refusing options the source's connector does not take.
+
+    Which options a source accepts is the registry's `Connector.options`; the conversions (ISO3 codes,
+    year ranges, HS levels) are the same for every connector.
+    """
+    from bilateral.data import registry
     from bilateral.data.countries import normalize_iso3
 
-    if source == "baci":
+    entry = registry.get_source(source, where=lambda s: s.is_upstream, wanted="fetchable source")
+    accepted = entry.connector.options if entry.connector else frozenset()
+    given = [name for name, value in options.items() if value != FETCH_DEFAULTS.get(name)]
+    refused = [name for name in given if name not in accepted]
+    if refused:
+        flags = ", ".join(FETCH_FLAGS.get(name, f"--{name}") for name in refused)
+        takes = ", ".join(FETCH_FLAGS.get(name, f"--{name}") for name in sorted(accepted))
+        raise ParameterError(f"{source} does not take {flags}; it takes {takes}.")
+    if "release" in accepted:
         if not options["release"]:
-            raise ParameterError("baci needs the path or URL of a BACI release zip: bilateral data fetch baci FILE.zip")
+            raise ParameterError(f"{source} needs the path or URL of a release zip: bilateral data fetch {source} FILE.zip")
         return {"zip_path_or_url": options["release"]}
-    if source not in {"comtrade", "imf"}:
-        raise ParameterError(f"Unknown source '{source}'; choose comtrade, imf or baci.")
-    if options["release"]:
-        raise ParameterError(f"{source} takes options (--reporter, --years ...), not a file argument.")
     if not options["reporter"] or not options["years"]:
         raise ParameterError(f"{source} needs --reporter ISO3 and --years (e.g. --years 2015-2024).")
     query: dict[str, Any] = {
         "reporter": normalize_iso3(options["reporter"], role="reporter"),
-        "years": parse_years(options["years"]),
+        "years": parse_years(str(options["years"])),
         "frequency": str(options["frequency"]).upper(),
     }
-    if source == "imf":
-        if options["partner"] or options["hs_level"] != "0" or options["flow"] != "both":
-            raise ParameterError("imf fetches total goods trade with every partner: drop --partner, --hs-level and --flow.")
-        return query
-    partner = options["partner"]
-    query["partner"] = None if partner in (None, "all") else normalize_iso3(partner, role="partner")
-    level = str(options["hs_level"])
-    query["hs_level"] = int(level) if level in {"0", "2", "4", "6"} else [code.strip() for code in level.split(",")]
-    query["flow"] = options["flow"]
+    if "partner" in accepted:
+        partner = options["partner"]
+        query["partner"] = None if partner in (None, "all") else normalize_iso3(partner, role="partner")
+    if "hs_level" in accepted:
+        level = str(options["hs_level"])
+        query["hs_level"] = int(level) if level in {"0", "2", "4", "6"} else [code.strip() for code in level.split(",")]
+    if "flow" in accepted:
+        query["flow"] = options["flow"]
     return query
 
 

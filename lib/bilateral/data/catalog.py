@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from bilateral.data import registry
 from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import SIDECAR, SourceRecord, list_snapshots, read_source, verify_files
 from bilateral.errors import DataError, ParameterError
@@ -23,7 +24,7 @@ from bilateral.errors import DataError, ParameterError
 @dataclass(frozen=True)
 class Dataset:
     name: str
-    source: str  # folder under data/raw
+    source: str  # provenance folder relative to data/raw: the source name, or <name>/<stamp> for a snapshot
     loader: Callable[[], pl.DataFrame | pl.LazyFrame]  # lazy for tables too large to load just to list them
     description: str
     year_column: str | None = "year"
@@ -38,116 +39,15 @@ def _lazy(module: str, function: str, *args: object) -> Callable[[], pl.DataFram
     return load
 
 
-SOURCES = "bilateral.data.sources."
+def _table_loader(source: registry.Source, table: registry.Table) -> Callable[[], pl.DataFrame]:
+    module, _, function = table.function.rpartition(":")
+    return _lazy(module or source.module_path, function, *table.args)
+
 
 DATASETS: dict[str, Dataset] = {
-    d.name: d
-    for d in (
-        Dataset(
-            "trade_headlines",
-            "official_headlines",
-            _lazy(SOURCES + "headlines", "load_trade_headlines"),
-            "China-Russia annual turnover, exports, imports (US$) as stated on cited pages, one row per statement",
-        ),
-        Dataset(
-            "partner_share_rank",
-            "official_headlines",
-            _lazy(SOURCES + "headlines", "load_share_rank"),
-            "China's and Russia's rank and share among each other's trading partners, as stated",
-        ),
-        Dataset(
-            "energy_headlines",
-            "official_headlines",
-            _lazy(SOURCES + "headlines", "load_energy_headlines"),
-            "Russian crude oil, Power of Siberia gas and LNG supply to China, as stated (units per row)",
-        ),
-        Dataset(
-            "energy_trade_2022",
-            "energy_institute_statreview",
-            _lazy(SOURCES + "energy_institute", "load_energy_trade", "2023"),
-            "EI Statistical Review 2023: 2022 bilateral matrices of crude, products (Mt), pipeline gas, LNG (bcm), coal (EJ)",
-        ),
-        Dataset(
-            "energy_trade_2020",
-            "energy_institute_statreview_2021",
-            _lazy(SOURCES + "energy_institute", "load_energy_trade", "2021"),
-            "bp Statistical Review 2021: 2020 bilateral matrices of crude, products (Mt), pipeline gas, LNG (bcm), coal (EJ)",
-        ),
-        Dataset(
-            "russia_china_energy_flows",
-            "energy_institute_statreview",
-            _lazy(SOURCES + "energy_institute", "load_russia_china_energy_flows", "2023"),
-            "Russia->China energy flows from the EI 2023 workbook (pipeline gas 2000-2022; crude, products, LNG, coal 2022)",
-        ),
-        Dataset(
-            "gas_interregional_trade",
-            "energy_institute_statreview",
-            _lazy(SOURCES + "energy_institute", "load_gas_interregional", "2023"),
-            "EI 2023 inter-regional pipeline gas trade 2000-2022 (bcm), exporter region -> importer region",
-        ),
-        Dataset(
-            "china_critical_mineral_exports",
-            "comtrade_china_critical_minerals",
-            _lazy(SOURCES + "comtrade_extract", "load_critical_minerals"),
-            "China's monthly exports of graphite, Ga/Ge and polysilicon by destination (UN Comtrade extract, trade_flows)",
-        ),
-        Dataset(
-            "china_energy_imports",
-            "china_customs_energy_imports_by_origin",
-            _lazy(SOURCES + "china_customs_energy", "load_china_energy_imports"),
-            "China's monthly energy imports by origin (crude, coal types, LNG, pipeline gas), tonnes and US$, GACC via Wind/CREA; 0 = not published -> null",
-        ),
-        Dataset(
-            "eaeu_trade_statements",
-            "cooperation_registry",
-            _lazy(SOURCES + "cooperation_registry", "load_eaeu_trade"),
-            "China-EAEU agreement milestones and China's trade with the EAEU and its members, as stated on cited pages",
-        ),
-        Dataset(
-            "cooperation_projects",
-            "cooperation_registry",
-            _lazy(SOURCES + "cooperation_registry", "load_projects"),
-            "27 China-Russia mega-projects (energy, transport, nuclear, aerospace, finance): 241 cited facts",
-            year_column=None,
-        ),
-        Dataset(
-            "investment_statements",
-            "cooperation_registry",
-            _lazy(SOURCES + "cooperation_registry", "load_investment"),
-            "China-Russia investment portfolio (IGC) and FDI statements, as stated",
-        ),
-        Dataset(
-            "people_exchanges",
-            "cooperation_registry",
-            _lazy(SOURCES + "cooperation_registry", "load_people_exchanges"),
-            "Tourist and student flows between China and Russia, as stated",
-        ),
-        Dataset(
-            "settlement_currency_statements",
-            "cooperation_registry",
-            _lazy(SOURCES + "cooperation_registry", "load_currency_settlement"),
-            "Shares of US$, euro, rouble and yuan in China-Russia settlements, as stated",
-        ),
-        Dataset(
-            "china_energy_finance",
-            "bu_china_global_energy_finance",
-            _lazy(SOURCES + "china_energy_finance", "load_china_energy_finance"),
-            "Chinese development-bank loans to energy projects abroad, 2000-2019 (BU GDP Center, Feb 2020 copy), US$",
-        ),
-        Dataset(
-            "russia_fossil_exports",
-            "russia_fossil_exports_by_importer",
-            _lazy(SOURCES + "russia_fossil_exports", "load_russia_fossil_exports"),
-            "Monthly imports of Russian fossil fuels by importing country, 2016-2022, EUR and tonnes (Comtrade+Eurostat via CREA)",
-        ),
-        Dataset(
-            "hs_codes",
-            "hs_classification",
-            _lazy("bilateral.data.products", "hs_table"),
-            "HS 2022 chapters, headings and subheadings with section and description",
-            year_column=None,
-        ),
-    )
+    table.name: Dataset(table.name, source.name, _table_loader(source, table), table.description, table.year_column)
+    for source in registry.sources()
+    for table in source.tables
 }
 
 
@@ -174,35 +74,29 @@ def datasets() -> list[Dataset]:
 
 
 def snapshot_datasets() -> list[Dataset]:
-    """One dataset per upstream with a fetched snapshot: `<cli name>_latest`, read lazily where large."""
-    from bilateral.data.fetch import CONNECTORS
-
+    """One dataset per upstream with a fetched snapshot: `<source>_latest`, read lazily where large."""
     found = []
-    for cli_name, connector in CONNECTORS.items():
-        snapshots = list_snapshots(raw_dir() / connector.folder)
+    for source in registry.upstreams():
+        snapshots = list_snapshots(raw_dir() / source.name)
         if not snapshots:
             continue
         newest = snapshots[-1]
         found.append(
             Dataset(
-                f"{cli_name}_latest",
-                f"{connector.folder}/{newest.name}",
-                functools.partial(_snapshot_table, cli_name, newest.name),
-                f"trade_flows from the newest {cli_name} snapshot ({newest.name}); `bilateral data fetch {cli_name}` adds one",
+                f"{source.name}_latest",
+                f"{source.name}/{newest.name}",
+                functools.partial(_snapshot_table, source.name, newest.name),
+                f"trade_flows from the newest {source.name} snapshot ({newest.name}); `bilateral data fetch {source.name}` adds one",
             )
         )
     return found
 
 
-def _snapshot_table(cli_name: str, snapshot: str) -> pl.DataFrame | pl.LazyFrame:
-    """A snapshot's trade_flows; BACI stays lazy (hundreds of millions of rows in a real release)."""
-    from bilateral.data.fetch import _snapshot_folder, load_latest
+def _snapshot_table(source: str, snapshot: str) -> pl.DataFrame | pl.LazyFrame:
+    """A snapshot's trade_flows, lazy (a BACI release holds hundreds of millions of rows)."""
+    from bilateral.data.trade_flows import scan_trade_flows
 
-    if cli_name == "baci":
-        from bilateral.data.sources.baci import scan_baci_snapshot
-
-        return scan_baci_snapshot(_snapshot_folder("baci", snapshot))
-    return load_latest(cli_name, snapshot)
+    return scan_trade_flows(source, snapshot=snapshot)
 
 
 def table_profile(frame: pl.DataFrame | pl.LazyFrame, year_column: str | None) -> dict[str, object]:

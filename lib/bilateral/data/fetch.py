@@ -1,8 +1,8 @@
 """Fetch upstream trade data as immutable snapshots, and read the newest snapshot back.
 
-`fetch("comtrade" | "imf" | "baci", **query)` calls the connector, which downloads, parses into the
-canonical `trade_flows` table and writes `raw_dir()/<folder>/<UTC stamp>/` (folder un_comtrade,
-imf_imts or cepii_baci: the `source` value of its rows) with the response bodies as
+`fetch("comtrade" | "imf" | "baci", **query)` calls the connector named in the source registry, which
+downloads, parses into the canonical `trade_flows` table and writes `raw_dir()/<source>/<UTC stamp>/`
+(the folder is the source name, as is the `source` value of its rows) with the response bodies as
 obtained, `trade_flows.parquet` and a `source.yml` (publisher, origin, licence, retrieved, query,
 sha256 per file). `load_latest(source)` reads a snapshot back, checksums verified and schema validated.
 
@@ -29,34 +29,13 @@ from urllib.parse import urlsplit
 
 import polars as pl
 
+from bilateral.data import registry
 from bilateral.data.paths import raw_dir
-from bilateral.data.provenance import list_snapshots, read_source, require_verified, write_snapshot
-from bilateral.data.schemas import TRADE_FLOWS, validate
-from bilateral.errors import DataError, FetchError, ParameterError
+from bilateral.data.provenance import list_snapshots, write_snapshot
+from bilateral.data.trade_flows import TRADE_FLOWS_FILE
+from bilateral.errors import FetchError, ParameterError
 
 log = logging.getLogger(__name__)
-
-TRADE_FLOWS_FILE = "trade_flows.parquet"
-
-
-@dataclass(frozen=True)
-class Connector:
-    """Where a source's code lives and where its snapshots go."""
-
-    module: str
-    snapshot_function: str  # (**query) -> Path of the new snapshot
-    folder: str  # raw_dir()/<folder>/<stamp>/; equals the `source` column value of its rows
-    loader: str | None = None  # optional (snapshot folder) -> DataFrame or LazyFrame
-
-
-# CLI name -> connector. Modules are imported only when used, so a missing optional connector never
-# breaks the others.
-CONNECTORS: dict[str, Connector] = {
-    "comtrade": Connector("bilateral.data.sources.comtrade", "fetch_comtrade_snapshot", "un_comtrade"),
-    "imf": Connector("bilateral.data.sources.imf", "fetch_imf_snapshot", "imf_imts"),
-    "baci": Connector("bilateral.data.sources.baci", "fetch_baci_snapshot", "cepii_baci", loader="scan_baci_snapshot"),
-}
-
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -100,9 +79,8 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 def source_dir(source: str) -> Path:
-    """Folder holding the snapshots of one source ('comtrade' -> raw_dir()/un_comtrade)."""
-    connector = CONNECTORS.get(source)
-    return raw_dir() / (connector.folder if connector else source)
+    """Folder holding the snapshots of one source: raw_dir()/<source name> (the registry's naming rule)."""
+    return raw_dir() / source
 
 
 def utc_stamp() -> str:
@@ -187,7 +165,7 @@ def fetch(source: str, **query: Any) -> Path:
       flow="both"|"export"|"import" (see bilateral.data.sources.comtrade.fetch_comtrade);
     - imf: reporter, years, frequency="A"|"M" (see bilateral.data.sources.imf.fetch_imf_trade);
     - baci: zip_path_or_url, stamp=None, timeout_s=30.0 (see bilateral.data.sources.baci.fetch_baci_snapshot).
-    Snapshots go to raw_dir()/un_comtrade, raw_dir()/imf_imts and raw_dir()/cepii_baci.
+    Snapshots go to raw_dir()/comtrade, raw_dir()/imf and raw_dir()/baci.
     Raises ParameterError for an unknown source or query, FetchError when the publisher cannot be
     reached or answers with an error (the message lists cached snapshots), DataError when the answer
     does not parse into trade_flows. An answer with no data is not an error: the snapshot then holds
@@ -220,25 +198,24 @@ def _check_query(source: str, function: Any, query: dict[str, Any]) -> None:
         raise ParameterError(f"Bad query for '{source}': {exc}; accepted: {', '.join(accepted)}.") from exc
 
 
-def _connector(source: str) -> Connector:
-    if source not in CONNECTORS:
-        raise ParameterError(f"Unknown source '{source}'; choose one of {', '.join(CONNECTORS)}.")
-    return CONNECTORS[source]
+def _upstream(source: str) -> registry.Source:
+    return registry.get_source(source, where=lambda s: s.is_upstream, wanted="fetchable source")
 
 
 def _import(source: str) -> Any:
-    connector = _connector(source)
+    entry = _upstream(source)
     try:
-        return importlib.import_module(connector.module)
+        return importlib.import_module(entry.module_path)
     except ImportError as exc:
-        raise FetchError(f"The '{source}' connector ({connector.module}) is not available: {exc}.") from exc
+        raise FetchError(f"The '{source}' connector ({entry.module_path}) is not available: {exc}.") from exc
 
 
 def _connector_function(source: str):
-    connector = _connector(source)
-    function = getattr(_import(source), connector.snapshot_function, None)
+    entry = _upstream(source)
+    assert entry.connector is not None
+    function = getattr(_import(source), entry.connector.snapshot_function, None)
     if function is None:
-        wanted = f"{connector.module}.{connector.snapshot_function}()"
+        wanted = f"{entry.module_path}.{entry.connector.snapshot_function}()"
         raise FetchError(f"The '{source}' connector has no {wanted}; it cannot fetch yet.")
     return function
 
@@ -246,33 +223,11 @@ def _connector_function(source: str):
 def load_latest(source: str, snapshot: str | None = None) -> pl.DataFrame:
     """The trade_flows table of the newest snapshot of `source` (or of the snapshot named `snapshot`).
 
-    comtrade / imf: reads the snapshot's trade_flows.parquet after checking its sha256 against
-    source.yml, and validates the schema. baci: delegates to the BACI connector's own loader
-    (scan_baci_snapshot, which first checks the parquet files against source.yml) and collects it;
-    for the full matrix, filter with bilateral.data.sources.baci.query_baci instead of loading everything. Raises DataError when there
-    is no such snapshot or a file fails its checksum.
+    Checksums are verified against the snapshot's source.yml and the schema validated. For a full BACI
+    release, filter with bilateral.data.sources.baci.query_baci (or trade_flows.scan_trade_flows) instead
+    of loading everything. Raises DataError when there is no such snapshot or a file fails its checksum.
     """
-    connector = _connector(source)
-    folder = _snapshot_folder(source, snapshot)
-    if connector.loader is not None:
-        loaded = getattr(_import(source), connector.loader)(folder)
-        return loaded.collect() if isinstance(loaded, pl.LazyFrame) else loaded
-    record = read_source(folder)
-    path = require_verified(folder, record, TRADE_FLOWS_FILE)
-    frame = pl.read_parquet(path)
-    return validate(frame, TRADE_FLOWS, dataset=f"{source} snapshot {folder.name}")
+    from bilateral.data.trade_flows import scan_trade_flows
 
-
-def _snapshot_folder(source: str, snapshot: str | None) -> Path:
-    snapshots = list_snapshots(source_dir(source))
-    if not snapshots:
-        raise DataError(
-            f"No snapshot of '{source}' in {source_dir(source)}. Run `bilateral data fetch {source} ...` "
-            "while online, or set BILATERAL_DATA_DIR to a data folder that has one."
-        )
-    if snapshot is None:
-        return snapshots[-1]
-    named = [p for p in snapshots if p.name == snapshot]
-    if not named:
-        raise DataError(f"No snapshot '{snapshot}' of '{source}'. {describe_cached(source)}")
-    return named[0]
+    _upstream(source)
+    return scan_trade_flows(source, snapshot=snapshot).collect()

@@ -65,6 +65,14 @@ def _check_pair_and_years(params: Any) -> None:
         raise ValueError(f"reporter and partner are both {params.reporter}; choose two different countries")
 
 
+def _check_snapshot(source: str, snapshot: str | None) -> None:
+    """A pinned snapshot only makes sense for a fetched (upstream) source."""
+    from bilateral.data import registry
+
+    if snapshot and source not in registry.names(lambda s: s.is_upstream):
+        raise ValueError(f"snapshot applies to fetched sources only; leave it '{NEWEST}' for source={source}")
+
+
 class SnapshotParams(ReportParams):
     """Parameters of a notebook that reads fetched snapshots: `snapshot` is 'newest' or a folder name."""
 
@@ -77,32 +85,39 @@ class SnapshotParams(ReportParams):
         return f"_{self.snapshot_name}" if self.snapshot_name else ""
 
 
-DECLARED_SOURCES = ("comtrade", "imf")  # fetched statistics that carry a reporter's declared totals
+CITED = "cited"  # source parameter value: the shipped statements (pages + quotes) the schema lists
+
+
+def declared_total_sources() -> list[str]:
+    """Sources whose trade_flows carry each reporter's declared totals with its partners (the registry says which)."""
+    from bilateral.data import registry
+
+    return registry.names(registry.with_partner_totals)
 
 
 class CitedOrDeclaredParams(SnapshotParams):
-    """Notebooks that read either cited statements (`source=cited`) or a reporter's declared totals from a
-    fetched Comtrade or IMF snapshot. BACI (reconciled HS6) and the shipped HS6 extract hold no totals."""
+    """Notebooks that read either cited statements (`source=cited`) or a reporter's declared totals with every
+    partner (IMF DOTS shipped, or a fetched Comtrade or IMF snapshot). Product-level sources hold no totals."""
 
     cited_sources: ClassVar[tuple[str, ...]] = ()
 
     @field_validator("source", check_fields=False)
     @classmethod
     def _cited_or_declared(cls, value: str) -> str:
-        if value not in ("cited", *DECLARED_SOURCES):
+        declared = declared_total_sources()
+        if value not in (CITED, *declared):
             raise ValueError(
-                f"must be cited (shipped statements) or a fetched source with declared totals ({', '.join(DECLARED_SOURCES)}); "
+                f"must be {CITED} (shipped statements) or a source with declared totals by partner ({', '.join(declared)}); "
                 f"got {value!r}"
             )
         return value
 
     def _check_source(self) -> None:
-        if self.source == "cited" and self.snapshot_name:
-            raise ValueError(f"snapshot applies to fetched sources only; leave it '{NEWEST}' for source=cited")
+        _check_snapshot(self.source, self.snapshot_name)
         self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
 
     def sources(self) -> list[str]:
-        if self.source == "cited":
+        if self.source == CITED:
             return list(self.cited_sources)
         from bilateral.data.trade_flows import provenance_folder
 
@@ -132,7 +147,7 @@ class TradeOverviewParams(CitedOrDeclaredParams):
         return self
 
     def slug(self) -> str:
-        fetched = "" if self.source == "cited" else f"_{self.source}{self._pinned()}"
+        fetched = "" if self.source == CITED else f"_{self.source}{self._pinned()}"
         return f"{self.reporter}-{self.partner}{fetched}_{self.start_year}-{self.end_year}"
 
     def title(self) -> str:
@@ -151,7 +166,7 @@ class ProductLensParams(SnapshotParams):
     partner: str = "RUS"
     lens: str = "critical_minerals"
     flow: str = "export"
-    source: str = "shipped"
+    source: str = "comtrade_china_critical_minerals"
     snapshot: str = NEWEST
     start_year: int = 2017
     end_year: int = 2024
@@ -183,8 +198,7 @@ class ProductLensParams(SnapshotParams):
     @model_validator(mode="after")
     def _coherent(self) -> ProductLensParams:
         _check_pair_and_years(self)
-        if self.source == "shipped" and self.snapshot_name:
-            raise ValueError(f"snapshot applies to fetched sources only; leave it '{NEWEST}' for source=shipped")
+        _check_snapshot(self.source, self.snapshot_name)
         self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
         return self
 

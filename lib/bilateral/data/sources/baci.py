@@ -47,7 +47,7 @@ from bilateral.data.provenance import SIDECAR, FileRecord, SourceRecord, newest_
 from bilateral.data.schemas import TRADE_FLOWS, validate
 from bilateral.errors import DataError, FetchError, ParameterError
 
-SOURCE = "cepii_baci"
+SOURCE = "baci"  # registry name: snapshots in raw_dir()/baci, the `source` column of its rows
 PUBLISHER = "CEPII (Centre d'Etudes Prospectives et d'Informations Internationales)"
 CEPII_PAGE = "https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37"
 CEPII_DOC = "https://www.cepii.fr/DATA_DOWNLOAD/baci/doc/baci_webpage.html"
@@ -465,7 +465,7 @@ def _product_filter(prefixes: list[str] | None) -> pl.Expr | None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Snapshots under data/raw/cepii_baci/<stamp>/
+# Snapshots under data/raw/baci/<stamp>/
 
 
 def fetch_baci_snapshot(
@@ -474,7 +474,7 @@ def fetch_baci_snapshot(
     stamp: str | None = None,
     timeout_s: float = 30.0,
 ) -> Path:
-    """Register a BACI release zip as a new snapshot raw_dir()/cepii_baci/<stamp>/ and convert it.
+    """Register a BACI release zip as a new snapshot raw_dir()/baci/<stamp>/ and convert it.
 
     `zip_path_or_url` is a downloaded zip (copied as obtained) or an http(s) URL to download; offline,
     a URL fails at once with FetchError and existing snapshots stay usable. The snapshot holds the
@@ -503,7 +503,7 @@ def fetch_baci_snapshot(
 
 
 def scan_baci_snapshot(snapshot: Path | None = None) -> pl.LazyFrame:
-    """scan_baci over a snapshot's parquet (default: the newest snapshot under raw_dir()/cepii_baci).
+    """scan_baci over a snapshot's parquet (default: the newest snapshot under raw_dir()/baci).
 
     First every file under the snapshot's parquet/ is checked against the sha256 in its source.yml;
     a file that is missing, changed, or not listed there (an extra partition would be scanned too)

@@ -70,8 +70,7 @@ from bilateral.errors import DataError, FetchError, ParameterError
 
 log = logging.getLogger(__name__)
 
-SOURCE = "comtrade"  # name for bilateral.data.fetch.fetch(); snapshots go to raw_dir()/un_comtrade
-SOURCE_LABEL = "un_comtrade"  # value of the `source` column
+SOURCE = "comtrade"  # registry name: snapshots in raw_dir()/comtrade, the `source` column of its rows
 API_LABEL = "un_comtrade_api_v1"  # dataset_version = "un_comtrade_api_v1@<UTC stamp>"
 API_ROOT = "https://comtradeapi.un.org"
 API_KEY_ENV = "COMTRADE_API_KEY"
@@ -364,7 +363,7 @@ def fetch_comtrade_snapshot(
 ) -> Path:
     """Like fetch_comtrade, and store bodies + trade_flows.parquet + source.yml as a new snapshot.
 
-    Returns the snapshot folder raw_dir()/un_comtrade/<UTC stamp>/. The API key is never written.
+    Returns the snapshot folder raw_dir()/comtrade/<UTC stamp>/. The API key is never written.
     """
     query = build_comtrade_query(reporter, partner, years, frequency=frequency, hs_level=hs_level, flow=flow)
     stamp = fetching.utc_stamp()
@@ -523,7 +522,7 @@ def _to_trade_flows(raw: pl.DataFrame, dataset_version: str) -> pl.DataFrame:
         pl.when(has_unit).then(unit).alias("quantity_unit"),
         pl.col("netWgt").cast(pl.Float64).alias("net_weight_kg"),
         pl.col("reporter_iso3").alias("reported_by"),
-        pl.lit(SOURCE_LABEL).alias("source"),
+        pl.lit(SOURCE).alias("source"),
         pl.lit(dataset_version).alias("dataset_version"),
     )
 
@@ -746,7 +745,7 @@ def _snapshot_record(query: ComtradeQuery, download: _Download) -> dict[str, Any
     if not download.keyed:
         caveats.append(PREVIEW_WARNING)
     return {
-        "name": SOURCE_LABEL,
+        "name": SOURCE,
         "title": (
             f"UN Comtrade goods trade, reporter {', '.join(query.reporters)}, years {query.years[0]}-{query.years[-1]}"
         ),

@@ -24,7 +24,6 @@ from bilateral.data.schemas import TRADE_FLOWS, validate
 from bilateral.errors import DataError
 
 SOURCE_NAME = "comtrade_china_critical_minerals"
-SOURCE_LABEL = "un_comtrade_extract_ennis"
 PARTNERS_FILE = "comtrade_extract_partners.yml"
 DEEP_DIVE_FILE = "deep_dive_hs6_monthly.csv"  # 250410, 380110, 811292 x 39 destinations
 GROUP_STATS_FILE = "country_monthly_stats.csv"  # broad groups x top-8 destinations
@@ -107,7 +106,7 @@ def _to_trade_flows(rows: pl.DataFrame, *, partner_iso3: dict[str, str], dataset
         pl.lit("kg").alias("quantity_unit"),
         pl.lit(None, dtype=pl.Float64).alias("net_weight_kg"),
         pl.lit("CHN").alias("reported_by"),
-        pl.lit(SOURCE_LABEL).alias("source"),
+        pl.lit(SOURCE_NAME).alias("source"),
         pl.lit(dataset_version).alias("dataset_version"),
         pl.col("upstream_file"),
     )

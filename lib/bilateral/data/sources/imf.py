@@ -53,8 +53,7 @@ from bilateral.errors import DataError, FetchError, ParameterError
 
 log = logging.getLogger(__name__)
 
-SOURCE = "imf"  # name for bilateral.data.fetch.fetch(); snapshots go to raw_dir()/imf_imts
-SOURCE_LABEL = "imf_imts"  # value of the `source` column
+SOURCE = "imf"  # registry name: snapshots in raw_dir()/imf, the `source` column of its rows
 API_LABEL = "imf_imts_sdmx3"  # dataset_version = "imf_imts_sdmx3@<UTC stamp>"
 API_ROOT = "https://api.imf.org/external/sdmx/3.0"
 DATAFLOW = "IMF.STA/IMTS/+"  # agency / dataflow / version ('+' = latest)
@@ -306,7 +305,7 @@ def _to_trade_flows(raw: pl.DataFrame, dataset_version: str) -> pl.DataFrame:
         pl.lit(None, dtype=pl.String).alias("quantity_unit"),
         pl.lit(None, dtype=pl.Float64).alias("net_weight_kg"),
         pl.col("reporter_iso3").alias("reported_by"),
-        pl.lit(SOURCE_LABEL).alias("source"),
+        pl.lit(SOURCE).alias("source"),
         pl.lit(dataset_version).alias("dataset_version"),
     )
 
@@ -413,7 +412,7 @@ def _get_once(client: sdmx.Client, url: str) -> requests.Response:
 
 def _snapshot_record(request: _ImfRequest, download: _Download) -> dict[str, Any]:
     return {
-        "name": SOURCE_LABEL,
+        "name": SOURCE,
         "title": (
             f"IMF IMTS goods trade of {request.reporter} with all partners, {request.years[0]}-{request.years[-1]}"
         ),
