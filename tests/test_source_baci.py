@@ -262,12 +262,13 @@ def snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_scan_hashes_the_snapshot_parquet_but_not_the_zip(snapshot: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     hashed: list[str] = []
+    original = provenance.sha256_file
 
     def recording_sha256(path: Path) -> str:
         hashed.append(path.relative_to(snapshot).as_posix())
-        return provenance.sha256_file(path)
+        return original(path)
 
-    monkeypatch.setattr(baci, "sha256_file", recording_sha256)
+    monkeypatch.setattr(provenance, "sha256_file", recording_sha256)  # the one checksum verifier hashes here
 
     assert baci.scan_baci_snapshot(snapshot).collect().height == 11
 

@@ -477,7 +477,7 @@ def test_preview_answer_at_500_records_is_split_by_flow_and_asked_again(transpor
 
 def test_keyed_answer_at_the_limit_is_split_by_period(transport, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(comtrade.API_KEY_ENV, "not-a-real-key")
-    monkeypatch.setattr(comtrade, "KEYED_MAX_RECORDS", 3)  # the recorded 2010 body has 4 records
+    monkeypatch.setattr(comtrade.transport, "KEYED_MAX_RECORDS", 3)  # the recorded 2010 body has 4 records
     fake = transport((200, RECORDING.read_bytes()), (200, flow_body("M")), (200, EMPTY_BODY))
 
     frame = comtrade.fetch_comtrade("CHN", ["ARG", "DEU"], [2010, 2011])

@@ -20,11 +20,13 @@ import inspect
 import io
 import logging
 import socket
+import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import polars as pl
@@ -76,6 +78,43 @@ def parse_retry_after(value: str | None) -> float | None:
         return float(value) if value else None
     except ValueError:
         return None
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Attempt(Generic[T]):
+    """What one request gave: a result, or None when the server said "busy, try later" (429/5xx)."""
+
+    result: T | None
+    status: int | None = None
+    retry_after: float | None = None  # seconds, from the server's Retry-After header
+
+
+def call_with_retry(attempt: Callable[[], Attempt[T]], *, publisher: str, what: str, source: str) -> T:
+    """Run `attempt` until it gives a result, waiting per RETRY between tries; FetchError when tries run out.
+
+    The one retry loop of every connector. `attempt` raises for answers that retrying cannot fix (a refused
+    key, a bad query, no network) and returns Attempt(None, status) only for 429 and 5xx. `publisher` and
+    `what` name the server and the request in messages; `source` lists the cached snapshots.
+    """
+    policy = RETRY
+    for number in range(1, policy.attempts + 1):
+        outcome = attempt()
+        if outcome.result is not None:
+            return outcome.result
+        if number == policy.attempts:
+            raise FetchError(
+                f"{publisher} answered HTTP {outcome.status} (busy or failing) {policy.attempts} times for {what}; "
+                f"try again later. {describe_cached(source)}"
+            )
+        wait = policy.delay(number, outcome.retry_after)
+        log.warning(
+            "%s answered HTTP %s; retrying in %.1f s (try %d of %d)", publisher, outcome.status, wait, number + 1, policy.attempts
+        )
+        time.sleep(wait)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def source_dir(source: str) -> Path:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -95,20 +93,40 @@ def verify_files(folder: Path, record: SourceRecord) -> list[str]:
     return problems
 
 
+# (resolved path, bytes, mtime_ns, sha256) of files hashed in this process: a large file is hashed once per
+# process, not once per query; a file changed since (size or mtime) is hashed again.
+_VERIFIED: set[tuple[str, int, int, str]] = set()
+
+
+def check_listed_file(path: Path, item: FileRecord, *, fix: str) -> None:
+    """DataError unless `path` exists and matches its source.yml entry (size and sha256). `fix` says what to do.
+
+    The one checksum verifier: shipped loaders, snapshot readers and BACI scans all come through here.
+    """
+    if not path.is_file():
+        raise DataError(f"{path}: missing (listed in {SIDECAR}). {fix}")
+    stat = path.stat()
+    seen = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, item.sha256)
+    if seen in _VERIFIED:
+        return
+    actual = sha256_file(path)  # the checksum decides; a size recorded wrongly beside a right checksum does not
+    if actual != item.sha256:
+        raise DataError(
+            f"{path}: checksum mismatch with {SIDECAR} (expected sha256 {item.sha256[:12]}..., found {actual[:12]}...): "
+            f"the file is corrupted or was edited by hand. {fix}"
+        )
+    _VERIFIED.add(seen)
+
+
 def require_verified(folder: Path, record: SourceRecord, relative: str) -> Path:
     """Path of one listed file after checking it exists and matches its checksum."""
     matches = [item for item in record.files if item.path == relative]
     if not matches:
         raise DataError(f"{folder / SIDECAR} does not list {relative}.")
     path = folder / relative
-    if not path.is_file():
-        raise DataError(f"{path}: missing. Restore it with `git checkout -- {path}` or re-fetch the source.")
-    actual = sha256_file(path)
-    if actual != matches[0].sha256:
-        raise DataError(
-            f"{path}: checksum mismatch (expected {matches[0].sha256[:12]}..., found {actual[:12]}...): the file is "
-            "corrupted or was edited by hand. Restore it (`git checkout -- <file>`) or re-fetch; run `bilateral data verify`."
-        )
+    check_listed_file(
+        path, matches[0], fix=f"Restore it (`git checkout -- {path}`) or re-fetch; run `bilateral data verify`."
+    )
     return path
 
 
@@ -151,25 +169,3 @@ def list_snapshots(source_dir: Path) -> list[Path]:
 def newest_snapshot(source_dir: Path) -> Path | None:
     snapshots = list_snapshots(source_dir)
     return snapshots[-1] if snapshots else None
-
-
-def read_verified_csv(source: str, relative: str, *, columns: Sequence[str] | None = None) -> pl.DataFrame:
-    """A CSV of a shipped source as text columns (no type guessing), after its checksum is verified.
-
-    `columns`, when given, must be the file's exact header: a file from another version of the upstream is
-    refused by name instead of being half-parsed.
-    """
-    from bilateral.data.paths import raw_dir
-
-    folder = raw_dir() / source
-    path = require_verified(folder, read_source(folder), relative)
-    try:
-        frame = pl.read_csv(path, infer_schema=False)
-    except Exception as exc:
-        raise DataError(f"{path}: cannot be read as CSV ({exc}). Restore it with git or re-import it.") from exc
-    if columns is not None and tuple(frame.columns) != tuple(columns):
-        raise DataError(
-            f"{source}/{relative}: header is {', '.join(frame.columns)}; expected {', '.join(columns)}. "
-            "Is the file from another version of the upstream?"
-        )
-    return frame

@@ -71,9 +71,9 @@ def validate(frame: pl.DataFrame, schema: Schema, *, dataset: str) -> pl.DataFra
     try:
         typed = frame.with_columns(casts)
     except Exception as exc:
-        raise DataError(
+        raise DataError(_first_uncastable(frame, schema, dataset) or (
             f"{dataset}: a value does not have the expected type for the {schema.name} table ({_first_line(exc)})"
-        ) from exc
+        )) from exc
     for name, col in schema.columns.items():
         _check_column(typed, name, col, dataset)
     _check_key(typed, schema, dataset)
@@ -123,6 +123,26 @@ def _check_key(frame: pl.DataFrame, schema: Schema, dataset: str) -> None:
         f"{example}. The {schema.name} table holds one row per key, or sums would count it twice: check for "
         "breakdown rows, overlapping requests or files combined twice."
     )
+
+
+def _first_uncastable(frame: pl.DataFrame, schema: Schema, dataset: str, *, header_rows: int = 1) -> str | None:
+    """Name the first value that does not cast: its column, row (as a spreadsheet numbers it) and text.
+
+    Loaders hand text columns straight to validate, so this is where "84,07" in a number column is
+    reported; row numbers count a header row, so row 2 is the first data line of a CSV.
+    """
+    indexed = frame.with_row_index("_row")
+    for name, col in schema.columns.items():
+        cast = pl.col(name).cast(col.dtype, strict=False)
+        bad = indexed.filter(pl.col(name).is_not_null() & cast.is_null())
+        if len(bad):
+            row = bad.row(0, named=True)
+            expected = str(col.dtype).split("(")[0].removesuffix("()")
+            return (
+                f"{dataset}: row {row['_row'] + 1 + header_rows} has {name}={row[name]!r}, which is not a valid "
+                f"{expected} for the {schema.name} table. Restore the file (`bilateral data verify` names changed files)."
+            )
+    return None
 
 
 def _first_line(exc: Exception) -> str:

@@ -43,7 +43,15 @@ import yaml
 from bilateral.data import fetch as fetching
 from bilateral.data.atomic import atomic_dir
 from bilateral.data.paths import raw_dir
-from bilateral.data.provenance import SIDECAR, FileRecord, SourceRecord, newest_snapshot, read_source, sha256_file
+from bilateral.data.provenance import (
+    SIDECAR,
+    FileRecord,
+    SourceRecord,
+    check_listed_file,
+    newest_snapshot,
+    read_source,
+    sha256_file,
+)
 from bilateral.data.schemas import TRADE_FLOWS, validate
 from bilateral.errors import DataError, FetchError, ParameterError
 
@@ -537,24 +545,9 @@ def verify_snapshot_parquet(snapshot: Path) -> None:
         _verify_file(snapshot / item.path, item)
 
 
-# (resolved path, bytes, mtime_ns, sha256) of files hashed in this process: a scan is not repeated per query.
-_VERIFIED: set[tuple[str, int, int, str]] = set()
-
-
 def _verify_file(path: Path, item: FileRecord) -> None:
     again = "Register the release zip again with fetch_baci_snapshot(<zip>), which converts it into a new snapshot."
-    if not path.is_file():
-        raise DataError(f"{path}: missing (listed in {SIDECAR}). {again}")
-    stat = path.stat()
-    seen = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, item.sha256)
-    if seen in _VERIFIED:
-        return
-    if stat.st_size != item.bytes or sha256_file(path) != item.sha256:
-        raise DataError(
-            f"{path}: checksum mismatch with {SIDECAR} (expected sha256 {item.sha256[:12]}..., {item.bytes:,} bytes): "
-            f"the file is corrupted or was changed after conversion. {again}"
-        )
-    _VERIFIED.add(seen)
+    check_listed_file(path, item, fix=again)
 
 
 def _download(url: str, folder: Path, timeout_s: float) -> Path:

@@ -32,12 +32,12 @@ from __future__ import annotations
 import calendar
 import csv
 import io
-import math
 import re
 from dataclasses import dataclass
 
 import polars as pl
 
+from bilateral.data.loader_kit import parse_number
 from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import read_source, require_verified
 from bilateral.data.schemas import ISO3, Column, Schema, validate
@@ -319,17 +319,9 @@ def _dedupe_columns(series: list[Series], rows: list[list[str]], where: str) -> 
 
 def _number(text: str, where: str) -> float | None:
     """A cell as a float in the file's unit; None for empty or 0 (= not published in these files)."""
-    text = text.strip()
-    if not text:
-        return None
-    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d*)?", text):
-        text = text.replace(",", "")  # thousands separators, seen in some versions of the Russia file
-    try:
-        value = float(text)
-    except ValueError:
-        raise DataError(f"{where}: expected a number, found {text!r}. Restore the file with git.") from None
-    if not math.isfinite(value) or value < 0:
-        raise DataError(f"{where}: {text!r} is not a valid import figure (negative or not finite).")
+    value = parse_number(text, where, empty_ok=True, thousands_ok=True)  # separators: some Russia-file versions
+    if value is not None and value < 0:
+        raise DataError(f"{where}: {text.strip()!r} is not a valid import figure (negative).")
     return value or None
 
 

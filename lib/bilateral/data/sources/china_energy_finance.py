@@ -24,7 +24,7 @@ from __future__ import annotations
 import polars as pl
 
 from bilateral.data.countries import normalize_iso3
-from bilateral.data.provenance import read_verified_csv
+from bilateral.data.loader_kit import fail_on_unparsed, read_verified_csv
 from bilateral.data.schemas import ISO3, Column, Schema, validate
 from bilateral.errors import DataError, ParameterError
 
@@ -126,20 +126,8 @@ def _iso3_or_none(code: str) -> str | None:
 
 def _fail_on_unparsed(raw: pl.DataFrame, parsed: pl.DataFrame) -> None:
     """A present cell that did not parse is a corrupt file, not a gap: name its row and value."""
-    checks = [("Date", "year"), ("Amount ($m)", "amount_usd"), ("BRI Membership", "is_bri_member")]
-    for raw_col, parsed_col in checks:
-        values = parsed.get_column(parsed_col)
-        unusable = values.is_null()
-        if values.dtype == pl.Float64:
-            unusable = unusable | ~values.is_finite()  # "nan" and "inf" parse but are not amounts
-        bad = raw.with_row_index("_row").filter(unusable)
-        if len(bad):
-            row = bad.row(0, named=True)
-            raise DataError(
-                f"{WHERE}: row {row['_row'] + 2} has {raw_col}={row[raw_col]!r}, which is not "
-                f"{'1 or 0' if raw_col == 'BRI Membership' else 'a number'}. "
-                "Restore the file with git (`bilateral data verify` names changed files)."
-            )
+    fail_on_unparsed(raw, parsed, [("Date", "year"), ("Amount ($m)", "amount_usd")], dataset=WHERE)
+    fail_on_unparsed(raw, parsed, [("BRI Membership", "is_bri_member")], dataset=WHERE, what="1 or 0")
 
 
 def _country_codes(raw: pl.DataFrame) -> dict[str, str | None]:

@@ -20,7 +20,7 @@ from datetime import date
 
 import polars as pl
 
-from bilateral.data.provenance import read_verified_csv
+from bilateral.data.loader_kit import read_verified_csv
 from bilateral.data.schemas import ISO3, Column, Schema, validate
 from bilateral.errors import DataError
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
+from bilateral.data.loader_kit import fail_on_unparsed, parse_number
 from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import read_source, require_verified
 from bilateral.data.schemas import Column, Schema, validate
@@ -285,7 +286,7 @@ def load_russia_china_energy_flows(edition: str = "2023") -> pl.DataFrame:
         pl.lit(info.folder).alias("source"),
         pl.lit(relative).alias("source_file"),
     )
-    _fail_on_unparsed(raw, frame, dataset)
+    fail_on_unparsed(raw, frame, [("year", "year"), ("value", "value")], dataset=dataset)
     _check_units(frame, dataset)
     return validate(frame, RUSSIA_CHINA_ENERGY_FLOWS, dataset=dataset)
 
@@ -350,13 +351,7 @@ def _cell(row: Sequence[str], index: int) -> str:
 
 def _number(text: str, where: str) -> float:
     """A matrix cell as a float; empty or non-numeric cells are a damaged dump, not a gap."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise DataError(f"{where}: expected a number, found {text!r}. Restore the file with git.") from None
-    if not math.isfinite(value):
-        raise DataError(f"{where}: expected a finite number, found {text!r}.")
-    return value
+    return float(parse_number(text, where))  # type: ignore[arg-type]  # never None without empty_ok
 
 
 # --- matrices ------------------------------------------------------------------------------------
@@ -613,15 +608,6 @@ def _country_iso3(names: pl.Series, dataset: str) -> dict[str, str]:
             raise DataError(f"{dataset}: {name!r} is a region; this file should name single countries.")
         codes[name] = code
     return codes
-
-
-def _fail_on_unparsed(raw: pl.DataFrame, parsed: pl.DataFrame, dataset: str) -> None:
-    """A year or value present upstream but not numeric is a damaged file, not a gap."""
-    for column in ("year", "value"):
-        bad = raw.with_row_index("_row").filter(raw[column].is_not_null() & parsed[column].is_null())
-        if len(bad):
-            row = bad.row(0, named=True)
-            raise DataError(f"{dataset}: row {row['_row'] + 2} has {column}={row[column]!r}, which is not a number.")
 
 
 def _check_units(frame: pl.DataFrame, dataset: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bilateral.data.provenance import read_verified_csv
+from bilateral.data.loader_kit import fail_on_unparsed, read_verified_csv
 from bilateral.data.schemas import Column, Schema, validate
 from bilateral.errors import DataError
 
@@ -88,22 +88,13 @@ def load_trade_headlines() -> pl.DataFrame:
 
 
 def _fail_on_unparsed(raw: pl.DataFrame, parsed: pl.DataFrame) -> None:
-    """A value that is present upstream but did not parse (e.g. '84,07') is a corrupt file, not a gap."""
-    checks = [("year", "year"), ("value_usd_bn", "value_usd"), ("yoy_pct", "yoy_pct")]
-    for raw_col, parsed_col in checks:
-        bad = raw.with_row_index("_row").filter(raw[raw_col].is_not_null() & parsed[parsed_col].is_null())
-        if len(bad):
-            row = bad.row(0, named=True)
-            raise DataError(
-                f"{SOURCE}/china_russia_trade_totals.csv: row {row['_row'] + 2} has {raw_col}={row[raw_col]!r}, "
-                "which is not a number. Restore the file with git (`bilateral data verify` names changed files)."
-            )
+    """A value present upstream that did not parse (e.g. '84,07') is a corrupt file, not a gap; unknown codes too."""
+    dataset = f"{SOURCE}/china_russia_trade_totals.csv"
+    fail_on_unparsed(raw, parsed, [("year", "year"), ("value_usd_bn", "value_usd"), ("yoy_pct", "yoy_pct")], dataset=dataset)
     for col, known in (("metric", METRICS), ("reporter", BASIS)):
         unknown = raw.filter(~raw[col].is_in(list(known)))
         if len(unknown):
-            raise DataError(
-                f"{SOURCE}/china_russia_trade_totals.csv: unknown {col} {unknown[col][0]!r}; known: {', '.join(known)}."
-            )
+            raise DataError(f"{dataset}: unknown {col} {unknown[col][0]!r}; known: {', '.join(known)}.")
 
 
 # Statements with a unit per row (ranks, shares, tonnes, bcm): the unit text keeps qualifiers such as

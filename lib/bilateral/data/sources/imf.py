@@ -34,7 +34,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -372,29 +371,20 @@ def _download(request: _ImfRequest, *, dataset_version: str) -> _Download:
 
 def _get_with_retry(url: str) -> requests.Response:
     """The answer to GET `url` (200 or 404), sent through sdmx1's client session; FetchError otherwise."""
-    policy = fetching.RETRY
     client = sdmx.Client()
-    for attempt in range(1, policy.attempts + 1):
+
+    def attempt() -> fetching.Attempt[requests.Response]:
         response = _get_once(client, url)
         status = response.status_code
         if status in (200, 404):
-            return response
+            return fetching.Attempt(response, status)
         if not fetching.is_retryable_status(status):
             raise FetchError(
                 f"IMF answered HTTP {status} for {url}: {response.content[:300]!r}. Check the reporter code and years."
             )
-        if attempt == policy.attempts:
-            raise FetchError(
-                f"IMF answered HTTP {status} {policy.attempts} times for {url}; try again later. "
-                f"{fetching.describe_cached(SOURCE)}"
-            )
-        wait = policy.delay(attempt, fetching.parse_retry_after(response.headers.get("Retry-After")))
-        log.warning(
-            "IMF answered HTTP %s; retrying in %.1f s (try %d of %d)",
-            status, wait, attempt + 1, policy.attempts,
-        )
-        time.sleep(wait)
-    raise AssertionError("unreachable")  # pragma: no cover
+        return fetching.Attempt(None, status, fetching.parse_retry_after(response.headers.get("Retry-After")))
+
+    return fetching.call_with_retry(attempt, publisher="IMF", what=url, source=SOURCE)
 
 
 def _get_once(client: sdmx.Client, url: str) -> requests.Response:

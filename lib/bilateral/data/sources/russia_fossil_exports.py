@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bilateral.data.provenance import read_verified_csv
+from bilateral.data.loader_kit import read_verified_csv
 from bilateral.data.schemas import ISO3, Column, Schema, validate
 from bilateral.errors import DataError
 
