@@ -37,12 +37,12 @@ from bilateral.data.atomic import atomic_path
 from bilateral.data.paths import data_dir, raw_dir
 from bilateral.data.provenance import SIDECAR, SourceRecord, read_source, require_verified
 from bilateral.data.schemas import TRADE_FLOWS, validate
-from bilateral.data.sources.imf_dots_workbook import parse_values, read_workbook
+from bilateral.data.sources.imf_dots_workbook import parse_values, read_workbooks
 from bilateral.errors import DataError, ParameterError
 
 SOURCE = "imf_dots"
 DATASET_VERSION = "IMF_DOTS_2022-02_download"
-PARSER_VERSION = "1"  # part of the cache key: bump it when parsing or mapping rules change
+PARSER_VERSION = "2"  # part of the cache key: bump it when parsing or mapping rules change
 WORKBOOK = re.compile(r"DOTS_(\d+)\.xlsx")
 COLUMNS = (*TRADE_FLOWS.columns, "is_estimate")
 ROW_GROUP_ROWS = 100_000
@@ -96,8 +96,11 @@ def scan_dots() -> pl.LazyFrame:
     return pl.scan_parquet(ensure_cache())
 
 
-def ensure_cache() -> Path:
-    """Path of the parquet cache for the current workbooks, after verifying them; builds it when missing."""
+def ensure_cache(*, cells: pl.DataFrame | None = None) -> Path:
+    """Path of the parquet cache for the current workbooks, after verifying them; builds it when missing.
+
+    `cells` (from `read_cells()`, for callers that already read the workbooks) spares a second parse.
+    """
     folder = source_folder()
     record = _read_record(folder)
     workbooks = _workbook_files(folder, record)
@@ -105,7 +108,7 @@ def ensure_cache() -> Path:
         _verify(folder, record, relative)
     target = cache_dir() / f"{cache_key(record)}.parquet"
     if not target.is_file():
-        frame = build_dots(folder, record)
+        frame = build_dots(folder, record, cells=cells)
         with atomic_path(target) as tmp:
             frame.write_parquet(tmp, compression="zstd", statistics=True, row_group_size=ROW_GROUP_ROWS)
         _remove_stale(target)
@@ -128,14 +131,27 @@ def cache_key(record: SourceRecord) -> str:
 # Building the table from the workbooks
 
 
-def build_dots(folder: Path | None = None, record: SourceRecord | None = None) -> pl.DataFrame:
+def read_cells(folder: Path | None = None, record: SourceRecord | None = None) -> pl.DataFrame:
+    """Every value cell of the workbooks listed in source.yml, as text (imf_dots_workbook.RAW_SCHEMA).
+
+    Each workbook is checksum-verified before it is opened; a second workbook of the same reporter must hold the
+    same cells and is left out. Names are the IMF's, aggregates included: nothing is mapped or dropped yet.
+    """
+    folder = folder or source_folder()
+    record = record or read_source(folder)
+    paths = [require_verified(folder, record, relative) for relative in _workbook_files(folder, record)]
+    return _one_workbook_per_reporter(read_workbooks(paths))
+
+
+def build_dots(
+    folder: Path | None = None, record: SourceRecord | None = None, *, cells: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Parse every workbook listed in source.yml (each checksum-verified first) into validated trade_flows rows."""
     # load inputs
     folder = folder or source_folder()
     record = record or read_source(folder)
-    workbooks = [read_workbook(require_verified(folder, record, relative)) for relative in _workbook_files(folder, record)]
+    raw = read_cells(folder, record) if cells is None else cells
     # process data
-    raw = pl.concat(_one_workbook_per_reporter(workbooks), how="vertical")
     names = harmonise.to_iso3(
         [*raw.get_column("reporter_name").unique().to_list(), *raw.get_column("partner_name").unique().to_list()],
         source=SOURCE,
@@ -154,7 +170,7 @@ def to_trade_flows(raw: pl.DataFrame, names: dict[str, str | None]) -> pl.DataFr
     frame = harmonise.harmonise(raw, "reporter_name", "reporter_iso3", source=SOURCE, mapping=names)
     frame = frame.filter(pl.col("reporter_iso3") != harmonise.WORLD)
     frame = harmonise.harmonise(frame, "partner_name", "partner_iso3", source=SOURCE, mapping=names)
-    frame = parse_values(frame)
+    frame = parse_values(frame.filter(pl.col("value_text").is_not_null()))  # drop the name-only rows
     return frame.select(
         pl.col("year"),
         pl.col("year").cast(pl.String).alias("period"),
@@ -175,22 +191,21 @@ def to_trade_flows(raw: pl.DataFrame, names: dict[str, str | None]) -> pl.DataFr
     )
 
 
-def _one_workbook_per_reporter(workbooks: list[pl.DataFrame]) -> list[pl.DataFrame]:
+def _one_workbook_per_reporter(cells: pl.DataFrame) -> pl.DataFrame:
     """One workbook per reporter name; a second workbook of a reporter must hold identical cells, and is dropped."""
-    kept: dict[str, pl.DataFrame] = {}
-    for frame in workbooks:
-        if not frame.height:
-            continue
-        reporter, name = frame.get_column("reporter_name")[0], frame.get_column("workbook")[0]
-        first = kept.get(reporter)
-        if first is None:
-            kept[reporter] = frame
-        elif not frame.drop("workbook").equals(first.drop("workbook")):
-            raise DataError(
-                f"{name} and {first.get_column('workbook')[0]} both hold reporter {reporter!r} but differ; which one "
-                "is right is not known. Check both against the upstream repository and keep one in source.yml."
-            )
-    return list(kept.values())
+    workbooks = cells.group_by("reporter_name").agg(pl.col("workbook").unique()).filter(pl.col("workbook").list.len() > 1)
+    dropped: list[str] = []
+    for reporter, names in workbooks.iter_rows():
+        ordered = sorted(names, key=_workbook_number)
+        copies = [cells.filter(pl.col("workbook") == name).drop("workbook").sort(pl.all(), nulls_last=True) for name in ordered]
+        for name, copy in zip(ordered[1:], copies[1:], strict=True):
+            if not copy.equals(copies[0]):
+                raise DataError(
+                    f"{name} and {ordered[0]} both hold reporter {reporter!r} but differ; which one is right is not "
+                    "known. Check both against the upstream repository and keep one in source.yml."
+                )
+        dropped.extend(ordered[1:])
+    return cells.filter(~pl.col("workbook").is_in(dropped)) if dropped else cells
 
 
 def _workbook_number(name: str) -> int:

@@ -48,12 +48,41 @@ RAW_SCHEMA = {
 
 
 def read_workbook(path: Path) -> pl.DataFrame:
-    """Every non-empty value cell of one workbook as text, long (columns RAW_SCHEMA), after layout checks.
+    """Every non-empty value cell of one workbook as text, long (columns RAW_SCHEMA); see read_workbooks."""
+    return read_workbooks([path])
 
-    Raises DataError naming the file (and sheet) when the workbook cannot be opened, a sheet is missing, the
-    title, reporter, unit or year rows are not where the layout puts them, the two sheets name different
-    reporters, a partner row has no name, or a partner listed twice has different values.
+
+def read_workbooks(paths: list[Path]) -> pl.DataFrame:
+    """Every non-empty value cell of the workbooks as text, long (columns RAW_SCHEMA), after layout checks.
+
+    A partner row without any value gives one row with year and value_text null, so that every name in column B
+    is still checked against the name table. Raises DataError naming the file (and sheet) when a workbook cannot
+    be opened, a sheet is missing, the title, reporter, unit or year rows are not where the layout puts them, the
+    two sheets name different reporters, a partner row has values but no name, or a partner listed twice in one
+    sheet has different values.
+
+    Each sheet costs one unpivot; empty cells are dropped once over all sheets, since polars' fixed cost per
+    operation dominates on frames this small.
     """
+    sheets: list[tuple[str, str, str]] = []  # sheet id -> (workbook, sheet, reporter)
+    cells, names = [], []
+    for path in paths:
+        reader = _open(path)
+        reporters = set()
+        for sheet in SHEETS:
+            reporter, body = _sheet_body(reader, path, sheet)
+            sheet_id = pl.Series("sheet_id", [len(sheets)], pl.Int32)
+            long = body.unpivot(index="partner_name", variable_name="year", value_name="value_text")
+            cells.append(long.insert_column(0, sheet_id.new_from_index(0, long.height)))
+            names.append(body.select("partner_name").insert_column(0, sheet_id.new_from_index(0, body.height)))
+            reporters.add(reporter)
+            sheets.append((path.name, sheet, reporter))
+        if len(reporters) > 1:
+            raise DataError(f"{path}: the two sheets name different reporters ({', '.join(sorted(reporters))}).")
+    return _tidy(pl.concat(cells, how="vertical"), pl.concat(names, how="vertical"), sheets)
+
+
+def _open(path: Path) -> fastexcel.ExcelReader:
     try:
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:  # calamine raises its own error types for a damaged or non-xlsx file
@@ -64,43 +93,83 @@ def read_workbook(path: Path) -> pl.DataFrame:
             f"{path}: sheet(s) {', '.join(map(repr, missing))} missing (found {', '.join(map(repr, reader.sheet_names))}); "
             "an IMF DOTS workbook has 'Exports, FOB' and 'Imports, CIF'."
         )
-    parts = [_read_sheet(reader, path, sheet) for sheet in SHEETS]
-    reporters = {part.get_column("reporter_name")[0] for part in parts if part.height}
-    if len(reporters) > 1:
-        raise DataError(f"{path}: the two sheets name different reporters ({', '.join(sorted(reporters))}).")
-    return pl.concat(parts, how="vertical")
+    return reader
 
 
-def _read_sheet(reader: fastexcel.ExcelReader, path: Path, sheet: str) -> pl.DataFrame:
+def _sheet_body(reader: fastexcel.ExcelReader, path: Path, sheet: str) -> tuple[str, pl.DataFrame]:
+    """The sheet's reporter name and its partner rows (partner_name, one text column per year), checked."""
     where = f"{path.name}, sheet {sheet!r}"
     try:
         grid = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
     except Exception as exc:
         raise DataError(f"{path}: sheet {sheet!r} cannot be read ({_first_line(exc)}). Restore the file.") from exc
-    grid = grid.filter(~pl.all_horizontal(pl.all().is_null()))
-    flow, title = SHEETS[sheet]
-    if grid.height < 4 or grid.width < 2:
-        raise DataError(f"{where}: too small to be a DOTS sheet ({grid.height} rows, {grid.width} columns).")
+    _, title = SHEETS[sheet]
+    title_row, reporter_row, unit_row, years_row = _header_rows(grid, where)
     first = grid.get_column(grid.columns[0])
-    _expect(first[0] == title, where, f"first row should read {title!r}, found {first[0]!r}")
-    reporter = first[1]
-    _expect(bool(reporter and reporter.strip()), where, "second row should name the reporter and is empty")
-    _expect(first[2] == UNIT, where, f"third row should give the unit {UNIT!r}, found {first[2]!r}")
-    years = _years(grid.row(3), where)
-    body = grid.slice(4)
+    _expect(first[title_row] == title, where, f"first row should read {title!r}, found {first[title_row]!r}")
+    _expect(first[unit_row] == UNIT, where, f"third row should give the unit {UNIT!r}, found {first[unit_row]!r}")
+    years = _years(grid.row(years_row), where)
+    body = grid.slice(years_row + 1)
     body.columns = ["partner_name", *years]
-    if body.get_column("partner_name").null_count():
-        row = body.with_row_index().filter(pl.col("partner_name").is_null()).get_column("index")[0]
-        raise DataError(f"{where}: partner row {row + 1} (after the years row) has values but no partner name.")
-    body = _one_row_per_partner(body, where)
-    long = body.unpivot(index="partner_name", variable_name="year", value_name="value_text").drop_nulls("value_text")
-    return long.select(
-        pl.lit(path.name).alias("workbook"),
-        pl.lit(reporter).alias("reporter_name"),
-        pl.lit(flow).alias("flow"),
-        pl.col("partner_name"),
-        pl.col("year").cast(pl.Int32),
-        pl.col("value_text"),
+    keep = _rows_to_keep(body, where)
+    return first[reporter_row], body if all(keep) else body.filter(pl.Series(keep))
+
+
+def _header_rows(grid: pl.DataFrame, where: str) -> list[int]:
+    """Row numbers of the first four non-empty rows (blank rows vary between workbooks); checked by the caller."""
+    found: list[int] = []
+    for index in range(grid.height):
+        if any(value is not None for value in grid.row(index)):
+            found.append(index)
+            if len(found) == 4:
+                return found
+    raise DataError(f"{where}: too small to be a DOTS sheet ({grid.height} rows, {grid.width} columns).")
+
+
+def _rows_to_keep(body: pl.DataFrame, where: str) -> list[bool]:
+    """False for blank rows and for repeats of a partner row (460 of 470 sheets print the Australia row twice).
+
+    A repeated partner must repeat the same cells, and a row with values must have a name; otherwise DataError.
+    """
+    names = body.get_column("partner_name").to_list()
+    keep = [name is not None for name in names]
+    for index, name in enumerate(names):
+        if name is None and any(value is not None for value in body.row(index)):
+            raise DataError(f"{where}: partner row {index + 1} (after the years row) has values but no partner name.")
+    first_seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name is None:
+            continue
+        if name not in first_seen:
+            first_seen[name] = index
+        elif body.row(index) != body.row(first_seen[name]):
+            raise DataError(
+                f"{where}: partner {name!r} is listed twice with different values; the workbook is ambiguous. "
+                "Restore it from the upstream repository."
+            )
+        else:
+            keep[index] = False
+    return keep
+
+
+def _tidy(cells: pl.DataFrame, names: pl.DataFrame, sheets: list[tuple[str, str, str]]) -> pl.DataFrame:
+    """Drop empty cells, add one name-only row per partner without any value, attach workbook, reporter and flow."""
+    values = cells.filter(pl.col("value_text").is_not_null())
+    name_only = names.join(values.select("sheet_id", "partner_name").unique(), on=["sheet_id", "partner_name"], how="anti")
+    name_only = name_only.with_columns(pl.lit(None, pl.String).alias("year"), pl.lit(None, pl.String).alias("value_text"))
+    table = pl.DataFrame(
+        {
+            "sheet_id": list(range(len(sheets))),
+            "workbook": [w for w, _, _ in sheets],
+            "reporter_name": [r for _, _, r in sheets],
+            "flow": [SHEETS[s][0] for _, s, _ in sheets],
+        },
+        schema_overrides={"sheet_id": pl.Int32},
+    )
+    return (
+        pl.concat([values, name_only], how="vertical")
+        .join(table, on="sheet_id", how="left", validate="m:1")
+        .select("workbook", "reporter_name", "flow", "partner_name", pl.col("year").cast(pl.Int32), "value_text")
     )
 
 
@@ -112,19 +181,6 @@ def _years(header: tuple[object, ...], where: str) -> list[str]:
     numbers = [int(y) for y in years]  # type: ignore[arg-type]
     _expect(numbers == sorted(set(numbers)), where, "the years in the years row are not strictly increasing")
     return years  # type: ignore[return-value]
-
-
-def _one_row_per_partner(body: pl.DataFrame, where: str) -> pl.DataFrame:
-    """Drop exact copies of a partner row (the leading Australia copy); a name with differing rows is an error."""
-    unique = body.unique(maintain_order=True)
-    repeated = unique.filter(pl.col("partner_name").is_duplicated())
-    if repeated.height:
-        name = repeated.get_column("partner_name")[0]
-        raise DataError(
-            f"{where}: partner {name!r} is listed twice with different values; the workbook is ambiguous. "
-            "Restore it from the upstream repository."
-        )
-    return unique
 
 
 def parse_values(raw: pl.DataFrame) -> pl.DataFrame:
