@@ -4,7 +4,7 @@ Kept in the repository so the import is reproducible and reviewable: it copies f
 (plus the gatherer's PROVENANCE.md) and writes the sidecar from the metadata below, which restates
 each PROVENANCE.md (publisher, origin, licence as stated, caveats). Re-running refuses to overwrite a
 source whose files differ, so a hand edit cannot be blessed by accident.
-Usage: python tools/import_shared_data.py [../shared/data]
+Usage: python tools/import_shared_data.py [../shared/data] [source ...]   (no source names: all of them)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import sha256_file
 
 IMPORTED_ON = "2026-11-28"
-GATHERED = "gathered for the project in November 2026 into shared/data/{name} (see PROVENANCE.md beside this file); copied here on " + IMPORTED_ON
+GATHERED = "gathered for the project in {gathered_in} into shared/data/{name} (see PROVENANCE.md beside this file); copied here on {imported_on}"
 
 SOURCES: dict[str, dict] = {
     "official_headlines": {
@@ -137,6 +137,42 @@ SOURCES: dict[str, dict] = {
             "Values can be negative (net of exports to Russia) in 101 rows; empty in 546 rows.",
         ],
     },
+    "imf_dots": {
+        "title": "IMF Direction of Trade Statistics (DOTS): every reporter's exports (FOB) and imports (CIF) by partner, annual, to 2020",
+        "publisher": "International Monetary Fund, Direction of Trade Statistics (DOTS), in the export format of the IMF data portal; one workbook per reporting economy downloaded by Sam LeBlanc (SamLeBlanc/Direction-of-Trade-Map)",
+        "origin": {"repository": "SamLeBlanc/Direction-of-Trade-Map", "commit": "a0b40afbac7cefc59a4b35c1ebe541ac546aafad", "urls": ["data/DOTS/DOTS_1.xlsx .. DOTS_235.xlsx (added in a769819d9b25a21a362d6cabfb10f150903f834d, 2022-02-02; unchanged at HEAD)"]},
+        "licence": "UNCLEAR for the data: the repository's MIT licence (c) 2022 Sam LeBlanc covers the repository and states no separate data licence. The IMF's terms of use for its statistics apply (free reuse with attribution \"Source: International Monetary Fund, Direction of Trade Statistics\"); check the IMF copyright page before commercial redistribution.",
+        "retrieved": "2026-12 (upstream files as committed 2022-02-02; IMF download of early 2022)",
+        "imported_on": "2026-12-01",
+        "gathered_in": "December 2026",
+        "description": "235 workbooks, one per reporting economy (234 distinct: DOTS_143 and DOTS_144 are both Nicaragua), each with sheets 'Exports, FOB' and 'Imports, CIF': reporter's declared trade with every partner in US$ millions, annual from 1960 (or the reporter's first year) to 2020, plus IMF aggregate rows (World, regions, 'not specified'). Values ending in ' e' are IMF estimates; empty cells mean no data.",
+        "caveats": [
+            "Data end in 2020; statements about 2021 and later need other sources.",
+            "IMF values are revised over time: this is one download (early 2022), not the current vintage.",
+            "Some values are IMF estimates (printed with ' e'); keep the flag.",
+            "Partner names are IMF names, not ISO codes; aggregate rows (World, Advanced Economies, Euro Area, regions, 'Countries & Areas not specified', ...) are not countries and are dropped by name; World is the reporter's total.",
+            "Each pair appears twice, as the exporter's FOB exports and the importer's CIF imports: a mirror pair. Show both, never add them.",
+            "The upstream repository's own code and maps are not used, only the workbooks.",
+        ],
+    },
+    "baci_china_russia_hs17": {
+        "title": "China-Russia trade by product: CEPII BACI (HS 2017, V202501) extract 2017-2023, UN Comtrade monthly China imports from Russia 2017-2024, OEC HS4 table with PCI",
+        "publisher": "CEPII (BACI, release BACI_HS17_V202501); United Nations Statistics Division (UN Comtrade); Observatory of Economic Complexity (OEC). Extracted by the SamiNakibETU/Russia_China_relationship project",
+        "origin": {"repository": "SamiNakibETU/Russia_China_relationship", "commit": "cf1c0792422867ad5c396682b2d2278257d8fde9", "urls": ["russia_china_dependency/01_raw_data/trade/ (files added in 2391006, 2026-02-18; unchanged at HEAD)"]},
+        "licence": "UNCLEAR for redistribution of the extract: the repository states \"MIT License (code) / CC BY 4.0 (report/figures)\" and no separate data licence, so each publisher's terms apply: CEPII BACI Etalab Open Licence 2.0 (attribution to CEPII); UN Comtrade terms of use; OEC terms (attribution).",
+        "retrieved": "2026-12",
+        "imported_on": "2026-12-01",
+        "gathered_in": "December 2026",
+        "description": "baci_russia_china_processed_2017_2023.csv: 43,494 BACI rows (t, i, j, k, v, q) for China (156) -> Russia (643) and Russia -> China, HS6 in HS 2017, v in thousands of current US$, q in metric tonnes. comtrade_imports_chn_from_rus_2017_2024.csv: 96 months of China's declared imports from Russia, all goods (UN Comtrade API v1 layout, primaryValue in US$). exports_russia_to_china_2018_2023.csv: 4,965 rows of the OEC's HS4 table of Russia's exports to China with the Product Complexity Index (PCI) per product and year.",
+        "caveats": [
+            "A third-party extract: the BACI release name (BACI_HS17_V202501) comes from the upstream script, not from CEPII; the gatherer's totals and cross-checks in PROVENANCE.md are why it is trusted.",
+            "BACI reconciles both sides' declarations: it is neither customs service's figure.",
+            "Not the full BACI: only this pair, so shares of a product in either country's trade with the world cannot be computed from it.",
+            "BACI product codes lack their leading zero (pad to 6 digits); OEC HS4 IDs lack leading zeros (pad to 4).",
+            "The OEC table covers only products Russia exported to China; PCI varies by year (856 of 1,047 products).",
+            "The upstream repository's processed files (02_processed_data/, master_dataset.csv) are NOT used: some of their values are implausible.",
+        ],
+    },
 }
 
 
@@ -150,12 +186,20 @@ def import_source(shared: Path, name: str, meta: dict) -> None:
             raise SystemExit(f"{target} differs from {path}; refusing to overwrite a raw file.")
         shutil.copyfile(path, target)
         files.append({"path": path.name, "sha256": sha256_file(target), "bytes": target.stat().st_size})
-    record = {"name": name, **meta, "description": meta["description"] + " " + GATHERED.format(name=name), "files": files}
+    meta = dict(meta)
+    # Sources added later say when they were gathered and copied.
+    imported_on, gathered_in = meta.pop("imported_on", IMPORTED_ON), meta.pop("gathered_in", "November 2026")
+    gathered = GATHERED.format(name=name, imported_on=imported_on, gathered_in=gathered_in)
+    record = {"name": name, **meta, "description": meta["description"] + " " + gathered, "files": files}
     (dst / "source.yml").write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
     print(f"{name}: {len(files)} files")
 
 
 if __name__ == "__main__":
     shared_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")
-    for source_name, source_meta in SOURCES.items():
-        import_source(shared_dir, source_name, source_meta)
+    chosen = sys.argv[2:] or list(SOURCES)
+    unknown = [name for name in chosen if name not in SOURCES]
+    if unknown:
+        raise SystemExit(f"Unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}.")
+    for source_name in chosen:
+        import_source(shared_dir, source_name, SOURCES[source_name])
