@@ -75,6 +75,12 @@ def test_rank_evidence_on_both_declared_bases_with_margin_and_disagreement():
     assert {own["kind"], mirror["kind"]} == {"declared"}
 
 
+def test_a_rank_among_one_declarant_is_not_evidence():
+    only_china = DOTS_2010.filter(~((pl.col("reporter_iso3").is_in(["NLD", "DEU"])) & (pl.col("partner_iso3") == "RUS")))
+    rows = ce.rank_evidence(only_china, "RUS", "CHN", 2010, 2010)
+    assert rows.get_column("reported_by").to_list() == ["RUS"], "China alone in the mirror would always rank first"
+
+
 def test_a_year_the_two_bases_rank_differently_is_disputed_and_close():
     claim = LEDGER.get("xi-largest-partner-13-years").model_copy(update={"period": claims.Period(start=2010, end=2010)})
     verdict = claims.check_claim(claim, ce.rank_evidence(DOTS_2010, "RUS", "CHN", 2010, 2010))

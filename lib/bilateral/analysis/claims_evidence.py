@@ -76,6 +76,7 @@ def rank_evidence(flows: pl.DataFrame, reporter: str, focus: str, start_year: in
     2. The mirror: each partner's own declarations of its trade with the reporter, reported_by = PARTNERS.
     Each row carries the rival and margin (`indicators.rival_margin`) and, as uncertainty_pct, the gap between the
     reporter's and the focus's declarations of their bilateral turnover that year (`indicators.declared_turnover_gap`).
+    A year in which fewer than two partners are ranked on a basis gives no row for that basis.
     """
     source = _source_name(flows)
     own = ranking.ranking_from_flows(flows, reporter, start_year, end_year).select(
@@ -94,7 +95,8 @@ def rank_evidence(flows: pl.DataFrame, reporter: str, focus: str, start_year: in
     ):
         if frame.is_empty():
             continue
-        margins = ind.rival_margin(frame, focus).filter(pl.col("rank").is_not_null())
+        # A rank among fewer than two declarants says nothing (the focus alone is always first).
+        margins = ind.rival_margin(frame, focus).filter(pl.col("rank").is_not_null() & (pl.col("n_ranked") >= 2))
         parts.append(
             margins.join(gaps, on="year", how="left", validate="1:1").select(
                 pl.col("year").cast(pl.Int32),
