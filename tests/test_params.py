@@ -15,7 +15,7 @@ def validate(**values):
 def test_defaults_describe_china_and_russia():
     params = validate()
     assert (params.reporter, params.partner, params.start_year, params.end_year) == ("CHN", "RUS", 2005, 2024)
-    assert params.slug() == "CHN-RUS_2005-2024"
+    assert params.source == "imf_dots" and params.slug() == "CHN-RUS_imf_dots_2005-2024"
 
 
 def test_codes_are_upper_cased_and_cli_strings_become_years():

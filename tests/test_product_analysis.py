@@ -97,7 +97,7 @@ def test_a_fetched_snapshot_loads_through_the_same_door(tmp_path: Path, monkeypa
 
 def test_unknown_source_and_missing_snapshot_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BILATERAL_DATA_DIR", str(tmp_path))
-    with pytest.raises(ParameterError, match="Choose one of: comtrade_china_critical_minerals, comtrade, imf, baci"):
+    with pytest.raises(ParameterError, match="Choose one of: comtrade_china_critical_minerals, imf_dots, baci_china_russia_hs17, comtrade, imf, baci"):
         load_trade_flows("wto")
     with pytest.raises(DataError, match="No snapshot of 'imf'.*bilateral data fetch imf"):
         load_trade_flows("imf")

@@ -48,4 +48,4 @@ def test_an_unknown_or_unsuitable_source_is_refused_with_the_valid_names() -> No
 def test_report_parameters_offer_exactly_the_sources_with_partner_totals() -> None:
     from bilateral.reports.params import declared_total_sources
 
-    assert set(declared_total_sources()) == {"comtrade", "imf"}
+    assert set(declared_total_sources()) == {"imf_dots", "comtrade", "imf"}

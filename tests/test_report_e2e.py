@@ -32,7 +32,7 @@ def report_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def china_russia_report(report_env: dict[str, str]) -> Path:
     done = run_cli("report", "run", "trade_overview", "-p", "reporter=CHN", "-p", "partner=RUS", env=report_env)
     assert done.returncode == 0, done.stderr
-    html = Path(report_env["BILATERAL_REPORTS_DIR"]) / "trade_overview" / "CHN-RUS_2005-2024.html"
+    html = Path(report_env["BILATERAL_REPORTS_DIR"]) / "trade_overview" / "CHN-RUS_imf_dots_2005-2024.html"
     assert done.stdout.strip().endswith(str(html))
     return html
 
@@ -49,11 +49,12 @@ def test_report_run_writes_html_and_the_executed_notebook_beside_it(china_russia
     executed = nbformat.read(china_russia_report.with_suffix(".ipynb"), as_version=4)
     meta = executed.metadata["bilateral"]
     assert meta["parameters"] == {
-        "reporter": "CHN", "partner": "RUS", "start_year": 2005, "end_year": 2024, "source": "cited", "snapshot": "newest",
+        "reporter": "CHN", "partner": "RUS", "start_year": 2005, "end_year": 2024, "source": "imf_dots", "snapshot": "newest",
     }
-    assert meta["sources"] == ["official_headlines"] and meta["duration_s"] > 0
+    assert meta["sources"] == ["imf_dots", "official_headlines"] and meta["duration_s"] > 0
     html = china_russia_report.read_text()
-    assert "Trade between China and Russia was US$244.8 bn in 2024" in html
+    # declared data (IMF DOTS) end in 2020; GAC's 2024 figure (244.8, official_headlines) is shown as a statement
+    assert "The declared data end in 2020" in html and "US$244.8 bn in 2024" in html
     assert "import bilateral" not in html and "from bilateral" not in html, "code cells are hidden from readers"
 
 
@@ -97,8 +98,8 @@ def gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
     plan = root / "plan.yml"
     plan.write_text(
         "title: Test plan\nreports:\n"
-        "  - notebook: trade_overview\n    parameters: {reporter: RUS, partner: CHN, start_year: 2015, end_year: 2024}\n"
-        "  - notebook: trade_overview\n    parameters: {reporter: CHN, partner: KAZ}\n"
+        "  - notebook: trade_overview\n    parameters: {reporter: RUS, partner: CHN, source: cited, start_year: 2015, end_year: 2024}\n"
+        "  - notebook: trade_overview\n    parameters: {reporter: CHN, partner: KAZ, source: cited}\n"
     )
     done = run_cli("report", "plan", str(plan), "--workers", "2", env={"BILATERAL_REPORTS_DIR": str(root / "reports")})
     assert done.returncode == 0, done.stderr
@@ -121,7 +122,7 @@ def test_a_failing_report_gets_a_red_card_and_the_plan_exits_non_zero(tmp_path: 
     shutil.copytree(REPO / "data", data)
     corrupt(data / "raw" / "official_headlines" / "china_russia_trade_totals.csv")
     plan = tmp_path / "plan.yml"
-    plan.write_text("reports:\n  - notebook: trade_overview\n  - notebook: product_lens\n")
+    plan.write_text("reports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n  - notebook: product_lens\n")
     env = {"BILATERAL_REPORTS_DIR": str(tmp_path / "reports"), "BILATERAL_DATA_DIR": str(data)}
     done = run_cli("report", "plan", str(plan), "-j", "2", env=env)
     assert done.returncode == 1
@@ -293,7 +294,10 @@ def test_partner_ranking_runs_on_a_fetched_snapshot(imf_snapshot_env: dict[str, 
     done = run_cli("report", "run", "partner_ranking", "-p", "source=imf", "-p", "start_year=2020", env=imf_snapshot_env)
     assert done.returncode == 0, done.stderr
     html = Path(done.stdout.strip().splitlines()[-1]).read_text()
-    assert "China ranked 1 of 2 among Russia's trading partners in 2023, with 31.9% of its trade (world total)" in html
+    text = " ".join(html.split())
+    # (120 + 110) / (420 + 300) = 31.9% of Russia's declared trade with the world
+    assert "China was Russia's largest trading partner in 2023" in text
+    assert "In 2023 China had 31.9% of Russia's trade (world total)" in text
 
 
 @pytest.mark.slow
@@ -313,3 +317,61 @@ def test_trade_overview_on_fetched_statistics_shows_both_declarations(imf_snapsh
     html = page.read_text()
     assert "Trade between China and Russia was US$235.0 bn in 2023 (declared by CHN)" in html
     assert "Mirror view" in html and "+4.2" in html  # Russia's exports 120 vs China's imports 125: CIF above FOB
+
+
+@pytest.mark.slow
+def test_a_pair_without_cited_figures_gets_both_sides_declarations_from_dots(tmp_path: Path):
+    env = {"BILATERAL_REPORTS_DIR": str(tmp_path)}
+    done = run_cli("report", "run", "trade_overview", "-p", "partner=KAZ", "-p", "start_year=2015", env=env)
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "trade_overview" / "CHN-KAZ_imf_dots_2015-2024.html").read_text()
+    assert "Trade between China and Kazakhstan was" in html and "declared by CHN" in html
+    assert "Mirror view" in html and "No cited figures" not in html
+
+
+@pytest.mark.slow
+def test_partner_ranking_from_dots_gives_the_run_and_calls_2009_and_2010_close(tmp_path: Path):
+    env = {"BILATERAL_REPORTS_DIR": str(tmp_path)}
+    done = run_cli("report", "run", "partner_ranking", env=env)
+    assert done.returncode == 0, done.stderr
+    text = " ".join((tmp_path / "partner_ranking" / "CHN-in-RUS_imf_dots_2005-2024.html").read_text().split())
+    # PROVENANCE.md of imf_dots: China first 2009-2020 by Russia's declarations, Germany led 2006-2008,
+    # 2009 China 39.0 vs the Netherlands 38.7 and 2010 58.8 vs 57.7 US$ bn (leads of 0.7% and 1.9-2.0%)
+    assert "largest trading partner in every year 2009–2020 (12 years)" in text
+    assert "before that the largest was Germany 2005–2008" in text
+    assert "2009 (0.7% over Netherlands" in text and "2010 (2.0% over Netherlands" in text
+    assert "2021–2022 rest on cited statements only" in text
+
+
+@pytest.fixture(scope="module")
+def composition_report(report_env: dict[str, str]) -> Path:
+    done = run_cli("report", "run", "trade_composition", env=report_env)
+    assert done.returncode == 0, done.stderr
+    return Path(report_env["BILATERAL_REPORTS_DIR"]) / "trade_composition" / "CHN-RUS_baci_china_russia_hs17_2017-2023.html"
+
+
+@pytest.mark.slow
+def test_trade_composition_reads_the_reconciled_extract_by_default(composition_report: Path):
+    text = " ".join(composition_report.read_text().split())
+    # PROVENANCE.md of baci_china_russia_hs17: 2023 China->Russia 110.01, Russia->China 129.00 US$ bn
+    assert "China → Russia trade came to US$110.0 bn and Russia → China trade came to US$129.0 bn" in text
+    assert "Top 20 products of each direction, 2023" in text and "270900" in text
+    assert "Complexity of Russia's exports to China (OEC PCI, HS4)" in text
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_trade_composition_direction_control_redraws_the_mix_offline(composition_report: Path, offline_page):
+    page = offline_page.page
+    offline_page.open(composition_report)
+    page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=20_000)
+    assert page.locator(".vega-embed").count() == 3
+    mix = page.locator(".vega-embed").nth(1)
+    select = mix.locator("select").first
+    assert select.locator("option").all_inner_texts() == ["China → Russia", "Russia → China"]
+    shapes = "Array.from(document.querySelectorAll('.vega-embed')[1].querySelectorAll('.mark-rect path')).map(p => p.getAttribute('d')).join('|')"
+    page.wait_for_function(f"{shapes}.length > 0")
+    before = page.evaluate(shapes)
+    select.select_option("Russia → China")
+    page.wait_for_function(f"{shapes} !== {before!r}", timeout=10_000)
+    offline_page.assert_clean()

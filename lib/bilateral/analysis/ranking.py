@@ -21,16 +21,43 @@ CITED_METRICS = {
 }
 
 
-def ranking_from_flows(flows: pl.DataFrame, reporter: str, start_year: int, end_year: int) -> pl.DataFrame:
-    """year x partner: turnover (US$), directions reported, rank (1 = largest), share_pct and its basis."""
-    rows = flows.filter(
-        (pl.col("reporter_iso3") == reporter)
-        & (pl.col("reported_by") == reporter)
-        & (pl.col("hs_level") == 0)
-        & (pl.col("period").str.len_chars() == 4)
-        & pl.col("year").is_between(start_year, end_year)
-        & pl.col("value_usd").is_not_null()
-    )
+# What is ranked: exports + imports ("turnover"), or one direction alone, always from the reporter's side.
+MEASURES: dict[str, tuple[str, ...]] = {"turnover": ("export", "import"), "exports": ("export",), "imports": ("import",)}
+VIEWS = ("own", "mirror")  # own = the reporter's declarations; mirror = each partner's declarations of the same trade
+_OPPOSITE = {"export": "import", "import": "export"}
+
+
+def ranking_from_flows(
+    flows: pl.DataFrame,
+    reporter: str,
+    start_year: int,
+    end_year: int,
+    *,
+    measure: str = "turnover",
+    view: str = "own",
+) -> pl.DataFrame:
+    """year x partner: turnover_usd (the measure's value, US$), directions, rank (1 = largest), share_pct, share_basis.
+
+    view="own": the reporter's declarations (its exports FOB and imports CIF by partner). view="mirror": each
+    partner's own declarations of its trade with the reporter, read from the reporter's side (the reporter's
+    exports = the partner's declared imports from it). A mirror share is of the sum over partners that declared
+    (no partner declares the reporter's world total), and `share_basis` says so.
+    """
+    if measure not in MEASURES or view not in VIEWS:
+        raise ValueError(f"measure must be one of {', '.join(MEASURES)} and view one of {', '.join(VIEWS)}")
+    base = _annual_totals(flows, start_year, end_year)
+    if view == "own":
+        rows = base.filter((pl.col("reporter_iso3") == reporter) & (pl.col("reported_by") == reporter))
+    else:
+        rows = base.filter(
+            (pl.col("partner_iso3") == reporter) & (pl.col("reported_by") == pl.col("reporter_iso3"))
+        ).select(
+            "year",
+            pl.col("reporter_iso3").alias("partner_iso3"),
+            pl.col("flow").replace_strict(_OPPOSITE).alias("flow"),
+            "value_usd",
+        )
+    rows = rows.filter(pl.col("flow").is_in(list(MEASURES[measure])))
     by_partner = rows.group_by("year", "partner_iso3").agg(
         pl.col("value_usd").sum().alias("turnover_usd"), pl.col("flow").n_unique().cast(pl.Int8).alias("directions")
     )
@@ -48,6 +75,54 @@ def ranking_from_flows(flows: pl.DataFrame, reporter: str, start_year: int, end_
         .drop("_world", "_denominator")
         .sort("year", "rank", "partner_iso3")
     )
+
+
+def _annual_totals(flows: pl.DataFrame, start_year: int, end_year: int) -> pl.DataFrame:
+    return flows.filter(
+        (pl.col("hs_level") == 0)
+        & (pl.col("period").str.len_chars() == 4)
+        & pl.col("year").is_between(start_year, end_year)
+        & pl.col("value_usd").is_not_null()
+    )
+
+
+def leaders(ranked: pl.DataFrame, mirror: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Per year: the leader and the runner-up, the margin between them, and whether the call is close.
+
+    Columns: year, leader_iso3, leader_usd, runner_up_iso3, runner_up_usd, margin_usd, margin_pct (the
+    leader's lead as a % of the runner-up's value), disagreement_pct and close_call. A year with fewer than
+    two partners has no runner-up (nulls). With a `mirror` ranking of the same years, disagreement_pct is the
+    larger of the two partners' gaps between the reporter's and the partners' declarations
+    (|mirror - own| / own x 100), and the call is close when the two declarations could reverse it: the
+    leader's lower declared value is not above the runner-up's higher one. Without a mirror value for both,
+    close_call is null (unknown), never False.
+    """
+    ordered = ranked.sort("year", "turnover_usd", "partner_iso3", descending=[False, True, False])
+    top = ordered.group_by("year", maintain_order=True).agg(
+        pl.col("partner_iso3").first().alias("leader_iso3"),
+        pl.col("turnover_usd").first().alias("leader_usd"),
+        pl.col("partner_iso3").get(1, null_on_oob=True).alias("runner_up_iso3"),
+        pl.col("turnover_usd").get(1, null_on_oob=True).alias("runner_up_usd"),
+    )
+    top = top.with_columns(
+        (pl.col("leader_usd") - pl.col("runner_up_usd")).alias("margin_usd"),
+        pl.when(pl.col("runner_up_usd") > 0)
+        .then((pl.col("leader_usd") - pl.col("runner_up_usd")) / pl.col("runner_up_usd") * 100)
+        .alias("margin_pct"),
+    )
+    if mirror is None:
+        return top.with_columns(pl.lit(None, pl.Float64).alias("disagreement_pct"), pl.lit(None, pl.Boolean).alias("close_call"))
+    mirrored = mirror.select("year", "partner_iso3", pl.col("turnover_usd").alias("_mirror"))
+    for role in ("leader", "runner_up"):
+        top = top.join(mirrored.rename({"partner_iso3": f"{role}_iso3", "_mirror": f"_{role}_mirror"}),
+                       on=["year", f"{role}_iso3"], how="left", validate="1:1")  # fmt: skip
+    gap = {role: (pl.col(f"_{role}_mirror") - pl.col(f"{role}_usd")).abs() / pl.col(f"{role}_usd") * 100 for role in ("leader", "runner_up")}
+    both_known = pl.col("_leader_mirror").is_not_null() & pl.col("_runner_up_mirror").is_not_null()
+    reversible = pl.min_horizontal("leader_usd", "_leader_mirror") <= pl.max_horizontal("runner_up_usd", "_runner_up_mirror")
+    return top.with_columns(
+        pl.when(both_known).then(pl.max_horizontal(gap["leader"], gap["runner_up"])).alias("disagreement_pct"),
+        pl.when(both_known).then(reversible).alias("close_call"),
+    ).drop("_leader_mirror", "_runner_up_mirror").sort("year")
 
 
 def cited_ranking(share_rank: pl.DataFrame, reporter: str, partner: str) -> pl.DataFrame:
@@ -105,3 +180,80 @@ def cited_findings(cited: pl.DataFrame, partner_name: str, reporter_name: str) -
             f"by {row['year']} ({row['publisher_named']})."
         )
     return text.strip()
+
+
+def runs_at_rank(years_and_ranks: pl.DataFrame, rank: int = 1) -> list[tuple[int, int]]:
+    """Maximal runs of consecutive years at `rank`, as (first, last). A missing year breaks a run: a year
+    without data is not a year at rank."""
+    years = sorted(years_and_ranks.filter(pl.col("rank") == rank).get_column("year").to_list())
+    runs: list[tuple[int, int]] = []
+    for year in years:
+        if runs and year == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], year)
+        else:
+            runs.append((year, year))
+    return runs
+
+
+def position_findings(
+    own: pl.DataFrame,
+    lead: pl.DataFrame,
+    statements: pl.DataFrame,
+    *,
+    reporter_iso3: str,
+    partner_iso3: str,
+    source_label: str,
+) -> str:
+    """The answer in sentences: the partner's runs at rank 1, who led before, close calls, the latest share,
+    and which years rest on statements only (after the data end)."""
+    from bilateral.data.countries import country_name
+
+    reporter, partner = country_name(reporter_iso3), country_name(partner_iso3)
+    rows = own.filter(pl.col("partner_iso3") == partner_iso3).sort("year")
+    first, last = int(rows.get_column("year").min()), int(rows.get_column("year").max())
+    runs = runs_at_rank(rows)
+    sentences = []
+    if runs:
+        longest = max(runs, key=lambda r: (r[1] - r[0], r[1]))
+        span = f"every year {longest[0]}–{longest[1]} ({longest[1] - longest[0] + 1} years)" if longest[1] > longest[0] else str(longest[0])
+        sentences.append(f"By {reporter}'s own declarations ({source_label}), {partner} was {reporter}'s largest trading partner in {span}")
+        before = lead.filter(pl.col("year") < longest[0]).filter(pl.col("year") >= first)
+        if not before.is_empty():
+            leaders_before = before.group_by("leader_iso3").agg(pl.col("year").min().alias("a"), pl.col("year").max().alias("b")).sort("a")
+            named = "; ".join(
+                f"{country_name(r['leader_iso3'])} {r['a']}" + (f"–{r['b']}" if r["b"] > r["a"] else "")
+                for r in leaders_before.iter_rows(named=True)
+            )
+            sentences[-1] += f"; before that the largest was {named}"
+        sentences[-1] += "."
+    else:
+        best = rows.sort("rank", "year", descending=[False, True]).row(0, named=True)
+        sentences.append(
+            f"By {reporter}'s own declarations ({source_label}), {partner} was never {reporter}'s largest partner in "
+            f"{first}–{last}; its best rank was {best['rank']} ({best['year']})."
+        )
+    close = lead.filter((pl.col("leader_iso3") == partner_iso3) & pl.col("close_call").fill_null(False))
+    if not close.is_empty():
+        listed = ", ".join(
+            f"{r['year']} ({r['margin_pct']:.1f}% over {country_name(r['runner_up_iso3'])}, sources' gap {r['disagreement_pct']:.1f}%)"
+            for r in close.iter_rows(named=True)
+        )
+        sentences.append(f"Close calls, where the partners' own declarations could reverse the lead: {listed}.")
+    latest = rows.row(-1, named=True)
+    sentences.append(f"In {last} {partner} had {latest['share_pct']:.1f}% of {reporter}'s trade ({latest['share_basis']}).")
+    later = statements.filter(pl.col("year") > last)
+    if not later.is_empty():
+        said = []
+        for r in later.unique(["year", "measure", "value"]).sort("year", "measure").iter_rows(named=True):
+            if r["measure"] == "rank":
+                said.append(f"rank {r['value']:.0f} in {r['year']}")
+            elif r["measure"] == "share_pct":
+                said.append(f"a {r['value']:.1f}% share in {r['year']}")
+            else:  # years_as_top_partner: a run ending in the statement's year
+                said.append(f"{r['value']:.0f} consecutive years as largest partner by {r['year']} (a run from {r['year'] - int(r['value']) + 1})")
+        years = sorted(set(later.get_column("year").to_list()))
+        sentences.append(
+            f"The data end in {last}; {years[0]}" + (f"–{years[-1]}" if years[-1] > years[0] else "")
+            + f" rest on cited statements only ({'; '.join(said)}): statements, not data."
+        )
+    return " ".join(sentences)

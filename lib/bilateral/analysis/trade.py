@@ -240,7 +240,7 @@ def findings(table: pl.DataFrame, reporter_name: str, partner_name: str) -> str:
         side = "surplus" if latest["balance_usd"] > 0 else "deficit"
         text += (
             f" In {latest['year']} {reporter_name} ran a {side} of US${abs(latest['balance_usd']) / 1e9:,.1f} bn"
-            f" with {partner_name} (exports and imports both as recorded by {basis_label(latest['exports_basis'])})."
+            f" with {partner_name} (exports and imports both: {basis_label(latest['exports_basis'])})."
         )
     return text
 

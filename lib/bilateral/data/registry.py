@@ -192,6 +192,16 @@ SOURCES: tuple[Source, ...] = (
         ),
     ),
     Source(
+        "claim_sources",
+        "Stored texts that the claims ledger quotes (Xinhua, 2023-03-22)",
+        "statement",
+        "claim_sources",
+        tables=(
+            Table("claim_texts", "load_claim_texts", "Stored texts the claims in data/claims.yml are quoted from, verbatim",
+                  year_column=None),
+        ),
+    ),
+    Source(
         "hs_classification",
         "Harmonized System 2022 nomenclature",
         "reference",
@@ -200,6 +210,35 @@ SOURCES: tuple[Source, ...] = (
             Table("hs_codes", "hs_table", "HS 2022 chapters, headings and subheadings with section and description",
                   year_column=None),
         ),
+    ),
+    Source(
+        "imf_dots",
+        "IMF Direction of Trade Statistics (DOTS)",
+        "declared",
+        "imf_dots",
+        tables=(
+            Table("dots_trade", "scan_dots",
+                  "IMF DOTS: every reporter's exports (FOB) and imports (CIF) with every partner and the world, annual to 2020, "
+                  "trade_flows (+ is_estimate)"),
+        ),
+        trade_flows="scan_dots",
+        partner_totals=True,
+    ),
+    Source(
+        "baci_china_russia_hs17",
+        "CEPII BACI, HS 2017 (reconciled; China-Russia extract)",
+        "reconciled",
+        "baci_extract",
+        tables=(
+            Table("baci_china_russia_hs6", "load_baci_extract",
+                  "CEPII BACI (HS 2017, V202501) China<->Russia by HS6 product 2017-2023, reconciled, trade_flows"),
+            Table("china_imports_from_russia_monthly", "load_comtrade_monthly",
+                  "China's declared imports from Russia, all goods, monthly 2017-2024 (UN Comtrade), trade_flows"),
+            Table("product_complexity", "load_product_complexity",
+                  "OEC Product Complexity Index (PCI) of Russia's HS4 exports to China, 2018-2023, with the export value"),
+        ),
+        trade_flows="load_baci_extract",
+        products=True,
     ),
     Source(
         "comtrade",

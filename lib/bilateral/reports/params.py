@@ -121,7 +121,8 @@ class CitedOrDeclaredParams(SnapshotParams):
             return list(self.cited_sources)
         from bilateral.data.trade_flows import provenance_folder
 
-        return [provenance_folder(self.source, self.snapshot_name)]
+        # declared data first; the cited statements are still shown beside it, as statements
+        return [provenance_folder(self.source, self.snapshot_name), *self.cited_sources]
 
 
 class TradeOverviewParams(CitedOrDeclaredParams):
@@ -134,7 +135,7 @@ class TradeOverviewParams(CitedOrDeclaredParams):
     partner: str = "RUS"
     start_year: int = 2005
     end_year: int = 2024
-    source: str = "cited"
+    source: str = "imf_dots"
     snapshot: str = NEWEST
 
     _codes = field_validator("reporter", "partner", mode="before")(_iso3)
@@ -252,7 +253,7 @@ class GroupLinkParams(CitedOrDeclaredParams):
 
     reporter: str = "CHN"
     group: str = "EAEU"
-    source: str = "cited"
+    source: str = "imf_dots"
     snapshot: str = NEWEST
     start_year: int = 2015
     end_year: int = 2024
@@ -292,9 +293,9 @@ class PartnerRankingParams(CitedOrDeclaredParams):
 
     reporter: str = "RUS"
     partner: str = "CHN"
-    source: str = "cited"
+    source: str = "imf_dots"
     snapshot: str = NEWEST
-    start_year: int = 2010
+    start_year: int = 2005
     end_year: int = 2024
 
     _codes = field_validator("reporter", "partner", mode="before")(_iso3)
@@ -316,9 +317,55 @@ class PartnerRankingParams(CitedOrDeclaredParams):
         )
 
 
+class TradeCompositionParams(SnapshotParams):
+    """Parameters of notebooks/trade_composition.ipynb (what two countries trade, product by product)."""
+
+    notebook: ClassVar[str] = "trade_composition"
+
+    reporter: str = "CHN"
+    partner: str = "RUS"
+    source: str = "baci_china_russia_hs17"
+    snapshot: str = NEWEST
+    start_year: int = 2017
+    end_year: int = 2023
+
+    _codes = field_validator("reporter", "partner", mode="before")(_iso3)
+    _years = field_validator("start_year", "end_year")(_year_in_range)
+
+    @field_validator("source")
+    @classmethod
+    def _product_source(cls, value: str) -> str:
+        from bilateral.data import registry
+
+        return registry.get_source(value, where=registry.with_products, wanted="source with product rows").name
+
+    @model_validator(mode="after")
+    def _coherent(self) -> TradeCompositionParams:
+        _check_pair_and_years(self)
+        _check_snapshot(self.source, self.snapshot_name)
+        self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
+        return self
+
+    def sources(self) -> list[str]:
+        from bilateral.data.trade_flows import provenance_folder
+
+        return [provenance_folder(self.source, self.snapshot_name), "hs_classification"]
+
+    def slug(self) -> str:
+        return f"{self.reporter}-{self.partner}_{self.source}{self._pinned()}_{self.start_year}-{self.end_year}"
+
+    def title(self) -> str:
+        return (
+            f"What {country_name(self.reporter)} and {country_name(self.partner)} trade, product by product, "
+            f"{self.start_year}–{self.end_year}"
+        )
+
+
 SCHEMAS: dict[str, type[ReportParams]] = {
     schema.notebook: schema
-    for schema in (TradeOverviewParams, ProductLensParams, EnergyFlowsParams, GroupLinkParams, PartnerRankingParams)
+    for schema in (
+        TradeOverviewParams, ProductLensParams, EnergyFlowsParams, GroupLinkParams, PartnerRankingParams, TradeCompositionParams,
+    )  # fmt: skip
 }
 
 

@@ -25,7 +25,8 @@ import polars as pl
 
 from bilateral.data import harmonise, products
 from bilateral.data.paths import raw_dir
-from bilateral.data.provenance import read_source, read_verified_csv
+from bilateral.data.loader_kit import read_verified_csv
+from bilateral.data.provenance import read_source
 from bilateral.data.schemas import ISO3, TRADE_FLOWS, Column, Schema, validate
 from bilateral.errors import DataError
 
