@@ -47,7 +47,7 @@ COMTRADE_CONSTANTS = {
 }  # fmt: skip
 
 NAME_IN_HS22 = "HS 2022 text of the same code"
-NAME_NOT_IN_HS22 = "HS 2017 code not in HS 2022; no text shipped"
+NAME_NOT_IN_HS22 = "code not in HS 2022; no text shipped"
 
 PRODUCT_COMPLEXITY = Schema(
     "product_complexity",
