@@ -157,9 +157,7 @@ def build_dots(
         source=SOURCE,
     )
     frame = to_trade_flows(raw, names)
-    return validate(frame, TRADE_FLOWS, dataset=f"{SOURCE} (workbooks in {folder})").sort(
-        ["reporter_iso3", "partner_iso3", "flow", "year"]
-    )
+    return validate(frame, TRADE_FLOWS, dataset=f"{SOURCE} (workbooks in {folder})")
 
 
 def to_trade_flows(raw: pl.DataFrame, names: dict[str, str | None]) -> pl.DataFrame:
@@ -171,6 +169,10 @@ def to_trade_flows(raw: pl.DataFrame, names: dict[str, str | None]) -> pl.DataFr
     frame = frame.filter(pl.col("reporter_iso3") != harmonise.WORLD)
     frame = harmonise.harmonise(frame, "partner_name", "partner_iso3", source=SOURCE, mapping=names)
     frame = parse_values(frame.filter(pl.col("value_text").is_not_null()))  # drop the name-only rows
+    # Sorted by reporter, partner, flow, year, so that the cache's row-group statistics let a query for one
+    # reporter skip most of the file; sorting the narrow frame on one integer key is several times faster.
+    frame = frame.select("year", "reporter_iso3", "partner_iso3", "flow", "value_musd", "is_estimate")
+    frame = frame.sort(_sort_key(frame))
     return frame.select(
         pl.col("year"),
         pl.col("year").cast(pl.String).alias("period"),
@@ -189,6 +191,17 @@ def to_trade_flows(raw: pl.DataFrame, names: dict[str, str | None]) -> pl.DataFr
         pl.lit(DATASET_VERSION).alias("dataset_version"),
         pl.col("is_estimate"),
     )
+
+
+def _sort_key(frame: pl.DataFrame) -> pl.Expr:
+    """One UInt64 ordering rows as (reporter_iso3, partner_iso3, flow, year) would, for a cheap single-key sort."""
+    codes = pl.concat([frame.get_column("reporter_iso3"), frame.get_column("partner_iso3")]).unique().sort().to_list()
+    rank = {code: index for index, code in enumerate(codes)}  # lexical order of the ISO3 codes
+    reporter = pl.col("reporter_iso3").replace_strict(rank, return_dtype=pl.UInt64)
+    partner = pl.col("partner_iso3").replace_strict(rank, return_dtype=pl.UInt64)
+    is_import = (pl.col("flow") == "import").cast(pl.UInt64)  # "export" < "import"
+    year = pl.col("year").cast(pl.UInt64)  # < 4096
+    return ((reporter * len(codes) + partner) * 2 + is_import) * 4096 + year
 
 
 def _one_workbook_per_reporter(cells: pl.DataFrame) -> pl.DataFrame:
