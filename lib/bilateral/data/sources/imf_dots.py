@@ -72,16 +72,18 @@ def load_dots(
     The first call in a fresh checkout parses the workbooks and writes the cache; later calls read the cache.
     Unknown codes raise ParameterError with suggestions; years after the data's last year (2020) too.
     """
-    frame = scan_dots()
-    known = _known_values()
-    predicates = [
-        _member_of("reporter_iso3", _check_codes(reporters, known.reporters, "reporter")),
-        _member_of("partner_iso3", _check_codes(partners, known.partners, "partner")),
-        _member_of("year", _check_years(years, known.last_year)),
-    ]
-    active = [p for p in predicates if p is not None]
-    if active:
-        frame = frame.filter(pl.all_horizontal(active))
+    path = ensure_cache()
+    frame = pl.scan_parquet(path)
+    if (reporters, partners, years) != (None, None, None):
+        known = _known_values(path)
+        predicates = [
+            _member_of("reporter_iso3", _check_codes(reporters, known.reporters, "reporter")),
+            _member_of("partner_iso3", _check_codes(partners, known.partners, "partner")),
+            _member_of("year", _check_years(years, known.last_year)),
+        ]
+        active = [p for p in predicates if p is not None]
+        if active:
+            frame = frame.filter(pl.all_horizontal(active))
     try:
         return frame.collect()
     except pl.exceptions.PolarsError as exc:
@@ -286,14 +288,16 @@ class _Known:
 _KNOWN: dict[Path, _Known] = {}
 
 
-def _known_values() -> _Known:
-    path = ensure_cache()
+def _known_values(path: Path) -> _Known:
+    """Reporters, partners and last year of a cache file (one pass, once per file and process): for messages."""
     if path not in _KNOWN:
-        frame = pl.scan_parquet(path)
-        reporters = frame.select(pl.col("reporter_iso3").unique()).collect().to_series()
-        partners = frame.select(pl.col("partner_iso3").unique()).collect().to_series()
-        last = frame.select(pl.col("year").max()).collect().item()
-        _KNOWN[path] = _Known(frozenset(reporters.to_list()), frozenset(partners.to_list()), int(last))
+        reporters, partners, last = (
+            pl.scan_parquet(path)
+            .select(pl.col("reporter_iso3").unique().implode(), pl.col("partner_iso3").unique().implode(), pl.col("year").max())
+            .collect()
+            .row(0)
+        )
+        _KNOWN[path] = _Known(frozenset(reporters), frozenset(partners), int(last))
     return _KNOWN[path]
 
 
