@@ -181,6 +181,11 @@ def test_unknown_reporter_gets_a_suggestion(dots: pl.DataFrame):
         imf_dots.load_dots(reporters="RUSS")
 
 
+def test_an_economy_without_a_workbook_is_explained(dots: pl.DataFrame):
+    with pytest.raises(ParameterError, match="TWN has no DOTS workbook of its own"):
+        imf_dots.load_dots(reporters="TWN")
+
+
 def test_years_after_2020_are_refused(dots: pl.DataFrame):
     with pytest.raises(ParameterError, match="end in 2020"):
         imf_dots.load_dots(reporters="RUS", years=[2020, 2021])

@@ -73,24 +73,22 @@ def load_dots(
     Unknown codes raise ParameterError with suggestions; years after the data's last year (2020) too.
     """
     path = ensure_cache()
+    wanted = {
+        "reporter_iso3": _clean_codes(reporters),
+        "partner_iso3": _clean_codes(partners),
+        "year": _clean_years(years),
+    }
+    active = [_member_of(column, values) for column, values in wanted.items() if values is not None]
     frame = pl.scan_parquet(path)
-    if (reporters, partners, years) != (None, None, None):
-        known = _known_values(path)
-        predicates = [
-            _member_of("reporter_iso3", _check_codes(reporters, known.reporters, "reporter")),
-            _member_of("partner_iso3", _check_codes(partners, known.partners, "partner")),
-            _member_of("year", _check_years(years, known.last_year)),
-        ]
-        active = [p for p in predicates if p is not None]
-        if active:
-            frame = frame.filter(pl.all_horizontal(active))
     try:
-        return frame.collect()
+        result = (frame.filter(pl.all_horizontal(active)) if active else frame).collect()
     except pl.exceptions.PolarsError as exc:
         raise DataError(
             f"The DOTS cache under {cache_dir()} cannot be read ({str(exc).splitlines()[0]}). Delete that folder; "
             "the next load rebuilds it from the workbooks."
         ) from exc
+    _refuse_unknown(result, path, wanted)
+    return result
 
 
 def scan_dots() -> pl.LazyFrame:
@@ -307,36 +305,52 @@ def _as_list(value: object) -> list[object] | None:
     return [value] if isinstance(value, (str, int)) else list(value)  # type: ignore[call-overload]
 
 
-def _check_codes(codes: str | Sequence[str] | None, known: frozenset[str], role: str) -> list[str] | None:
+def _clean_codes(codes: str | Sequence[str] | None) -> list[str] | None:
     items = _as_list(codes)
     if items is None:
         return None
-    cleaned = []
-    for code in items:
-        text = str(code).strip().upper()
-        if text not in known:
-            hints = difflib.get_close_matches(text, sorted(known), n=3, cutoff=0.5)
-            hint = f" Did you mean {' or '.join(map(repr, hints))}?" if hints else ""
-            raise ParameterError(
-                f"Unknown {role} {code!r}: no IMF DOTS {role} has that ISO3 code ({len(known)} do).{hint}"
-            )
-        cleaned.append(text)
-    return cleaned
+    return [str(code).strip().upper() for code in items]  # a code no row has is explained by _refuse_unknown
 
 
-def _check_years(years: int | Sequence[int] | None, last_year: int) -> list[int] | None:
+def _clean_years(years: int | Sequence[int] | None) -> list[int] | None:
     items = _as_list(years)
     if items is None:
         return None
     if not all(isinstance(y, int) and not isinstance(y, bool) for y in items):
         raise ParameterError(f"years must be whole years such as 2020; got {years!r}.")
-    late = sorted(y for y in items if y > last_year)  # type: ignore[operator]
+    return items  # type: ignore[return-value]
+
+
+def _refuse_unknown(result: pl.DataFrame, path: Path, wanted: dict[str, list | None]) -> None:
+    """ParameterError for a requested code no DOTS row has, or a year after the data end; checked only when a
+    requested value is missing from the result, so that a normal query pays nothing for it."""
+    missing = {
+        column: [v for v in values if v not in set(result.get_column(column).unique().to_list())]
+        for column, values in wanted.items()
+        if values is not None
+    }
+    if not any(missing.values()):
+        return
+    known = _known_values(path)
+    for column, role, codes in (("reporter_iso3", "reporter", known.reporters), ("partner_iso3", "partner", known.partners)):
+        unknown = [code for code in missing.get(column) or [] if code not in codes]
+        if unknown and column == "reporter_iso3" and unknown[0] in known.partners:
+            raise ParameterError(
+                f"{unknown[0]} has no DOTS workbook of its own (no declarations as reporter); it appears only as a "
+                f"partner in other reporters' data. Ask for partners={unknown[0]!r} (the partners' mirror view)."
+            )
+        if unknown:
+            hints = difflib.get_close_matches(unknown[0], sorted(codes), n=3, cutoff=0.5)
+            hint = f" Did you mean {' or '.join(map(repr, hints))}?" if hints else ""
+            raise ParameterError(
+                f"Unknown {role} {unknown[0]!r}: no IMF DOTS {role} has that ISO3 code ({len(codes)} do).{hint}"
+            )
+    late = sorted(y for y in missing.get("year") or [] if y > known.last_year)
     if late:
         raise ParameterError(
-            f"IMF DOTS data end in {last_year}; no rows for {', '.join(map(str, late))}. Use statements or another "
-            "source for later years."
+            f"IMF DOTS data end in {known.last_year}; no rows for {', '.join(map(str, late))}. Use statements or "
+            "another source for later years."
         )
-    return items  # type: ignore[return-value]
 
 
 def _member_of(column: str, values: list[object] | None) -> pl.Expr | None:
