@@ -41,23 +41,33 @@ FIRST_YEAR, LAST_YEAR = 1992, 2020
 
 
 # --------------------------------------------------------------------------------------------------
-# Children: each task runs in its own process and prints {"seconds": ..., "result": ...} as JSON
+# Children: each task runs in its own process and prints {"seconds", "cpu", "result"} as JSON
+
+
+class Clock:
+    """Wall seconds (perf_counter) and CPU seconds of all threads (process_time) since it was started."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def report(self, result: object) -> dict:
+        return {"seconds": time.perf_counter() - self.wall, "cpu": time.process_time() - self.cpu, "result": result}
 
 
 def task_first_load() -> dict:
     from bilateral.data.sources import imf_dots
 
-    start = time.perf_counter()
+    clock = Clock()
     rows = imf_dots.load_dots().height
-    return {"seconds": time.perf_counter() - start, "result": rows}
+    return clock.report(rows)
 
 
 def task_cached_load() -> dict:
     from bilateral.data.sources import imf_dots
 
-    start = time.perf_counter()
+    clock = Clock()
     rows = imf_dots.load_dots().height
-    return {"seconds": time.perf_counter() - start, "result": rows}
+    return clock.report(rows)
 
 
 def ranking_through_cache() -> list[list]:
@@ -73,9 +83,8 @@ def task_ranking_cached() -> dict:
     import bilateral.analysis.ranking
     import bilateral.data.sources.imf_dots  # noqa: F401
 
-    start = time.perf_counter()
-    result = ranking_through_cache()
-    return {"seconds": time.perf_counter() - start, "result": result}
+    clock = Clock()
+    return clock.report(ranking_through_cache())
 
 
 def task_ranking_warm(repeat: int) -> dict:
@@ -85,14 +94,14 @@ def task_ranking_warm(repeat: int) -> dict:
         start = time.perf_counter()
         ranking_through_cache()
         times.append(time.perf_counter() - start)
-    return {"seconds": statistics.median(times), "result": None}
+    return {"seconds": statistics.median(times), "cpu": None, "result": None}
 
 
 def task_baseline_table(folder: str) -> dict:
     import fastexcel  # noqa: F401  (polars imports it on first read_excel: keep that out of the timing)
     import polars as pl
 
-    start = time.perf_counter()
+    clock = Clock()
     parts = []
     for path in sorted(Path(folder).glob("DOTS_*.xlsx")):
         for sheet, flow in (("Exports, FOB", "export"), ("Imports, CIF", "import")):
@@ -102,8 +111,7 @@ def task_baseline_table(folder: str) -> dict:
             body.columns = ["partner", *years]
             long = body.unpivot(index="partner", variable_name="year", value_name="value").drop_nulls("value")
             parts.append(long.with_columns(pl.lit(path.name).alias("workbook"), pl.lit(flow).alias("flow")))
-    rows = pl.concat(parts).height
-    return {"seconds": time.perf_counter() - start, "result": rows}
+    return clock.report(pl.concat(parts).height)
 
 
 def task_baseline_ranking(folder: str) -> dict:
@@ -113,7 +121,7 @@ def task_baseline_ranking(folder: str) -> dict:
     from bilateral.data import harmonise
 
     not_countries = [*harmonise.aggregate_names("imf_dots"), "World"]  # the user's own hand list
-    start = time.perf_counter()
+    clock = Clock()
     parts = []
     for sheet in ("Exports, FOB", "Imports, CIF"):
         grid = pl.read_excel(Path(folder) / RUSSIA, sheet_name=sheet, has_header=False, infer_schema_length=0)
@@ -130,10 +138,10 @@ def task_baseline_ranking(folder: str) -> dict:
         .agg(pl.col("value").sum().alias("turnover_usd"))
         .with_columns(pl.col("turnover_usd").rank("min", descending=True).over("year").cast(pl.Int32).alias("rank"))
     )
-    seconds = time.perf_counter() - start
+    report = clock.report(None)
     mapping = harmonise.to_iso3(ranked.get_column("partner").unique().to_list(), source="imf_dots")  # for comparing only
     result = ranked.select("year", pl.col("partner").replace_strict(mapping).alias("partner_iso3"), "rank", "turnover_usd")
-    return {"seconds": seconds, "result": result.rows()}
+    return {**report, "result": result.rows()}
 
 
 TASKS = {
@@ -178,9 +186,11 @@ def run_child(task: str, data_dir: Path, args: argparse.Namespace) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def median_of(task: str, data_dir: Path, args: argparse.Namespace) -> tuple[float, object]:
+def median_of(task: str, data_dir: Path, args: argparse.Namespace) -> tuple[float, object, float]:
+    """Median wall seconds, the first run's result, median CPU seconds (all threads) over --repeat processes."""
     runs = [run_child(task, data_dir, args) for _ in range(args.repeat)]
-    return statistics.median(r["seconds"] for r in runs), runs[0]["result"]
+    cpu = [r["cpu"] for r in runs if r["cpu"] is not None]
+    return statistics.median(r["seconds"] for r in runs), runs[0]["result"], statistics.median(cpu) if cpu else None
 
 
 def same_ranking(ours: list[list], theirs: list[list]) -> bool:
@@ -205,19 +215,26 @@ def main() -> None:
         data_dir = make_data_dir(root, args.limit)
         count = len(list((data_dir / "raw" / "imf_dots").glob("DOTS_*.xlsx")))
         print(f"IMF DOTS benchmark: {count} real workbooks (data/raw/imf_dots), median of {args.repeat} fresh process(es)")
-        first, rows = run_child("first_load", data_dir, args)["seconds"], None
-        cached, rows = median_of("cached_load", data_dir, args)
-        base_table, base_rows = median_of("baseline_table", data_dir, args)
-        ranking, ours = median_of("ranking_cached", data_dir, args)
-        warm, _ = median_of("ranking_warm", data_dir, args)
-        base_rank, theirs = median_of("baseline_ranking", data_dir, args)
+        first_run = run_child("first_load", data_dir, args)
+        first, first_cpu = first_run["seconds"], first_run["cpu"]
+        cached, rows, cached_cpu = median_of("cached_load", data_dir, args)
+        base_table, base_rows, base_table_cpu = median_of("baseline_table", data_dir, args)
+        ranking, ours, ranking_cpu = median_of("ranking_cached", data_dir, args)
+        warm, _, _ = median_of("ranking_warm", data_dir, args)
+        base_rank, theirs, base_rank_cpu = median_of("baseline_ranking", data_dir, args)
         agree = "yes" if same_ranking(ours, theirs) else "NO"
-        print(f"{'measure':<44}{'seconds':>9}{'baseline s':>12}{'speed ratio':>13}")
-        print(f"{'first load (parse + validate + write cache)':<44}{first:>9.2f}{base_table:>12.2f}{base_table / first:>12.2f}x")
-        print(f"{'cached load, whole table (new process)':<44}{cached:>9.3f}{base_table:>12.2f}{base_table / cached:>12.1f}x")
-        print(f"{'ranking, Russia 1992-2020 (new process)':<44}{ranking:>9.3f}{base_rank:>12.3f}{base_rank / ranking:>12.1f}x")
-        print(f"{'ranking, repeated in a warm process':<44}{warm:>9.3f}{base_rank:>12.3f}{base_rank / warm:>12.1f}x")
+        print(f"{'measure':<44}{'seconds':>9}{'baseline s':>12}{'speed ratio':>13}{'cpu s':>8}{'baseline cpu':>14}")
+        lines = [
+            ("first load (parse + validate + write cache)", first, base_table, first_cpu, base_table_cpu),
+            ("cached load, whole table (new process)", cached, base_table, cached_cpu, base_table_cpu),
+            ("ranking, Russia 1992-2020 (new process)", ranking, base_rank, ranking_cpu, base_rank_cpu),
+            ("ranking, repeated in a warm process", warm, base_rank, None, None),
+        ]
+        for label, ours_s, base_s, ours_cpu, base_cpu in lines:
+            cpu_text = f"{ours_cpu:>8.2f}{base_cpu:>14.2f}" if ours_cpu is not None else f"{'':>8}{'':>14}"
+            print(f"{label:<44}{ours_s:>9.3f}{base_s:>12.3f}{base_s / ours_s:>12.1f}x{cpu_text}")
         print(f"rows: cache {rows:,} (countries only, typed, checked); baseline {base_rows:,} cells (aggregates included)")
+        print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"rankings agree: {agree}")
         if agree != "yes":
             raise SystemExit(1)
