@@ -138,7 +138,9 @@ def test_every_imf_name_in_all_workbooks_is_mapped_or_a_named_aggregate(dots_cel
 
 def test_workbooks_of_non_countries_are_skipped(dots: pl.DataFrame):
     reporters = set(dots.get_column("reporter_iso3"))
-    assert "WLD" not in reporters and len(reporters) == 216  # 234 reporters less World and 17 aggregates
+    # 234 reporter names less 17 that are not one country (World, 14 IMF groups, SACCA, Belgium-Luxembourg) = 217
+    # names; both Yemens are YEM (North Yemen to 1989, unified Yemen from 1990): 216 codes.
+    assert "WLD" not in reporters and len(reporters) == 216
     assert {"RUS", "CHN", "NIC", "SUN", "YUG"} <= reporters
 
 
@@ -177,6 +179,11 @@ def test_filters_select_reporters_partners_and_years(dots: pl.DataFrame):
 def test_unknown_reporter_gets_a_suggestion(dots: pl.DataFrame):
     with pytest.raises(ParameterError, match="Did you mean 'RUS'"):
         imf_dots.load_dots(reporters="RUSS")
+
+
+def test_an_economy_without_a_workbook_is_explained(dots: pl.DataFrame):
+    with pytest.raises(ParameterError, match="TWN has no DOTS workbook of its own"):
+        imf_dots.load_dots(reporters="TWN")
 
 
 def test_years_after_2020_are_refused(dots: pl.DataFrame):

@@ -89,7 +89,9 @@ def read_table(path: Path) -> dict[str, NameEntry]:
 def _entry(path: Path, line: int, row: list[str]) -> NameEntry:
     where = f"{path}, line {line}"
     if len(row) != len(COLUMNS):
-        raise DataError(f"{where}: expected {len(COLUMNS)} fields ({','.join(COLUMNS)}), found {len(row)}. Quote names with commas.")
+        raise DataError(
+            f"{where}: expected {len(COLUMNS)} fields ({','.join(COLUMNS)}), found {len(row)}. Quote names with commas."
+        )
     name, iso3, kind, note = row
     if not name or name != name.strip():
         raise DataError(f"{where}: name {name!r} is empty or has surrounding spaces; names are matched exactly.")

@@ -48,7 +48,7 @@ COMTRADE_CONSTANTS = {
 }  # fmt: skip
 
 NAME_IN_HS22 = "HS 2022 text of the same code"
-NAME_NOT_IN_HS22 = "HS 2017 code not in HS 2022; no text shipped"
+NAME_NOT_IN_HS22 = "code not in HS 2022; no text shipped"
 
 PRODUCT_COMPLEXITY = Schema(
     "product_complexity",
@@ -113,7 +113,7 @@ def _parse_baci(raw: pl.DataFrame) -> pl.DataFrame:
         text["j"].cast(pl.Int32, strict=False).alias("j"),
         text["k"].str.zfill(6).alias("k"),
         text["v"].cast(pl.Float64, strict=False).alias("v"),
-        pl.when(text["q"].is_null() | (text["q"] == "")).then(None).otherwise(text["q"]).cast(pl.Float64, strict=False).alias("q"),
+        pl.when(text["q"] == "").then(None).otherwise(text["q"]).cast(pl.Float64, strict=False).alias("q"),
         (~text["k"].str.contains(r"^\d{5,6}$")).fill_null(True).alias("_bad_k"),
         (text["q"].is_not_null() & (text["q"] != "")).alias("_has_q"),
     )
@@ -138,7 +138,8 @@ def load_comtrade_monthly() -> pl.DataFrame:
     """China's declared imports from Russia, all goods, per month 2017-2024, as validated trade_flows rows."""
     # load inputs
     raw = read_verified_csv(SOURCE, COMTRADE_FILE)
-    _require_columns(raw, [*COMTRADE_CONSTANTS, "refYear", "refMonth", "period", "classificationCode", "primaryValue"], COMTRADE_FILE)
+    needed = [*COMTRADE_CONSTANTS, "refYear", "refMonth", "period", "classificationCode", "primaryValue"]
+    _require_columns(raw, needed, COMTRADE_FILE)
     # process data
     for column, expected in COMTRADE_CONSTANTS.items():
         other = raw.filter(pl.col(column).is_null() | (pl.col(column) != expected))
@@ -198,7 +199,8 @@ def load_product_complexity() -> pl.DataFrame:
         (~hs4.str.contains(r"^\d{3,4}$")).fill_null(True).alias("_bad_hs4"),
         (pl.col("PCI").is_not_null() & pl.col("PCI").cast(pl.Float64, strict=False).is_null()).alias("_bad_pci"),
     )
-    for flag, problem in (("_bad_hs4", "HS4 ID is not a code of 3 or 4 digits"), ("_bad_pci", "PCI is neither a number nor empty")):
+    problems = {"_bad_hs4": "HS4 ID is not a code of 3 or 4 digits", "_bad_pci": "PCI is neither a number nor empty"}
+    for flag, problem in problems.items():
         if frame.get_column(flag).any():
             line = frame.get_column(flag).arg_true()[0] + 2
             raise DataError(f"{SOURCE}/{OEC_FILE}, line {line}: {problem}. Restore the file.")

@@ -61,25 +61,27 @@ def read_workbooks(paths: list[Path]) -> pl.DataFrame:
     two sheets name different reporters, a partner row has values but no name, or a partner listed twice in one
     sheet has different values.
 
-    Each sheet costs one unpivot; empty cells are dropped once over all sheets, since polars' fixed cost per
-    operation dominates on frames this small.
+    Per sheet only cheap eager steps run (checks on a few rows, slicing, naming columns); the unpivot, dropping
+    empty cells and repeated rows happen once over all sheets: polars' fixed cost per operation dominates on frames
+    this small, and grows when the machine is busy.
     """
     sheets: list[tuple[str, str, str]] = []  # sheet id -> (workbook, sheet, reporter)
-    cells, names = [], []
+    bodies = []
     for path in paths:
         reader = _open(path)
         reporters = set()
         for sheet in SHEETS:
-            reporter, body = _sheet_body(reader, path, sheet)
-            sheet_id = pl.Series("sheet_id", [len(sheets)], pl.Int32)
-            long = body.unpivot(index="partner_name", variable_name="year", value_name="value_text")
-            cells.append(long.insert_column(0, sheet_id.new_from_index(0, long.height)))
-            names.append(body.select("partner_name").insert_column(0, sheet_id.new_from_index(0, body.height)))
+            reporter, body, keep = _sheet_body(reader, path, sheet)
+            body.insert_column(0, pl.Series("sheet_id", [len(sheets)], pl.Int32).new_from_index(0, body.height))
+            body.insert_column(1, pl.Series("_keep", keep, pl.Boolean))
+            bodies.append(body)
             reporters.add(reporter)
             sheets.append((path.name, sheet, reporter))
         if len(reporters) > 1:
             raise DataError(f"{path}: the two sheets name different reporters ({', '.join(sorted(reporters))}).")
-    return _tidy(pl.concat(cells, how="vertical"), pl.concat(names, how="vertical"), sheets)
+    wide = pl.concat(bodies, how="diagonal").filter(pl.col("_keep")).drop("_keep")
+    cells = wide.unpivot(index=["sheet_id", "partner_name"], variable_name="year", value_name="value_text")
+    return _tidy(cells, wide.select("sheet_id", "partner_name"), sheets)
 
 
 def _open(path: Path) -> fastexcel.ExcelReader:
@@ -96,8 +98,8 @@ def _open(path: Path) -> fastexcel.ExcelReader:
     return reader
 
 
-def _sheet_body(reader: fastexcel.ExcelReader, path: Path, sheet: str) -> tuple[str, pl.DataFrame]:
-    """The sheet's reporter name and its partner rows (partner_name, one text column per year), checked."""
+def _sheet_body(reader: fastexcel.ExcelReader, path: Path, sheet: str) -> tuple[str, pl.DataFrame, list[bool]]:
+    """The sheet's reporter name, its partner rows (partner_name, one text column per year) and which to keep."""
     where = f"{path.name}, sheet {sheet!r}"
     try:
         grid = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
@@ -111,8 +113,7 @@ def _sheet_body(reader: fastexcel.ExcelReader, path: Path, sheet: str) -> tuple[
     years = _years(grid.row(years_row), where)
     body = grid.slice(years_row + 1)
     body.columns = ["partner_name", *years]
-    keep = _rows_to_keep(body, where)
-    return first[reporter_row], body if all(keep) else body.filter(pl.Series(keep))
+    return first[reporter_row], body, _rows_to_keep(body, where)
 
 
 def _header_rows(grid: pl.DataFrame, where: str) -> list[int]:
