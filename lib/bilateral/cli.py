@@ -110,6 +110,19 @@ def data_verify() -> None:
     out.print(f"[green]✓[/] {checked} files verified against their source.yml checksums.")
 
 
+@data_app.command("prepare")
+@friendly
+def data_prepare() -> None:
+    """Build derived caches (e.g. the parsed IMF DOTS table) once, so parallel reports do not each build them."""
+    import importlib
+
+    from bilateral.data import registry
+
+    for source in registry.sources(lambda s: s.prepare is not None):
+        path = getattr(importlib.import_module(source.module_path), str(source.prepare))()
+        out.print(f"[green]✓[/] {source.name}: {path}")
+
+
 @data_app.command("fetch")
 @friendly
 def data_fetch(

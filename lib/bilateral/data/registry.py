@@ -69,6 +69,7 @@ class Source:
     connector: Connector | None = None
     partner_totals: bool = False  # trade_flows hold each reporter's total trade with partners (rank, share)
     products: bool = False  # trade_flows hold product (HS) rows
+    prepare: str | None = None  # function building derived caches (run once before parallel reports)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -223,6 +224,7 @@ SOURCES: tuple[Source, ...] = (
         ),
         trade_flows="scan_dots",
         partner_totals=True,
+        prepare="ensure_cache",
     ),
     Source(
         "baci_china_russia_hs17",
