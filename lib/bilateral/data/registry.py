@@ -85,7 +85,7 @@ class Source:
         return self.module if "." in self.module else f"{SOURCES_PACKAGE}.{self.module}"
 
 
-_TRADE_OPTIONS = frozenset({"reporter", "years", "frequency"})
+_TRADE_OPTIONS = frozenset({"reporter", "years", "frequency", "stamp"})
 
 SOURCES: tuple[Source, ...] = (
     Source(
@@ -264,7 +264,7 @@ SOURCES: tuple[Source, ...] = (
         "CEPII BACI (fetched release; reconciled)",
         "reconciled",
         "baci",
-        connector=Connector("fetch_baci_snapshot", frozenset({"release"}), loader="scan_baci_snapshot"),
+        connector=Connector("fetch_baci_snapshot", frozenset({"release", "stamp"}), loader="scan_baci_snapshot"),
         products=True,
     ),
 )

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from bilateral.data.countries import country_name, normalize_iso3
+from bilateral.data.limits import shown
 from bilateral.errors import ParameterError
 
 FIRST_YEAR = 1990
@@ -108,7 +109,7 @@ class CitedOrDeclaredParams(SnapshotParams):
         if value not in (CITED, *declared):
             raise ValueError(
                 f"must be {CITED} (shipped statements) or a source with declared totals by partner ({', '.join(declared)}); "
-                f"got {value!r}"
+                f"got {shown(value)}"
             )
         return value
 
@@ -186,7 +187,7 @@ class ProductLensParams(SnapshotParams):
     @classmethod
     def _known_flow(cls, value: str) -> str:
         if value not in ("export", "import"):
-            raise ValueError(f"must be 'export' or 'import'; got {value!r}")
+            raise ValueError(f"must be 'export' or 'import'; got {shown(value)}")
         return value
 
     @field_validator("source")
@@ -386,9 +387,9 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise ParameterError(f"Malformed parameter {item!r}: write it as key=value, e.g. -p partner=RUS.")
+            raise ParameterError(f"Malformed parameter {shown(item)}: write it as key=value, e.g. -p partner=RUS.")
         if key in values:
-            raise ParameterError(f"Parameter '{key}' is given twice ({values[key]!r} and {value!r}); keep one.")
+            raise ParameterError(f"Parameter {shown(key)} is given twice ({shown(values[key])} and {shown(value)}); keep one.")
         values[key] = value.strip()
     return values
 
@@ -403,7 +404,7 @@ def validate_parameters(notebook: str, values: dict[str, Any]) -> ReportParams:
         hint = difflib.get_close_matches(key, fields, n=1)
         suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
         raise ParameterError(
-            f"Unknown parameter '{key}' for {notebook}; it accepts {', '.join(fields)}.{suggestion}"
+            f"Unknown parameter {shown(key)} for {notebook}; it accepts {', '.join(fields)}.{suggestion}"
         )
     try:
         return schema.model_validate(values)
@@ -419,9 +420,9 @@ def _explain(notebook: str, exc: ValidationError) -> str:
         where = ".".join(str(part) for part in error["loc"]) or "parameters"
         message = error["msg"].removeprefix("Value error, ").rstrip(".")
         if error["type"] in {"int_parsing", "int_from_float"}:
-            message = f"must be a whole number (a year such as 2024); got {error['input']!r}"
+            message = f"must be a whole number (a year such as 2024); got {shown(error['input'])}"
         elif error["type"] == "string_type":
-            message = f"must be text; got {error['input']!r}"
+            message = f"must be text; got {shown(error['input'])}"
         lines.append(f"{where}: {message}")
     text = f"Invalid parameters for {notebook}: " + "; ".join(lines)
     return text if text.endswith(("?", ".")) else text + "."

@@ -27,10 +27,12 @@ import json
 import re
 import shutil
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +44,8 @@ import yaml
 
 from bilateral.data import fetch as fetching
 from bilateral.data.atomic import atomic_dir
+from bilateral.data.fetch import redact_url
+from bilateral.data.limits import ARCHIVE_EXPANSION, ARCHIVE_MEMBER_BYTES, DOWNLOAD_BYTES, DOWNLOAD_SECONDS
 from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import (
     SIDECAR,
@@ -112,8 +116,12 @@ def inspect_release(zip_path: Path) -> BaciRelease:
         raise DataError(
             f"{zip_path}: not a zip archive. Expected a BACI release such as BACI_HS92_V202501.zip from {CEPII_PAGE}."
         )
-    with zipfile.ZipFile(zip_path) as archive:
-        names = [n for n in archive.namelist() if not n.endswith("/")]
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+            _check_expansion(zip_path, archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise DataError(f"{zip_path}: the zip archive is damaged ({exc}). Download the release again from {CEPII_PAGE}.") from exc
     trade = {n: m for n in names if (m := _TRADE_FILE.match(Path(n).name))}
     if not trade:
         raise DataError(
@@ -138,6 +146,32 @@ def inspect_release(zip_path: Path) -> BaciRelease:
         country_member=_one_member(zip_path, names, _COUNTRY_FILE, "country_codes_Vvvvvvv.csv"),
         product_member=_optional_member(names, _PRODUCT_FILE),
     )
+
+
+def _check_expansion(zip_path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """DataError before anything is extracted when a member would expand beyond the limits (a zip bomb, or a
+    damaged header): CEPII's yearly CSVs are a few hundred MB and compress about 5-10 times."""
+    for info in members:
+        if info.file_size > ARCHIVE_MEMBER_BYTES.value():
+            raise DataError(f"{zip_path}: member {info.filename} expands to " + ARCHIVE_MEMBER_BYTES.exceeded(f"{info.file_size:,} bytes"))
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 1024**2 and ratio > ARCHIVE_EXPANSION.value():
+            raise DataError(f"{zip_path}: member {info.filename} expands " + ARCHIVE_EXPANSION.exceeded(f"{ratio:,.0f} times"))
+
+
+def _copy_member(archive: zipfile.ZipFile, member: str, target: Path) -> None:
+    """Extract one member, stopping if it yields more bytes than its header declared (headers can lie)."""
+    declared = archive.getinfo(member).file_size
+    written = 0
+    try:
+        with archive.open(member) as source, target.open("wb") as out:
+            while chunk := source.read(1 << 24):
+                written += len(chunk)
+                if written > declared:
+                    raise DataError(f"{member}: yields more than the {declared:,} bytes its zip header declares; the archive is damaged or forged.")
+                out.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise DataError(f"{member}: damaged inside the archive ({exc}). Download the release again from {CEPII_PAGE}.") from exc
 
 
 def _one_member(zip_path: Path, names: list[str], pattern: re.Pattern[str], label: str) -> str:
@@ -236,14 +270,16 @@ def _convert_year(
     archive: zipfile.ZipFile, member: str, year: int, release: BaciRelease, countries: pl.DataFrame, scratch_dir: Path
 ) -> pl.DataFrame:
     """One yearly CSV -> validated trade_flows frame (with year), sorted by SORT_KEY."""
-    with archive.open(member) as handle:
-        header = handle.readline().decode("utf-8-sig").strip().split(",")
+    try:
+        with archive.open(member) as handle:
+            header = handle.readline().decode("utf-8-sig").strip().split(",")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{member}: damaged inside the archive ({exc}). Download the release again from {CEPII_PAGE}.") from exc
     _require_columns(header, TRADE_COLUMNS, member)
     # Extract to disk beside the output (not /tmp, which may be RAM): polars then memory-maps the file.
     with tempfile.TemporaryDirectory(prefix=".baci-extract-", dir=scratch_dir) as scratch:
         csv_path = Path(scratch) / "year.csv"
-        with archive.open(member) as source, csv_path.open("wb") as target:
-            shutil.copyfileobj(source, target, 1 << 24)
+        _copy_member(archive, member, csv_path)
         raw = pl.scan_csv(csv_path, schema={c: pl.String for c in header}, empty_string_is_null=False)
         try:
             parsed = raw.select(_parse_exprs(year, countries)).collect()
@@ -490,10 +526,8 @@ def fetch_baci_snapshot(
     CEPII states it, sha256 of every file and the unit conversions. Built in a temporary folder and
     renamed at the end, so a failure leaves nothing behind. Returns the snapshot folder.
     """
-    stamp = stamp or fetching.utc_stamp()
+    stamp = fetching.new_stamp(SOURCE, stamp)
     target = raw_dir() / SOURCE / stamp
-    if target.exists():
-        raise DataError(f"{target} already exists; snapshots are immutable. Pass another stamp.")
     text = str(zip_path_or_url)
     is_url = text.startswith(("http://", "https://"))
     if not is_url and not Path(text).is_file():
@@ -551,19 +585,29 @@ def _verify_file(path: Path, item: FileRecord) -> None:
 
 
 def _download(url: str, folder: Path, timeout_s: float) -> Path:
+    """Download to `folder`; `timeout_s` bounds each wait for bytes, DOWNLOAD_SECONDS the whole download (a
+    server that trickles a byte a minute would otherwise never end) and DOWNLOAD_BYTES its size."""
     name = Path(urllib.parse.urlparse(url).path).name
     target = folder / (name if name.endswith(".zip") else "baci_release.zip")
+    deadline = time.monotonic() + DOWNLOAD_SECONDS.value()
+    received = 0
     try:
         with urllib.request.urlopen(url, timeout=timeout_s) as response, target.open("wb") as out:
-            shutil.copyfileobj(response, out, 1 << 20)
+            while chunk := response.read1(1 << 20):  # what has arrived, so the deadline is checked often
+                received += len(chunk)
+                if received > DOWNLOAD_BYTES.value():
+                    raise FetchError(f"Download from {redact_url(url)} stopped: " + DOWNLOAD_BYTES.exceeded(f"more than {received:,} bytes"))
+                if time.monotonic() > deadline:
+                    raise FetchError(f"Download from {redact_url(url)} stopped after {received:,} bytes: " + DOWNLOAD_SECONDS.exceeded("still running"))
+                out.write(chunk)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise FetchError(
-            f"Could not download BACI from {url} ({reason}). If you are offline, download the zip from {CEPII_PAGE} "
+            f"Could not download BACI from {redact_url(url)} ({reason}). If you are offline, download the zip from {CEPII_PAGE} "
             "elsewhere and pass its local path; existing snapshots remain usable."
         ) from exc
     if not zipfile.is_zipfile(target):
-        raise FetchError(f"{url} did not return a zip (perhaps an HTML page). Check the URL on {CEPII_PAGE}.")
+        raise FetchError(f"{redact_url(url)} did not return a zip (perhaps an HTML page). Check the URL on {CEPII_PAGE}.")
     return target
 
 
@@ -580,7 +624,7 @@ def _source_record(release: BaciRelease, origin: str, is_url: bool, folder: Path
         "title": f"CEPII BACI {release.classification} release V{release.version}: bilateral trade by HS6 product",
         "publisher": PUBLISHER,
         "origin": {
-            "urls": [origin] if is_url else [CEPII_PAGE],
+            "urls": [redact_url(origin)] if is_url else [CEPII_PAGE],
             "documentation": CEPII_DOC,
             **({} if is_url else {"local_file": Path(origin).name}),
         },
@@ -603,6 +647,6 @@ def _source_record(release: BaciRelease, origin: str, is_url: bool, folder: Path
         "files": [
             {"path": p.relative_to(folder).as_posix(), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in files
         ],
-        "query": {"zip_path_or_url": origin},
+        "query": {"zip_path_or_url": redact_url(origin) if is_url else Path(origin).name},
         "is_format_sample": release.is_synthetic,
     }
