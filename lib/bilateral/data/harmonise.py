@@ -179,14 +179,6 @@ def _lookup(names: Iterable[str | None], table_name: str) -> tuple[dict[str, str
     return mapping, unknown, empty
 
 
-def unmapped_hint(source: str, table: str | None = None) -> str:
-    """What to do about an unmapped name: which table file to edit and how (for messages of callers)."""
-    return (
-        f"Add each to {table_path(table or source)} (columns {','.join(COLUMNS)}; kind country with its ISO3 code, "
-        "aggregate for groups, regions and residuals, which are dropped) with a note saying why."
-    )
-
-
 def _unmapped_message(source: str, unmapped: list[str], empty: bool, *, table: str | None = None) -> str:
     parts = []
     if unmapped:
@@ -196,8 +188,9 @@ def _unmapped_message(source: str, unmapped: list[str], empty: bool, *, table: s
             hint = f" (ISO: {' or '.join(f'{h!r} = {pycountry_names()[h]}' for h in hints)}?)" if hints else ""
             shown.append(f"{name!r}{hint}")
         parts.append(
-            f"{len(unmapped)} country name(s) from {source} have no ISO3 code: {'; '.join(shown)}. "
-            + unmapped_hint(source, table)
+            f"{len(unmapped)} country name(s) from {source} have no ISO3 code: {'; '.join(shown)}. Add each to "
+            f"{table_path(table or source)} (columns {','.join(COLUMNS)}; kind country with its ISO3 code, aggregate "
+            "for groups, regions and residuals, which are dropped) with a note saying why."
         )
     if empty:
         parts.append(f"Some rows of {source} have an empty country name; the file is damaged or misread.")
