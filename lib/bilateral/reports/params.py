@@ -159,15 +159,11 @@ class TradeOverviewParams(CitedOrDeclaredParams):
         )
 
 
-class ProductLensParams(SnapshotParams):
-    """Parameters of notebooks/product_lens.ipynb."""
-
-    notebook: ClassVar[str] = "product_lens"
+class PairProductParams(SnapshotParams):
+    """Base of the reports that read product rows of one pair's trade from a trade_flows source."""
 
     reporter: str = "CHN"
     partner: str = "RUS"
-    lens: str = "critical_minerals"
-    flow: str = "export"
     source: str = "comtrade_china_critical_minerals"
     snapshot: str = NEWEST
     start_year: int = 2017
@@ -175,6 +171,27 @@ class ProductLensParams(SnapshotParams):
 
     _codes = field_validator("reporter", "partner", mode="before")(_iso3)
     _years = field_validator("start_year", "end_year")(_year_in_range)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> PairProductParams:
+        _check_pair_and_years(self)
+        _check_snapshot(self.source, self.snapshot_name)
+        self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
+        return self
+
+    def sources(self) -> list[str]:
+        from bilateral.data.trade_flows import provenance_folder
+
+        return [provenance_folder(self.source, self.snapshot_name), "hs_classification"]
+
+
+class ProductLensParams(PairProductParams):
+    """Parameters of notebooks/product_lens.ipynb."""
+
+    notebook: ClassVar[str] = "product_lens"
+
+    lens: str = "critical_minerals"
+    flow: str = "export"
 
     @field_validator("lens")
     @classmethod
@@ -196,18 +213,6 @@ class ProductLensParams(SnapshotParams):
         from bilateral.data.trade_flows import check_source
 
         return check_source(value)
-
-    @model_validator(mode="after")
-    def _coherent(self) -> ProductLensParams:
-        _check_pair_and_years(self)
-        _check_snapshot(self.source, self.snapshot_name)
-        self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
-        return self
-
-    def sources(self) -> list[str]:
-        from bilateral.data.trade_flows import provenance_folder
-
-        return [provenance_folder(self.source, self.snapshot_name), "hs_classification"]
 
     def slug(self) -> str:
         return f"{self.reporter}-{self.partner}_{self.lens}_{self.flow}_{self.source}{self._pinned()}_{self.start_year}-{self.end_year}"
@@ -318,20 +323,13 @@ class PartnerRankingParams(CitedOrDeclaredParams):
         )
 
 
-class TradeCompositionParams(SnapshotParams):
+class TradeCompositionParams(PairProductParams):
     """Parameters of notebooks/trade_composition.ipynb (what two countries trade, product by product)."""
 
     notebook: ClassVar[str] = "trade_composition"
 
-    reporter: str = "CHN"
-    partner: str = "RUS"
     source: str = "baci_china_russia_hs17"
-    snapshot: str = NEWEST
-    start_year: int = 2017
     end_year: int = 2023
-
-    _codes = field_validator("reporter", "partner", mode="before")(_iso3)
-    _years = field_validator("start_year", "end_year")(_year_in_range)
 
     @field_validator("source")
     @classmethod
@@ -339,18 +337,6 @@ class TradeCompositionParams(SnapshotParams):
         from bilateral.data import registry
 
         return registry.get_source(value, where=registry.with_products, wanted="source with product rows").name
-
-    @model_validator(mode="after")
-    def _coherent(self) -> TradeCompositionParams:
-        _check_pair_and_years(self)
-        _check_snapshot(self.source, self.snapshot_name)
-        self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
-        return self
-
-    def sources(self) -> list[str]:
-        from bilateral.data.trade_flows import provenance_folder
-
-        return [provenance_folder(self.source, self.snapshot_name), "hs_classification"]
 
     def slug(self) -> str:
         return f"{self.reporter}-{self.partner}_{self.source}{self._pinned()}_{self.start_year}-{self.end_year}"
