@@ -49,7 +49,7 @@ def conflicts(projects: pl.DataFrame, rules: MilestoneRules) -> pl.DataFrame:
     for entry in rules.conflicts_across_attributes:
         groups.append((entry.project, entry.topic, entry.why, pl.concat(_named_rows(projects, entry.project, entry.rows))))
     parts = [
-        rows.sort("as_of", nulls_last=True).select(
+        rows.sort("as_of", nulls_last=True, maintain_order=True).select(
             pl.lit(number, pl.Int32).alias("conflict"), "project_id", "project_name", pl.lit(topic).alias("topic"),
             pl.lit(why).alias("why"), *STATEMENT_COLUMNS,
         )
@@ -90,4 +90,5 @@ def unreviewed_differences(projects: pl.DataFrame, rules: MilestoneRules) -> pl.
     reviewed = pl.DataFrame(
         [(d.project, d.attribute) for d in rules.differences], schema={"project_id": pl.String, "attribute": pl.String}, orient="row"
     )
-    return found.join(reviewed, on=["project_id", "attribute"], how="anti").with_columns(pl.col("values").list.join(" | "))
+    unreviewed = found.join(reviewed, on=["project_id", "attribute"], how="anti").with_columns(pl.col("values").list.join(" | "))
+    return unreviewed.sort("project_id", "attribute")

@@ -73,7 +73,7 @@ def milestone_events(projects: pl.DataFrame, rules: MilestoneRules) -> pl.DataFr
     for reading in rules.readings:
         for row in matching_rows(projects, reading.project, reading).iter_rows(named=True):
             rows.append(_reading_event(row, reading))
-    return pl.DataFrame(rows, schema=EVENT_SCHEMA, orient="row").sort("project_id", "date_start", "stage")
+    return pl.DataFrame(rows, schema=EVENT_SCHEMA, orient="row").sort("project_id", "date_start", "stage", "as_of", maintain_order=True)
 
 
 def _reading_event(row: dict, reading: Reading) -> dict:
@@ -141,7 +141,7 @@ def _dates(events: pl.DataFrame) -> str:
 
 def _latest_status(facts: pl.DataFrame) -> tuple[str | None, str | None]:
     """The newest `status` cell (undated ones only when no dated one exists)."""
-    status = facts.filter(pl.col("attribute") == "status").sort("as_of", descending=True, nulls_last=True)
+    status = facts.filter(pl.col("attribute") == "status").sort("as_of", descending=True, nulls_last=True, maintain_order=True)
     return (None, None) if status.is_empty() else (status.item(0, "value_text"), status.item(0, "as_of"))
 
 
@@ -172,7 +172,7 @@ def reached_in_period(events: pl.DataFrame, start_year: int, end_year: int, *, l
         entered.group_by("stage", "project_id", "project_name")
         .agg(pl.col("date_text").unique().sort().str.join("; ").alias("dates"))
         .with_columns(pl.col("stage").replace_strict({s: i for i, s in enumerate([*LADDER, SUSPENDED])}, return_dtype=pl.Int32).alias("_order"))
-        .sort("_order", "dates").drop("_order")
+        .sort("_order", "dates", "project_name").drop("_order")
     )  # fmt: skip
 
 
@@ -192,7 +192,7 @@ def slips(events: pl.DataFrame) -> pl.DataFrame:
     schema = {"project_id": pl.String, "project_name": pl.String, "stage": pl.String, "planned": pl.String,
               "planned_on": pl.String, "planned_url": pl.String, "then": pl.String, "then_date": pl.String,
               "then_on": pl.String, "then_url": pl.String}  # fmt: skip
-    return pl.DataFrame(found, schema=schema, orient="row").sort("project_id", "stage", "planned")
+    return pl.DataFrame(found, schema=schema, orient="row").sort("project_id", "stage", "planned", "then_date", maintain_order=True)
 
 
 def _stated_after(later: dict, earlier: dict) -> bool:
@@ -219,13 +219,13 @@ def overdue_plans(events: pl.DataFrame, reference: date) -> pl.DataFrame:
     for (project_id, stage), plans in events.filter(pl.col("kind") == PLAN).group_by("project_id", "stage", maintain_order=True):
         if stage not in STAGE_RANK:
             continue
-        latest = plans.sort("date_end", "as_of", nulls_last=True).row(-1, named=True)
+        latest = plans.sort("date_end", "as_of", nulls_last=True, maintain_order=True).row(-1, named=True)
         done = events.filter((pl.col("project_id") == project_id) & (pl.col("kind") == DONE) & pl.col("stage").is_in(LADDER))
         beyond = [s for s in done.get_column("stage").to_list() if STAGE_RANK[s] >= STAGE_RANK[stage]]
         if latest["date_end"] < reference and not beyond:
             rows.append({k: latest[k] for k in ("project_id", "project_name", "stage", "event", "date_words", "as_of", "source_url", "quote")})
     schema = {k: pl.String for k in ("project_id", "project_name", "stage", "event", "date_words", "as_of", "source_url", "quote")}
-    return pl.DataFrame(rows, schema=schema, orient="row").sort("as_of", "project_id", nulls_last=True)
+    return pl.DataFrame(rows, schema=schema, orient="row").sort("as_of", "project_id", nulls_last=True, maintain_order=True)
 
 
 def paper_only(stages: pl.DataFrame, events: pl.DataFrame, reference: date) -> pl.DataFrame:
@@ -234,8 +234,8 @@ def paper_only(stages: pl.DataFrame, events: pl.DataFrame, reference: date) -> p
     rows = []
     for row in early.iter_rows(named=True):
         mine = events.filter(pl.col("project_id") == row["project_id"])
-        last = mine.filter(pl.col("kind") == DONE).sort("date_start").row(-1, named=True)
-        plans = mine.filter(pl.col("kind") == PLAN).sort("date_start")
+        last = mine.filter(pl.col("kind") == DONE).sort("date_start", maintain_order=True).row(-1, named=True)
+        plans = mine.filter(pl.col("kind") == PLAN).sort("date_start", maintain_order=True)
         rows.append({
             "project_id": row["project_id"], "project_name": row["project_name"], "sector": row["sector"],
             "stage": row["stage"], "last_milestone": last["event"], "last_date": last["date_text"],
