@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from datacopy import REPO
+from datacopy import REPO, corrupt
 
 CLI = [sys.executable, "-m", "bilateral.cli"]
 REGISTRY = REPO / "data" / "raw" / "cooperation_registry" / "projects.csv"
@@ -91,7 +91,7 @@ def test_a_sector_selection_gives_its_own_counts(reports_dir: Path):
     ("args", "message"),
     [
         (["-p", "sector=energy"], "'energy' is not a sector in the data"),
-        (["-p", "status=capacity_reached"], "is not a stage any project is at"),
+        (["-p", "status=capacity_reached"], "is not a stage any project is at as of its latest cited fact"),
         (["-p", "end_year=2040"], "the cited milestones and plans span 1995–2030; 2040 is outside it"),
         (["-p", "start_year=2020", "-p", "end_year=2010"], "end_year (2010) is before start_year (2020)"),
     ],
@@ -101,6 +101,18 @@ def test_projects_parameters_are_checked_against_the_data_before_running(tmp_pat
     assert done.returncode == 2
     assert message in " ".join(done.stderr.split()) and "Traceback" not in done.stderr
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_a_corrupted_registry_stops_the_projects_report_with_a_message_and_no_file(tmp_path: Path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "raw" / "cooperation_registry", data / "raw" / "cooperation_registry")
+    corrupt(data / "raw" / "cooperation_registry" / "projects.csv")
+    done = run_cli("report", "run", "projects", env={"BILATERAL_REPORTS_DIR": str(tmp_path / "reports"), "BILATERAL_DATA_DIR": str(data)})
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "projects.csv: checksum mismatch" in " ".join(done.stderr.split())
+    assert not any(p.is_file() for p in (tmp_path / "reports").rglob("*"))
 
 
 SYMBOLS = "document.querySelectorAll('.vega-embed')[0].querySelectorAll('.mark-symbol.role-mark path').length"

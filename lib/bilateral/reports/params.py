@@ -371,7 +371,7 @@ def _one_of(value: Any, present: list[str], what: str) -> str:
         return text
     hint = difflib.get_close_matches(text, present, n=1)
     suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
-    raise ValueError(f"{value!r} is not a {what} in the data; choose {ALL} or one of: {', '.join(present)}.{suggestion}")
+    raise ValueError(f"{value!r} is not {what}; choose {ALL} or one of: {', '.join(present)}.{suggestion}")
 
 
 def _years_within(params: Any, first: int, last: int, what: str) -> None:
@@ -400,12 +400,12 @@ class ProjectsParams(ReportParams):
     @field_validator("sector", mode="before")
     @classmethod
     def _known_sector(cls, value: Any) -> str:
-        return _one_of(value, cls._present()["sectors"], "sector")
+        return _one_of(value, cls._present()["sectors"], "a sector in the data")
 
     @field_validator("status", mode="before")
     @classmethod
     def _known_status(cls, value: Any) -> str:
-        return _one_of(value, cls._present()["statuses"], "stage any project is at")
+        return _one_of(value, cls._present()["statuses"], "a stage any project is at as of its latest cited fact")
 
     @model_validator(mode="after")
     def _coherent(self) -> ProjectsParams:
