@@ -348,10 +348,106 @@ class TradeCompositionParams(PairProductParams):
         )
 
 
+ALL = "all"  # projects parameter value: no filter
+
+
+def _one_of(value: Any, present: list[str], what: str) -> str:
+    """`value` (case and spaces forgiven) if it is 'all' or one of `present`; else a message naming the choices."""
+    text = str(value).strip().lower().replace(" ", "_")
+    if text == ALL or text in present:
+        return text
+    hint = difflib.get_close_matches(text, present, n=1)
+    suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+    raise ValueError(f"{value!r} is not {what}; choose {ALL} or one of: {', '.join(present)}.{suggestion}")
+
+
+def _years_within(params: Any, first: int, last: int, what: str) -> None:
+    _check_years(params)
+    outside = [year for year in (params.start_year, params.end_year) if not first <= year <= last]
+    if outside:
+        raise ValueError(f"{what} span {first}–{last}; {outside[0]} is outside it. Choose years within {first}–{last}")
+
+
+class ProjectsParams(ReportParams):
+    """Parameters of notebooks/projects.ipynb (China-Russia mega-projects by stage; values checked against the data)."""
+
+    notebook: ClassVar[str] = "projects"
+
+    sector: str = ALL
+    status: str = ALL
+    start_year: int = 1995
+    end_year: int = 2030
+
+    @staticmethod
+    def _present() -> dict[str, Any]:
+        from bilateral.reports.pages.projects import values_present
+
+        return values_present()
+
+    @field_validator("sector", mode="before")
+    @classmethod
+    def _known_sector(cls, value: Any) -> str:
+        return _one_of(value, cls._present()["sectors"], "a sector in the data")
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _known_status(cls, value: Any) -> str:
+        return _one_of(value, cls._present()["statuses"], "a stage any project is at as of its latest cited fact")
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ProjectsParams:
+        _years_within(self, *self._present()["years"], "the cited milestones and plans")
+        return self
+
+    def sources(self) -> list[str]:
+        return ["cooperation_registry"]
+
+    def slug(self) -> str:
+        return f"{self.sector}_{self.status}_{self.start_year}-{self.end_year}"
+
+    def title(self) -> str:
+        selection = "" if self.sector == self.status == ALL else f" ({', '.join(v for v in (self.sector, self.status) if v != ALL)})"
+        return f"China–Russia mega-projects by stage{selection}, {self.start_year}–{self.end_year}"
+
+
+class HitechScienceParams(ReportParams):
+    """Parameters of notebooks/hitech_science.ipynb (aviation, space, nuclear, high-tech trade, critical minerals)."""
+
+    notebook: ClassVar[str] = "hitech_science"
+
+    start_year: int = 2017
+    end_year: int = 2024
+    top_n: int = 10
+
+    @field_validator("top_n")
+    @classmethod
+    def _top_n(cls, value: int) -> int:
+        if not 3 <= value <= 30:
+            raise ValueError(f"must be between 3 and 30 products; got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> HitechScienceParams:
+        from bilateral.reports.pages.hitech_science import trade_years
+
+        _years_within(self, *trade_years(), "the shipped trade extracts (BACI to 2023, the minerals extract to 2024)")
+        return self
+
+    def sources(self) -> list[str]:
+        return ["cooperation_registry", "baci_china_russia_hs17", "comtrade_china_critical_minerals", "hs_classification"]
+
+    def slug(self) -> str:
+        return f"CHN-RUS_{self.start_year}-{self.end_year}_top{self.top_n}"
+
+    def title(self) -> str:
+        return f"China–Russia hi-tech and science: projects, high-tech trade, critical minerals, {self.start_year}–{self.end_year}"
+
+
 SCHEMAS: dict[str, type[ReportParams]] = {
     schema.notebook: schema
     for schema in (
         TradeOverviewParams, ProductLensParams, EnergyFlowsParams, GroupLinkParams, PartnerRankingParams, TradeCompositionParams,
+        ProjectsParams, HitechScienceParams,
     )  # fmt: skip
 }
 
