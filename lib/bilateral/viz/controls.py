@@ -88,8 +88,10 @@ class ChartSlot:
             for item in items:
                 if item is None:
                     continue
-                if notebook.is_enabled() and hasattr(item, "to_dict"):  # an altair chart in JupyterLab
-                    item = self._chart_widget = notebook.chart_widget(item)
+                if hasattr(item, "to_dict"):  # an altair chart: legend below, so it fits beside the tab's padding
+                    item = item.configure_legend(orient="bottom", direction="horizontal", columns=3, labelLimit=0)
+                    if notebook.is_enabled():  # in JupyterLab: our widget, so it can be closed when replaced
+                        item = self._chart_widget = notebook.chart_widget(item)
                 display(item)
 
 
