@@ -35,8 +35,10 @@ browser:
 test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest
 
+# JupyterLab on 127.0.0.1 with a token, no news/update checks, offline charts; as root it adds --allow-root
+# and says so (tools/lab.py). Extra arguments: make lab LAB_ARGS="--no-browser --port 8899"
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/python tools/lab.py $(LAB_ARGS)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/trade_query.py

@@ -1,0 +1,192 @@
+"""Charts in a live JupyterLab session with no request leaving the machine.
+
+JupyterLab's built-in Vega renderer reads Vega-Lite 5, altair 6 writes Vega-Lite 6, so altair's default
+output falls back to HTML that loads vega from a CDN: offline every chart said "Error loading script".
+In a live session charts are therefore drawn by altair's own `JupyterChart` widget (anywidget), whose
+front-end module is rebuilt here around the vendored, checksum-verified vega, vega-lite and vega-embed
+that the HTML reports inline (bilateral/reports/vendor): one set of JavaScript, one pin
+(`altair.VEGALITE_VERSION`), no CDN, and Vega-Lite bound controls and tooltips as in the reports.
+
+Only kernels that a Jupyter server started for a notebook switch over (the server gives them
+`JPY_SESSION_NAME`). Kernels of papermill, nbclient and nbval keep altair's default renderer, whose
+output the offline report template knows how to draw; a widget in a report would need anywidget's
+module, which the static report does not carry. Why, and what was tried: docs/decisions/0005.
+
+A user's own notebook gets this by importing `bilateral` (anything under it) in JupyterLab, or with
+`bilateral.viz.notebook.enable()`; `BILATERAL_CHART_RENDERER=default` keeps altair's renderer.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from bilateral.errors import BilateralError
+
+RENDERER_NAME = "bilateral_lab"
+# "lab" forces the widget renderer, "default" keeps altair's; unset: decide from the kernel.
+RENDERER_ENV = "BILATERAL_CHART_RENDERER"
+# Set by the kernel that enabled the widget renderer. Processes it starts (a papermill run from the
+# explorer's report button) inherit JPY_SESSION_NAME too; this tells them they are not that kernel.
+LAB_KERNEL_PID_ENV = "BILATERAL_LAB_KERNEL_PID"
+# The editor action would post the chart to a public website: not offered in a tool that stays offline.
+DEFAULT_EMBED_OPTIONS: dict[str, Any] = {
+    "renderer": "svg",
+    "actions": {"export": True, "source": True, "compiled": True, "editor": False},
+}
+_ALTAIR_IMPORTS = {"vegaEmbed", "lodashDebounce"}
+_IMPORT_LINE = re.compile(r"^import\s+(\w+)\s+from\s+\"[^\"]+\";\s*$")
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
+
+# A UMD build evaluated as CommonJS inside a function: it sees no AMD loader and touches no global.
+_UMD_AS_COMMONJS = """const {name} = (() => {{
+  const module = {{ exports: {{}} }};
+  const exports = module.exports;
+  const define = undefined;
+  const require = (dependency) => ({dependencies})[dependency];
+{source}
+  return module.exports;
+}})();
+"""
+# lodash's debounce(fn, wait, {leading: false, trailing: true, maxWait}) as altair calls it.
+_DEBOUNCE = """function lodashDebounce(fn, wait, options = {}) {
+  let timer = null, first = null, lastArgs = null;
+  const flush = () => { timer = null; first = null; const args = lastArgs; lastArgs = null; fn(...args); };
+  return (...args) => {
+    const now = Date.now();
+    lastArgs = args;
+    if (first === null) first = now;
+    clearTimeout(timer);
+    const due = options.maxWait === undefined ? wait : Math.max(0, Math.min(wait, first + options.maxWait - now));
+    timer = setTimeout(flush, due);
+  };
+}
+"""
+
+
+def in_lab_kernel(environ: Mapping[str, str], pid: int) -> bool:
+    """True for a kernel a Jupyter server started for a notebook, and not for processes it starts.
+
+    `BILATERAL_CHART_RENDERER` ("lab" or "default") overrides the guess either way.
+    """
+    choice = environ.get(RENDERER_ENV, "").strip().lower()
+    if choice in {"lab", "default"}:
+        return choice == "lab"
+    if not environ.get("JPY_SESSION_NAME"):
+        return False
+    enabled_by = environ.get(LAB_KERNEL_PID_ENV)
+    return enabled_by is None or enabled_by == str(pid)
+
+
+@functools.cache
+def offline_esm() -> str:
+    """altair's JupyterChart front end as one ES module with vega, vega-lite and vega-embed inlined.
+
+    The libraries are the files the HTML reports inline, verified against vendor.yml and the installed
+    altair (raises bilateral.errors.ReportError with re-vendoring instructions when they disagree).
+    """
+    from bilateral.reports.assets import load_vendor_scripts  # the one vendored set, shared with reports
+
+    scripts = load_vendor_scripts()
+    parts = ["// bilateral: altair's JupyterChart front end on the vendored vega builds (docs/decisions/0005).\n"]
+    libraries = (
+        ("vega", scripts.vega, "{}"),
+        ("vegaLite", scripts.vega_lite, "{ vega }"),
+        ("vegaEmbed", scripts.vega_embed, '{ vega, "vega-lite": vegaLite }'),
+    )
+    for name, source, dependencies in libraries:
+        parts.append(_UMD_AS_COMMONJS.format(name=name, dependencies=dependencies, source=_SOURCE_MAP.sub("", source)))
+    parts.append(_DEBOUNCE)
+    parts.append(_altair_widget_source())
+    return "\n".join(parts)
+
+
+def _altair_widget_source() -> str:
+    """altair's jupyter/js/index.js without its CDN imports (the names they bound are defined above)."""
+    import altair
+
+    path = Path(altair.__file__).parent / "jupyter" / "js" / "index.js"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    imported = {match.group(1) for line in lines if (match := _IMPORT_LINE.match(line))}
+    if imported != _ALTAIR_IMPORTS:
+        from bilateral.errors import ReportError
+
+        raise ReportError(
+            f"altair {altair.__version__}'s {path} imports {sorted(imported)}, but bilateral.viz.notebook provides "
+            f"{sorted(_ALTAIR_IMPORTS)}. Update offline_esm() for this altair before using it in JupyterLab."
+        )
+    return "\n".join(line for line in lines if not _IMPORT_LINE.match(line))
+
+
+@functools.cache
+def chart_widget_class() -> type:
+    """A JupyterChart subclass whose front-end module is `offline_esm()` (built once per kernel)."""
+    from altair import JupyterChart
+
+    return type("OfflineJupyterChart", (JupyterChart,), {"_esm": offline_esm(), "__module__": __name__})
+
+
+def chart_widget(chart: Any, embed_options: Mapping[str, Any] | None = None) -> Any:
+    """The offline JupyterChart widget for an altair chart (a widget can be closed when replaced)."""
+    options = {**DEFAULT_EMBED_OPTIONS, **(embed_options or {})}
+    return chart_widget_class()(chart=chart, embed_options=options)
+
+
+def _render(spec: dict, **metadata: Any) -> dict:
+    """altair renderer: the chart as an offline JupyterChart widget (mimebundle of a widget view)."""
+    import altair as alt
+
+    return chart_widget(alt.Chart.from_dict(spec), metadata.get("embed_options"))._repr_mimebundle_()
+
+
+def enable() -> None:
+    """Draw altair charts in this kernel with the offline widget: the one line for your own notebook.
+
+    Raises bilateral.errors.ReportError when the vendored vega builds fail their checks.
+    """
+    import altair as alt
+
+    offline_esm()  # fail here, with the re-vendoring message, rather than in every chart
+    if RENDERER_NAME not in alt.renderers.names():
+        alt.renderers.register(RENDERER_NAME, _render)
+    alt.renderers.enable(RENDERER_NAME)
+    os.environ[LAB_KERNEL_PID_ENV] = str(os.getpid())
+
+
+def disable() -> None:
+    """Back to altair's default renderer (what reports use)."""
+    import altair as alt
+
+    alt.renderers.enable("default")
+    os.environ.pop(LAB_KERNEL_PID_ENV, None)
+
+
+def is_enabled() -> bool:
+    import altair as alt
+
+    return alt.renderers.active == RENDERER_NAME
+
+
+def auto_enable() -> bool:
+    """Enable the widget renderer when running in a JupyterLab notebook kernel; return whether it is on.
+
+    Called on `import bilateral`: cheap (no altair import) everywhere else.
+    """
+    if "ipykernel" not in sys.modules or not in_lab_kernel(os.environ, os.getpid()):
+        if os.environ.get("JPY_SESSION_NAME"):
+            # e.g. `!bilateral report run ...` from a notebook: the kernels it starts inherit
+            # JPY_SESSION_NAME; the marker tells them they are not the notebook's kernel.
+            os.environ.setdefault(LAB_KERNEL_PID_ENV, "0")
+        return False
+    try:
+        enable()
+    except BilateralError as exc:  # a broken vendored file must not break `import bilateral`
+        warnings.warn(f"Charts keep altair's default renderer (needs network in JupyterLab): {exc}", stacklevel=2)
+        return False
+    return True

@@ -1,0 +1,119 @@
+"""The JupyterLab chart renderer (bilateral.viz.notebook) and the `make lab` launcher (tools/lab.py).
+
+The renderer must load no code from the network, use the same vega builds as the reports, switch on only
+in kernels a Jupyter server started, and never in a kernel papermill starts (even from such a kernel).
+The browser side is tests/test_lab_browser.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import altair as alt
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from bilateral.reports.assets import read_manifest
+from bilateral.viz import notebook
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def load_launcher():
+    spec = importlib.util.spec_from_file_location("lab_launcher", REPO_DIR / "tools" / "lab.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, False),  # a script, the CLI, nbval, papermill started from a shell
+        ({"JPY_SESSION_NAME": "/n/x.ipynb"}, True),  # a kernel a Jupyter server started for a notebook
+        ({"JPY_SESSION_NAME": "/n/x.ipynb", "BILATERAL_LAB_KERNEL_PID": "42"}, True),  # ... that enabled it itself
+        ({"JPY_SESSION_NAME": "/n/x.ipynb", "BILATERAL_LAB_KERNEL_PID": "7"}, False),  # papermill run from that kernel
+        ({"JPY_SESSION_NAME": "/n/x.ipynb", "BILATERAL_LAB_KERNEL_PID": "0"}, False),  # `!bilateral report run` from it
+        ({"JPY_SESSION_NAME": "/n/x.ipynb", "BILATERAL_CHART_RENDERER": "default"}, False),
+        ({"BILATERAL_CHART_RENDERER": "lab"}, True),
+    ],
+)
+def test_the_widget_renderer_is_for_notebook_kernels_of_a_jupyter_server_only(environ, expected):
+    assert notebook.in_lab_kernel(environ, pid=42) is expected
+
+
+def test_the_front_end_module_loads_nothing_from_the_network_and_inlines_the_reports_vega_builds():
+    esm = notebook.offline_esm()
+    assert re.search(r"^\s*import\s", esm, re.MULTILINE) is None and "esm.sh" not in esm
+    versions = {entry.npm_package: entry.version for entry in read_manifest()}
+    assert versions["vega-lite"] == alt.VEGALITE_VERSION
+    assert f'var n="{versions["vega-lite"]}"' in esm  # vega-lite's build names its version
+    assert f't.version="{versions["vega"]}"' in esm
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_front_end_module_evaluates_and_exports_a_render_function(tmp_path: Path):
+    module = tmp_path / "chart.mjs"
+    module.write_text(notebook.offline_esm(), encoding="utf-8")
+    script = f"import({json.dumps(module.as_uri())}).then(m => console.log(typeof m.default.render))"
+    result = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "function", result.stderr
+
+
+def test_enabled_charts_become_offline_widgets_and_disable_restores_the_report_renderer():
+    try:
+        notebook.enable()
+        bundle = alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q")._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        assert WIDGET_VIEW in data
+        assert notebook.chart_widget_class()._esm == notebook.offline_esm()
+        assert notebook.DEFAULT_EMBED_OPTIONS["actions"]["editor"] is False
+    finally:
+        notebook.disable()
+    assert alt.renderers.active == "default"
+
+
+def test_a_papermill_kernel_started_from_a_lab_kernel_keeps_the_report_renderer(monkeypatch, python3_kernel: str):
+    # the explorer's report button: the lab kernel (this process, say) enabled the widget renderer, and the
+    # report kernel it starts inherits JPY_SESSION_NAME; its chart must still be the HTML the reports inline
+    monkeypatch.setenv("JPY_SESSION_NAME", "/somewhere/explore.ipynb")
+    monkeypatch.setenv("BILATERAL_LAB_KERNEL_PID", "1")
+    cell = "import bilateral, altair as alt\nalt.Chart(alt.Data(values=[{'x': 1}])).mark_point().encode(x='x:Q')"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+    NotebookClient(nb, kernel_name=python3_kernel, timeout=120).execute()
+    (output,) = nb.cells[0].outputs
+    assert "text/html" in output["data"] and WIDGET_VIEW not in output["data"]
+
+
+def test_make_lab_as_root_passes_allow_root_and_says_why():
+    launcher = load_launcher()
+    argv, env, notes = launcher.lab_command(["--no-browser"], uid=0, environ={"JUPYTER_CONFIG_PATH": "/elsewhere"})
+    assert argv[:3] == [sys.executable, "-m", "jupyterlab"] and "--allow-root" in argv
+    assert notes == [launcher.ROOT_MESSAGE] and "--allow-root" in notes[0]
+    assert env["JUPYTER_CONFIG_PATH"].split(":") == [str(REPO_DIR / "tools" / "jupyter"), "/elsewhere"]
+    assert f"--ServerApp.root_dir={REPO_DIR}" in argv and env["BILATERAL_LAB_ROOT_DIR"] == str(REPO_DIR)
+
+
+def test_make_lab_as_a_user_adds_nothing_and_respects_a_root_dir_given():
+    launcher = load_launcher()
+    argv, env, notes = launcher.lab_command(["--ServerApp.root_dir=/tmp/work"], uid=1000, environ={})
+    assert "--allow-root" not in argv and notes == []
+    assert [arg for arg in argv if "root_dir" in arg] == ["--ServerApp.root_dir=/tmp/work"]
+    assert env["BILATERAL_LAB_ROOT_DIR"] == str(Path("/tmp/work").resolve()) and env["BILATERAL_LAB_BASE_URL"] == "/"
+
+
+def test_the_project_settings_turn_news_and_update_checks_off_and_bind_to_loopback():
+    config = REPO_DIR / "tools" / "jupyter"
+    server = json.loads((config / "jupyter_server_config.json").read_text())
+    overrides = json.loads((config / "labconfig" / "default_setting_overrides.json").read_text())
+    assert server["ServerApp"]["ip"] == "127.0.0.1" and server["LabApp"]["news_url"] is None
+    assert server["LabApp"]["check_for_updates_class"].endswith("NeverCheckForUpdate")
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
