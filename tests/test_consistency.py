@@ -52,7 +52,7 @@ def test_stated_growth_implying_a_level_far_from_last_years_statement_is_inconsi
     row = got.row(0, named=True)
     # 69.5 / 1.022 = 68.00 bn implied for 2015; the 2015 statement says 64.2: (64.2 - 68.00) / 68.00 = -5.6%.
     assert (row["check"], row["year"], row["is_inconsistent"]) == ("growth_vs_levels", 2016, True)
-    assert row["expected_usd"] == pytest.approx(69.5e9 / 1.022)
+    assert row["expected"] == pytest.approx(69.5e9 / 1.022)
     assert row["gap_pct"] == pytest.approx((64.2 / (69.5 / 1.022) - 1) * 100)
     assert row["source_url"] == "https://example.org/b" and row["other_source_url"] == "https://example.org/a"
 
@@ -64,7 +64,7 @@ def test_a_qualified_level_keeps_its_qualifier_and_is_still_compared():
     ).row(0, named=True)
     # 48.2 / 1.44 = 33.47 bn; "around 29" is 13.4% below it (rounding of 29 and of 44% leaves a wide gap).
     assert got["is_inconsistent"] and got["other_figure"] == "around 29 bn"
-    assert got["expected_usd"] == pytest.approx(48.2e9 / 1.44)
+    assert got["expected"] == pytest.approx(48.2e9 / 1.44)
     assert "different bases" in got["explanation"]
 
 
@@ -154,3 +154,40 @@ def test_disputed_statements_name_both_sides_of_a_growth_inconsistency():
     got = findings(stated(2015, "turnover", "64.2"), stated(2016, "turnover", "69.5", yoy=2.2, page="https://example.org/b"))
     disputed = cs.disputed_statements(got)
     assert sorted(disputed.select("year", "source_url").rows()) == [(2015, "https://example.org/a"), (2016, "https://example.org/b")]
+
+
+# --- stated energy volumes ---------------------------------------------------------------------------------------------
+
+
+def volume(year: str, metric: str, value: float, unit: str, *, basis: str = "RU_operator", page: str = "https://example.org/v") -> dict:
+    return {"year": year, "metric": metric, "value": value, "unit": unit, "basis": basis, "publisher_named": page.rsplit("/", 1)[-1],
+            "source_url": page, "quote": "as quoted"}  # fmt: skip
+
+
+def test_volumes_on_several_pages_agree_within_rounding_and_disagree_beyond_it():
+    from bilateral.analysis import consistency_volumes as cv
+
+    rows = pl.DataFrame([
+        volume("2022", "power_of_siberia_gas_to_china", 15.4, "bcm", page="https://example.org/a"),
+        volume("2022", "power_of_siberia_gas_to_china", 15.5, "bcm", page="https://example.org/b"),
+        volume("2022", "power_of_siberia_gas_to_china", 15.1, "bcm", page="https://example.org/c"),
+        volume("2021", "china_crude_imports_from_russia", 1.59, "million barrels per day", basis="CN_GAC"),
+        volume("2023", "power_of_siberia_gas_to_china_projection", 23.2, "bcm (projection made in late 2023)"),
+    ])  # fmt: skip
+    got = cv.check_volumes(rows)
+    # 15.4 (15.35-15.45) and 15.5 (15.45-15.55) touch: no finding. 15.1 (15.05-15.15) is 0.2 below 15.35 (1.3% of 15.1)
+    # and 0.3 below 15.45 (2.0%): both beyond the 1% allowance. Barrels per day and projections are not compared.
+    assert got.height == 2 and got.get_column("is_inconsistent").all()
+    assert set(got.get_column("other_source_url")) == {"https://example.org/c"} and set(got.get_column("unit")) == {"bcm"}
+
+
+def test_a_customs_volume_statement_against_chinas_customs_series():
+    from bilateral.analysis import consistency_volumes as cv
+
+    rows = pl.DataFrame([volume("2017", "china_crude_imports_from_russia", 59.8, "million tonnes", basis="CN_GAC")])
+    declared = pl.DataFrame({"year": [2017], "measure": ["crude oil, Russia to China"], "value": [59.54], "unit": ["Mt"],
+                             "reported_by": ["CHN"], "dataset": ["customs"]}, schema_overrides={"year": pl.Int32})  # fmt: skip
+    got = cv.check_volumes(rows, declared).row(0, named=True)
+    # 59.8 (59.75-59.85) vs 59.54: 0.21 apart, 0.35% of 59.54, within the 2% allowance: a minor difference.
+    assert got["check"] == "stated_vs_declared" and not got["is_inconsistent"]
+    assert got["gap_pct"] == pytest.approx((59.8 / 59.54 - 1) * 100)

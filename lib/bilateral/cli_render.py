@@ -19,7 +19,7 @@ from bilateral.analysis import claims_run, consistency
 from bilateral.analysis.claims import Ledger
 from bilateral.analysis.claims_run import ClaimResult
 from bilateral.analysis.evidence import RESTATEMENT
-from bilateral.viz.claim_tables import SERIES_NAMES, format_value, who
+from bilateral.viz.claim_tables import SERIES_NAMES, shown_value, who
 
 CLAIM_FORMATS = ("table", "json", "claimreview")
 CHECK_FORMATS = ("table", "json")
@@ -67,8 +67,7 @@ def _evidence_table(evidence: pl.DataFrame) -> Table:
     table = Table("year", "series", "value", "whose figure", "used as", title="Evidence", title_justify="left")
     table.add_column("page or dataset", overflow="fold")
     for row in evidence.sort("series", "year", "kind").iter_rows(named=True):
-        value = format_value(row["value"], row["unit"], row["series"]) if row["value"] is not None else (row["entity"] or "–")
-        table.add_row(str(row["date"] or row["year"]), SERIES_NAMES.get(row["series"], row["series"]), value, who(row), row["role"],
+        table.add_row(str(row["date"] or row["year"]), SERIES_NAMES.get(row["series"], row["series"]), shown_value(row), who(row), row["role"],
                       row["source_url"] or row["source"])  # fmt: skip
     if not evidence.height:
         table.add_row("–", "no figure in the claim's period", "", "", "", "")

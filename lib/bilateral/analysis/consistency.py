@@ -44,10 +44,10 @@ CHECKS = {
 }
 FINDING_SCHEMA = {
     "check": pl.String, "year": pl.Int32, "metric": pl.String,
-    "figure": pl.String, "value_usd": pl.Float64, "publisher": pl.String, "source_url": pl.String, "basis": pl.String,
-    "other_figure": pl.String, "other_value_usd": pl.Float64, "other_publisher": pl.String, "other_source_url": pl.String,
-    "other_basis": pl.String,
-    "expected_usd": pl.Float64, "gap_pct": pl.Float64, "is_inconsistent": pl.Boolean, "explanation": pl.String,
+    "figure": pl.String, "value": pl.Float64, "unit": pl.String, "publisher": pl.String, "source_url": pl.String,
+    "basis": pl.String, "other_figure": pl.String, "other_value": pl.Float64, "other_publisher": pl.String,
+    "other_source_url": pl.String, "other_basis": pl.String,
+    "expected": pl.Float64, "gap_pct": pl.Float64, "is_inconsistent": pl.Boolean, "explanation": pl.String,
 }  # fmt: skip
 
 
@@ -82,54 +82,52 @@ def decimals_of(value: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
-def rounding_usd(decimals: int | None) -> float:
-    """Half a unit of the last printed digit of a figure printed in billions, in US$."""
-    return 0.5 * 10.0 ** -(decimals or 0) * 1e9
-
-
 def prepare(headlines: pl.DataFrame) -> pl.DataFrame:
     """Statements with the columns the checks read: qualifier, bound, rounding and the figure as stated."""
     rows = headlines.filter(pl.col("metric").is_in([*METRICS, "turnover_exceeds"])).with_row_index("statement_id")
-    qualifiers = [qualifier_of(q, v) for q, v in zip(rows["quote"], rows["value_usd"], strict=True)]
+    rows = rows.with_columns(pl.col("value_usd").alias("value"), pl.lit("US$").alias("unit"))
+    qualifiers = [qualifier_of(q, v) for q, v in zip(rows["quote"], rows["value"], strict=True)]
     rows = rows.with_columns(pl.Series("qualifier", qualifiers, dtype=pl.String))
     return rows.with_columns(
         pl.struct("qualifier", "metric").map_elements(lambda r: bound_of(r["qualifier"], r["metric"]), return_dtype=pl.String).alias("bound"),
-        (pl.lit(10.0).pow(-pl.col("value_decimals").fill_null(0).cast(pl.Float64)) * 0.5e9).alias("rounding_usd"),  # rounding_usd()
-        pl.struct("value_usd", "value_decimals", "qualifier", "metric").map_elements(_as_stated, return_dtype=pl.String).alias("figure"),
+        # half a unit of the last printed digit, in US$ (figures are printed in billions)
+        (pl.lit(10.0).pow(-pl.col("value_decimals").fill_null(0).cast(pl.Float64)) * 0.5e9).alias("rounding"),
+        pl.struct("value", "value_decimals", "qualifier", "metric").map_elements(_as_stated, return_dtype=pl.String).alias("figure"),
         pl.col("metric").replace({"turnover_exceeds": "turnover"}).alias("measure"),
     )
 
 
 def _as_stated(row: dict) -> str | None:
-    if row["value_usd"] is None:
+    if row["value"] is None:
         return None
     word = row["qualifier"] or ("more than" if row["metric"] == "turnover_exceeds" else None)
-    number = f"{row['value_usd'] / 1e9:.{row['value_decimals'] or 0}f} bn"
+    number = f"{row['value'] / 1e9:.{row['value_decimals'] or 0}f} bn"
     return f"{word} {number}" if word else number
 
 
-def _interval(value: float, rounding: float, bound: str) -> tuple[float, float]:
+def interval(value: float, rounding: float, bound: str) -> tuple[float, float]:
+    """A stated figure as the interval it stands for: +- its rounding, open above for a lower bound, below for an upper."""
     low, high = value - rounding, value + rounding
     return (low, float("inf")) if bound == "lower" else (float("-inf"), high) if bound == "upper" else (low, high)
 
 
-def _apart(a: tuple[float, float], b: tuple[float, float], reference: float, allowance_pct: float = REVISION_ALLOWANCE_PCT) -> tuple[float, bool]:
+def apart(a: tuple[float, float], b: tuple[float, float], reference: float, allowance_pct: float = REVISION_ALLOWANCE_PCT) -> tuple[float, bool]:
     """Distance between two intervals (0 when they overlap) and whether it exceeds the allowance (% of reference)."""
     distance = max(a[0] - b[1], b[0] - a[1], 0.0)
     return distance, distance > abs(reference) * allowance_pct / 100
 
 
-def _finding(check: str, row: dict, other: dict | None, *, other_figure: str, expected: float | None, gap_pct: float | None,
+def finding(check: str, row: dict, other: dict | None, *, other_figure: str, expected: float | None, gap_pct: float | None,
              inconsistent: bool, explanation: str, other_publisher: str | None = None, other_url: str | None = None,
              other_basis: str | None = None) -> dict:  # fmt: skip
     return {
-        "check": check, "year": row["year"], "metric": row["measure"], "figure": row["figure"], "value_usd": row["value_usd"],
-        "publisher": row["publisher_named"], "source_url": row["source_url"], "basis": row["basis"],
-        "other_figure": other_figure, "other_value_usd": other["value_usd"] if other else expected,
+        "check": check, "year": row["year"], "metric": row["measure"], "figure": row["figure"], "value": row["value"],
+        "unit": row["unit"], "publisher": row["publisher_named"], "source_url": row["source_url"], "basis": row["basis"],
+        "other_figure": other_figure, "other_value": other["value"] if other else expected,
         "other_publisher": other["publisher_named"] if other else other_publisher,
         "other_source_url": other["source_url"] if other else other_url,
         "other_basis": other["basis"] if other else other_basis,
-        "expected_usd": expected, "gap_pct": gap_pct, "is_inconsistent": inconsistent, "explanation": explanation,
+        "expected": expected, "gap_pct": gap_pct, "is_inconsistent": inconsistent, "explanation": explanation,
     }  # fmt: skip
 
 
@@ -140,7 +138,7 @@ def _bn(value: float) -> str:
 def parts_vs_total(statements: pl.DataFrame) -> list[dict]:
     """A stated turnover against every stated exports + imports pair of the same year and basis; one finding per
     turnover statement, against the pair that comes closest (a turnover any pair agrees with is consistent)."""
-    rows = statements.filter(pl.col("value_usd").is_not_null() & (pl.col("metric") != "turnover_exceeds"))
+    rows = statements.filter(pl.col("value").is_not_null() & (pl.col("metric") != "turnover_exceeds"))
     findings = []
     for (year, basis), group in rows.group_by("year", "basis_code", maintain_order=True):
         exports, imports = group.filter(pl.col("metric") == "exports"), group.filter(pl.col("metric") == "imports")
@@ -150,17 +148,17 @@ def parts_vs_total(statements: pl.DataFrame) -> list[dict]:
             best = None
             for e in exports.iter_rows(named=True):
                 for i in imports.iter_rows(named=True):
-                    parts = (e["value_usd"] + i["value_usd"], e["rounding_usd"] + i["rounding_usd"])
-                    distance, beyond = _apart(_interval(total["value_usd"], total["rounding_usd"], total["bound"]),
+                    parts = (e["value"] + i["value"], e["rounding"] + i["rounding"])
+                    distance, beyond = apart(interval(total["value"], total["rounding"], total["bound"]),
                                               (parts[0] - parts[1], parts[0] + parts[1]), parts[0])  # fmt: skip
                     if best is None or distance < best[0]:
                         best = (distance, beyond, e, i, parts[0])
             distance, beyond, e, i, parts_sum = best
             if distance == 0:
                 continue
-            gap = (total["value_usd"] - parts_sum) / parts_sum * 100
+            gap = (total["value"] - parts_sum) / parts_sum * 100
             pages = list(dict.fromkeys([e["source_url"], i["source_url"]]))
-            findings.append(_finding(
+            findings.append(finding(
                 "parts_vs_total", total, None,
                 other_figure=f"exports {e['figure']} + imports {i['figure']} = {_bn(parts_sum)}", expected=parts_sum,
                 gap_pct=gap, inconsistent=beyond, other_publisher=" / ".join(dict.fromkeys([e["publisher_named"], i["publisher_named"]])),
@@ -178,22 +176,22 @@ def growth_vs_levels(statements: pl.DataFrame) -> list[dict]:
     (the bases are then named: a gap may be the basis, not an error) except Chinese against Russian customs, which
     are known to differ (FOB/CIF). A rate without a level, or with no level stated the year before, is left out."""
     findings = []
-    levels = statements.filter(pl.col("value_usd").is_not_null())
-    for row in statements.filter(pl.col("yoy_pct").is_not_null() & pl.col("value_usd").is_not_null()).iter_rows(named=True):
+    levels = statements.filter(pl.col("value").is_not_null())
+    for row in statements.filter(pl.col("yoy_pct").is_not_null() & pl.col("value").is_not_null()).iter_rows(named=True):
         rate, rate_step = row["yoy_pct"], 0.5 * 10.0 ** -decimals_of(row["yoy_pct"])
-        low = (row["value_usd"] - row["rounding_usd"]) / (1 + (rate + rate_step) / 100)
-        high = (row["value_usd"] + row["rounding_usd"]) / (1 + (rate - rate_step) / 100)
-        implied = row["value_usd"] / (1 + rate / 100)
+        low = (row["value"] - row["rounding"]) / (1 + (rate + rate_step) / 100)
+        high = (row["value"] + row["rounding"]) / (1 + (rate - rate_step) / 100)
+        implied = row["value"] / (1 + rate / 100)
         prior = _linked(levels.filter((pl.col("year") == row["year"] - 1) & (pl.col("measure") == row["measure"])), row)
         if prior.is_empty():
             continue
-        compared = [(*_apart((low, high), _interval(o["value_usd"], o["rounding_usd"], o["bound"]), implied), o) for o in prior.iter_rows(named=True)]
+        compared = [(*apart((low, high), interval(o["value"], o["rounding"], o["bound"]), implied), o) for o in prior.iter_rows(named=True)]
         distance, beyond, other = min(compared, key=lambda c: c[0])
         if distance == 0:
             continue
-        gap = (other["value_usd"] - implied) / implied * 100
+        gap = (other["value"] - implied) / implied * 100
         bases = "" if other["basis_code"] == row["basis_code"] else f" (different bases: {row['basis']} vs {other['basis']})"
-        findings.append(_finding(
+        findings.append(finding(
             "growth_vs_levels", row, other, other_figure=other["figure"], expected=implied, gap_pct=gap, inconsistent=beyond,
             explanation=f"{row['year']}: {rate:+g}% to {row['figure']} ({row['publisher_named']}) implies about "
             f"{_bn(implied)} for {row['year'] - 1}; {other['publisher_named']} says {other['figure']} for "
@@ -206,8 +204,8 @@ def rate_vs_levels(statements: pl.DataFrame) -> list[dict]:
     """A growth rate stated without a level, against the growth between the levels stated for its two years (each
     chosen as `_linked` chooses, the pair closest to the rate). Left out when either year has no level."""
     findings = []
-    levels = statements.filter(pl.col("value_usd").is_not_null())
-    for row in statements.filter(pl.col("yoy_pct").is_not_null() & pl.col("value_usd").is_null()).iter_rows(named=True):
+    levels = statements.filter(pl.col("value").is_not_null())
+    for row in statements.filter(pl.col("yoy_pct").is_not_null() & pl.col("value").is_null()).iter_rows(named=True):
         same_metric = levels.filter(pl.col("measure") == row["measure"])
         now = _linked(same_metric.filter(pl.col("year") == row["year"]), row)
         before = _linked(same_metric.filter(pl.col("year") == row["year"] - 1), row)
@@ -215,18 +213,18 @@ def rate_vs_levels(statements: pl.DataFrame) -> list[dict]:
         compared = []
         for a in now.iter_rows(named=True):
             for b in before.iter_rows(named=True):
-                a_low, a_high = _interval(a["value_usd"], a["rounding_usd"], a["bound"])
-                b_low, b_high = _interval(b["value_usd"], b["rounding_usd"], b["bound"])
-                growth = (a["value_usd"] / b["value_usd"] - 1) * 100
+                a_low, a_high = interval(a["value"], a["rounding"], a["bound"])
+                b_low, b_high = interval(b["value"], b["rounding"], b["bound"])
+                growth = (a["value"] / b["value"] - 1) * 100
                 implied = ((a_low / b_high - 1) * 100, (a_high / b_low - 1) * 100)
-                distance, beyond = _apart((row["yoy_pct"] - step, row["yoy_pct"] + step), implied, 100.0)  # allowance in points
+                distance, beyond = apart((row["yoy_pct"] - step, row["yoy_pct"] + step), implied, 100.0)  # allowance in points
                 compared.append((distance, beyond, growth, a, b))
         if not compared:
             continue
         distance, beyond, growth, a, b = min(compared, key=lambda c: c[0])
         if distance == 0:
             continue
-        findings.append(_finding(
+        findings.append(finding(
             "growth_vs_levels", {**row, "figure": f"{row['yoy_pct']:+g}%"}, b, other_figure=f"{b['figure']} to {a['figure']} ({growth:+.1f}%)",
             expected=None, gap_pct=growth - row["yoy_pct"], inconsistent=beyond,
             explanation=f"{row['year']}: {row['publisher_named']} states {row['yoy_pct']:+g}% without a level; the levels stated "
@@ -252,19 +250,19 @@ def _linked(prior: pl.DataFrame, row: dict) -> pl.DataFrame:
 def same_figure(statements: pl.DataFrame) -> list[dict]:
     """Statements of one year and metric from one side (China's or Russia's; a basis not stated is its own group)
     that disagree beyond rounding: one finding per disagreeing pair, each pair once."""
-    rows = statements.filter(pl.col("value_usd").is_not_null()).with_columns(pl.col("reported_by").fill_null("unstated").alias("_side"))
+    rows = statements.filter(pl.col("value").is_not_null()).with_columns(pl.col("reported_by").fill_null("unstated").alias("_side"))
     findings = []
     for _, group in rows.group_by("year", "measure", "_side", maintain_order=True):
         items = list(group.iter_rows(named=True))
         for n, row in enumerate(items):
             for other in items[n + 1:]:
-                distance, beyond = _apart(_interval(row["value_usd"], row["rounding_usd"], row["bound"]),
-                                          _interval(other["value_usd"], other["rounding_usd"], other["bound"]), other["value_usd"])  # fmt: skip
+                distance, beyond = apart(interval(row["value"], row["rounding"], row["bound"]),
+                                          interval(other["value"], other["rounding"], other["bound"]), other["value"])  # fmt: skip
                 if distance == 0:
                     continue
-                gap = (row["value_usd"] - other["value_usd"]) / other["value_usd"] * 100
-                findings.append(_finding(
-                    "same_figure", row, other, other_figure=other["figure"], expected=other["value_usd"], gap_pct=gap,
+                gap = (row["value"] - other["value"]) / other["value"] * 100
+                findings.append(finding(
+                    "same_figure", row, other, other_figure=other["figure"], expected=other["value"], gap_pct=gap,
                     inconsistent=beyond,
                     explanation=f"{row['year']} {row['measure']}: {row['figure']} ({row['publisher_named']}) vs "
                     f"{other['figure']} ({other['publisher_named']}), {abs(gap):.1f}% apart",
@@ -280,21 +278,21 @@ def stated_vs_declared(statements: pl.DataFrame, declared: pl.DataFrame) -> list
     compared with its own declarant in every dataset that has it; a statement of an official or of unstated basis
     may quote either side's customs, so it is judged against the declaration it is closest to."""
     findings = []
-    for row in statements.filter(pl.col("value_usd").is_not_null()).iter_rows(named=True):
+    for row in statements.filter(pl.col("value").is_not_null()).iter_rows(named=True):
         data = declared.filter((pl.col("year") == row["year"]) & (pl.col("metric") == row["measure"]))
         declarant = CUSTOMS_SIDES.get(row["basis_code"])
         if declarant:
             data = data.filter(pl.col("reported_by") == declarant)
-        stated = _interval(row["value_usd"], row["rounding_usd"], row["bound"])
-        compared = [(*_apart(stated, (o["value_usd"], o["value_usd"]), o["value_usd"], DECLARED_ALLOWANCE_PCT), o) for o in data.iter_rows(named=True)]
+        stated = interval(row["value"], row["rounding"], row["bound"])
+        compared = [(*apart(stated, (o["value_usd"], o["value_usd"]), o["value_usd"], DECLARED_ALLOWANCE_PCT), o) for o in data.iter_rows(named=True)]
         if not declarant and compared:
             compared = [min(compared, key=lambda c: c[0])]
         for distance, beyond, other in compared:
             if distance == 0:
                 continue
-            gap = (row["value_usd"] - other["value_usd"]) / other["value_usd"] * 100
+            gap = (row["value"] - other["value_usd"]) / other["value_usd"] * 100
             side = f"{other['dataset']}, declared by {other['reported_by']}"
-            findings.append(_finding(
+            findings.append(finding(
                 "stated_vs_declared", row, None, other_figure=_bn(other["value_usd"]), expected=other["value_usd"], gap_pct=gap,
                 inconsistent=beyond, other_publisher=side, other_url=None, other_basis=f"declared by {other['reported_by']}",
                 explanation=f"{row['year']} {row['measure']}: stated {row['figure']} ({row['publisher_named']}, {row['basis']}) vs "
@@ -331,18 +329,22 @@ def check_statements(headlines: pl.DataFrame, declared: pl.DataFrame | None = No
     ]  # fmt: skip
     if declared is not None and declared.height:
         findings = [*findings, *stated_vs_declared(statements, declared)]
-    frame = pl.DataFrame(list(findings), schema=FINDING_SCHEMA)
-    return frame.sort(["is_inconsistent", "check", "year", "gap_pct"], descending=[True, False, False, False], nulls_last=True)
+    return sort_findings(pl.DataFrame(list(findings), schema=FINDING_SCHEMA))
+
+
+def sort_findings(findings: pl.DataFrame) -> pl.DataFrame:
+    """Inconsistencies first, then by check, year and gap."""
+    return findings.sort(["is_inconsistent", "check", "year", "gap_pct"], descending=[True, False, False, False], nulls_last=True)
 
 
 def disputed_statements(findings: pl.DataFrame) -> pl.DataFrame:
-    """(year, source_url, value_usd, reason) of every statement an inconsistency names, on either side of it (a
+    """(year, source_url, value, unit, reason) of every statement an inconsistency names, on either side of it (a
     growth finding's other side is last year's statement): what a report marks as disputed. A statement named by
     several findings keeps each reason; sums of parts and declared figures are not statements and are left out."""
     bad = findings.filter(pl.col("is_inconsistent"))
-    first = bad.select("year", "source_url", "value_usd", pl.col("explanation").alias("reason"))
+    first = bad.select("year", "source_url", "value", "unit", pl.col("explanation").alias("reason"))
     second = bad.filter(pl.col("check").is_in(["growth_vs_levels", "same_figure"])).select(
         pl.when(pl.col("check") == "growth_vs_levels").then(pl.col("year") - 1).otherwise(pl.col("year")).alias("year"),
-        pl.col("other_source_url").alias("source_url"), pl.col("other_value_usd").alias("value_usd"), pl.col("explanation").alias("reason"),
+        pl.col("other_source_url").alias("source_url"), pl.col("other_value").alias("value"), "unit", pl.col("explanation").alias("reason"),
     )
     return pl.concat([first, second]).unique(maintain_order=True)

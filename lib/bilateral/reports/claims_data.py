@@ -12,7 +12,8 @@ from pathlib import Path
 
 import polars as pl
 
-from bilateral.analysis import claims_run, consistency
+from bilateral.analysis import claims_evidence as ce
+from bilateral.analysis import claims_run, consistency, consistency_volumes
 from bilateral.analysis.claims import Ledger, RankRunTest
 from bilateral.analysis.claims_run import ClaimResult
 from bilateral.data import catalog
@@ -83,5 +84,9 @@ def declared_figures() -> pl.DataFrame:
 
 
 def data_check() -> pl.DataFrame:
-    """Every consistency finding over the cited trade statements (`consistency.check_statements`)."""
-    return consistency.check_statements(catalog.load("trade_headlines"), declared_figures())
+    """Every consistency finding over the cited trade statements (`consistency.check_statements`) and the cited
+    energy volumes (`consistency_volumes.check_volumes`, against China's customs crude series)."""
+    trade = consistency.check_statements(catalog.load("trade_headlines"), declared_figures())
+    customs = ce.energy_volume_evidence(catalog.load(claims_run.CUSTOMS_ENERGY), None)
+    volumes = consistency_volumes.check_volumes(catalog.load("energy_headlines"), consistency_volumes.declared_crude(customs))
+    return consistency.sort_findings(pl.concat([trade, volumes]))

@@ -17,7 +17,7 @@ import polars as pl
 from bilateral.analysis.evidence import COUNTED, RESTATEMENT
 from bilateral.data.countries import country_name
 from bilateral.viz.charts import WIDTH
-from bilateral.viz.claim_tables import SERIES_NAMES
+from bilateral.viz.claim_tables import SERIES_NAMES, shown_value
 
 STATEMENT_COUNTED = "Statement (counted)"
 RESTATED = "Restatement by the claimant's side (not counted)"
@@ -43,8 +43,6 @@ def _label(kind: str, reported_by: str | None, source: str, role: str) -> str:
 
 def chart_points(evidence: pl.DataFrame) -> pl.DataFrame:
     """Rows the chart draws (counted figures and restatements with a value), with label, display value and segment."""
-    from bilateral.viz.claim_tables import format_value
-
     drawable = pl.col("value").is_not_null() | pl.col("date").is_not_null()  # events have a date and no value
     rows = evidence.filter(drawable & pl.col("role").is_in([COUNTED, RESTATEMENT]))
     if rows.is_empty():
@@ -52,7 +50,7 @@ def chart_points(evidence: pl.DataFrame) -> pl.DataFrame:
     labelled = rows.with_columns(
         pl.struct("kind", "reported_by", "source", "role").map_elements(lambda r: _label(r["kind"], r["reported_by"], r["source"], r["role"]), return_dtype=pl.String).alias("label"),
         pl.when(pl.col("unit") == "US$").then(pl.col("value") / 1e9).otherwise(pl.col("value")).alias("y"),
-        pl.struct("value", "unit", "series").map_elements(lambda r: format_value(r["value"], r["unit"], r["series"]), return_dtype=pl.String).alias("shown"),
+        pl.struct("value", "unit", "series", "kind", "quote", "entity").map_elements(shown_value, return_dtype=pl.String).alias("shown"),
         pl.col("source_url").fill_null(pl.col("source")).alias("page"),
         pl.col("quote").fill_null(""), pl.col("note").fill_null(""),
     )  # fmt: skip

@@ -10,6 +10,7 @@ import html
 
 import polars as pl
 
+from bilateral.analysis.consistency import qualifier_of
 from bilateral.analysis.evidence import Rating
 from bilateral.data.countries import country_name
 from bilateral.viz import tables
@@ -57,6 +58,16 @@ def format_value(value: float | None, unit: str | None, series: str | None = Non
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
+def shown_value(row: dict) -> str:
+    """An evidence row's value as a reader should see it: with the quote's qualifier for a stated amount ("around
+    US$ 29.00 bn"), the entity for an event without a value."""
+    if row["value"] is None:
+        return row.get("entity") or "–"
+    text = format_value(row["value"], row["unit"], row["series"])
+    word = qualifier_of(row.get("quote"), row["value"]) if row["kind"] == "statement" and row["unit"] == "US$" else None
+    return f"{word} {text}" if word else text
+
+
 def who(row: dict) -> str:
     """Whose figure: 'declared by Russia', 'partners' mirror', 'reconciled', or the side a statement speaks for."""
     if row["kind"] == "declared":
@@ -84,7 +95,7 @@ def evidence_markdown(evidence: pl.DataFrame, disputed: pl.DataFrame | None = No
         stated = f" “{tables.shorten(r['quote'], 90)}”" if r["quote"] else ""
         rows.append({
             "year": str(r["date"] or r["year"]), "series": SERIES_NAMES.get(r["series"], r["series"]),
-            "value": format_value(r["value"], r["unit"], r["series"]) if r["value"] is not None else (r["entity"] or "–"),
+            "value": shown_value(r),
             "who": who(r), "role": r["role"], "source": f"{r['source']}{stated}", "page": where, "note": note,
         })  # fmt: skip
     frame = pl.DataFrame(rows)
@@ -94,10 +105,11 @@ def evidence_markdown(evidence: pl.DataFrame, disputed: pl.DataFrame | None = No
 
 
 def _dispute(row: dict, disputed: pl.DataFrame | None) -> str | None:
-    if disputed is None or disputed.is_empty() or row["kind"] != "statement" or row["unit"] != "US$" or row["value"] is None:
+    if disputed is None or disputed.is_empty() or row["kind"] != "statement" or row["value"] is None:
         return None
     match = disputed.filter(
-        (pl.col("year") == row["year"]) & (pl.col("source_url") == row["source_url"]) & ((pl.col("value_usd") - row["value"]).abs() < 1e3)
+        (pl.col("year") == row["year"]) & (pl.col("source_url") == row["source_url"]) & (pl.col("unit") == row["unit"])
+        & ((pl.col("value") - row["value"]).abs() <= 1e-9 * abs(row["value"]))
     )
     return "; ".join(dict.fromkeys(match.get_column("reason").to_list())) or None
 
