@@ -182,11 +182,14 @@ def _disputed_table(findings: pl.DataFrame) -> str:
     bad = findings.filter(pl.col("is_inconsistent"))
     if bad.is_empty():
         return "No cited figure disagrees with another or with the statistics beyond rounding and revisions."
-    shown = bad.with_columns(pl.col("check").replace_strict(consistency.CHECKS).alias("what"))
+    shown = bad.with_columns(
+        pl.col("check").replace_strict(consistency.CHECKS).alias("what"),
+        pl.col("other_source_url").fill_null(pl.col("other_publisher")).alias("other"),
+    )
     return (
-        f"{bad.height} inconsistencies among the cited China–Russia trade figures (`bilateral data check` lists them "
+        f"{bad.height} inconsistencies among the cited China–Russia trade and energy figures (`bilateral data check` lists them "
         "with the minor differences). Both figures are shown; none is corrected. Statements named here are marked "
         "*disputed* in the evidence tables above.\n\n"
         + tables.markdown_table(shown, {"year": "Year", "what": "Check", "explanation": "Finding", "source_url": "Page",
-                                        "other_source_url": "Other page"})  # fmt: skip
+                                        "other": "Other page or dataset"})  # fmt: skip
     )
