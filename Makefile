@@ -25,6 +25,7 @@ setup: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/bilateral data verify
+	$(BIN)/bilateral data prepare
 	$(BIN)/bilateral report plan plans/default.yml
 
 # Browser tests drive Debian's chromium (Playwright's own browser download does not work offline).

@@ -10,11 +10,24 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
+def copy_shipped_data(target: Path) -> Path:
+    """Copy data/ without the snapshots a user fetched (data/raw/comtrade|imf|baci may hold gigabytes, and a test
+    must pass whatever a user fetched before); derived caches are kept, since they are keyed by checksums."""
+    from bilateral.data import registry
+
+    fetched = {s.name for s in registry.upstreams()}
+
+    def skip(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if Path(folder) == REPO / "data" / "raw" and n in fetched]
+
+    shutil.copytree(REPO / "data", target, ignore=skip)
+    return target
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of data/ whose raw/ the test may edit; BILATERAL_DATA_DIR points at it."""
-    target = tmp_path / "data"
-    shutil.copytree(REPO / "data", target)
+    """A copy of the shipped data/ whose raw/ the test may edit; BILATERAL_DATA_DIR points at it."""
+    target = copy_shipped_data(tmp_path / "data")
     monkeypatch.setenv("BILATERAL_DATA_DIR", str(target))
     return target
 

@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 from datacopy import REPO, corrupt
 
-from bilateral.data import catalog
+from bilateral.data import catalog, registry
 from bilateral.data.provenance import read_source
 
 RAW = REPO / "data" / "raw"
 
 
-@pytest.mark.parametrize("folder", sorted(p.name for p in RAW.iterdir() if p.is_dir()))
+@pytest.mark.parametrize("folder", [s.name for s in registry.SOURCES if not s.is_upstream])
 def test_every_source_has_complete_provenance(folder: str):
+    """Shipped sources only: snapshots a user fetched (data/raw/baci/...) are checked by verify_all, not listed here."""
     record = read_source(RAW / folder)
     assert record.publisher and record.licence and record.retrieved and record.description
     assert record.origin.urls or record.origin.repository
@@ -61,3 +62,37 @@ def test_unknown_dataset_suggests_a_name():
 def test_citation_names_publisher_origin_and_licence():
     text = catalog.citation("hs_classification")
     assert "World Customs Organization" in text and "datasets/harmonized-system@905e5a0fa2" in text and "PDDL" in text
+
+
+def test_verify_reports_leftover_temporary_folders_and_snapshots_without_provenance(data_copy: Path):
+    baci = data_copy / "raw" / "baci"
+    (baci / ".2026-11-28T000000Z.abcd.tmp" / "parquet").mkdir(parents=True)  # a fetch killed half-way
+    (baci / "2026-11-27T000000Z").mkdir()  # a snapshot folder whose source.yml is gone
+    (baci / "2026-11-27T000000Z" / "trade_flows.parquet").write_bytes(b"PAR1")
+    _, problems = catalog.verify_all()
+    assert any(".2026-11-28T000000Z.abcd.tmp: a temporary folder left by an interrupted fetch" in p and "rm -r" in p for p in problems)
+    assert any("2026-11-27T000000Z: a snapshot folder without source.yml" in p for p in problems)
+
+
+def test_verify_refuses_listed_paths_outside_the_source_folder(data_copy: Path):
+    sidecar = data_copy / "raw" / "hs_classification" / "source.yml"
+    sidecar.write_text(sidecar.read_text().replace("path: sections.csv", "path: ../../../../etc/hostname"))
+    _, problems = catalog.verify_all()
+    assert any("must be relative to the source's folder, without '..'" in p for p in problems)
+    (data_copy / "raw" / "hs_classification" / "link.csv").symlink_to("/etc/hostname")
+    sidecar.write_text(sidecar.read_text().replace("path: ../../../../etc/hostname", "path: link.csv"))
+    _, problems = catalog.verify_all()
+    assert any("link.csv: resolves outside" in p for p in problems)
+
+
+def test_data_list_reports_a_damaged_dataset_and_still_lists_the_others(data_copy: Path):
+    from typer.testing import CliRunner
+
+    from bilateral.cli import app
+
+    corrupt(data_copy / "raw" / "official_headlines" / "china_russia_trade_totals.csv")
+    done = CliRunner().invoke(app, ["data", "list"])
+    assert done.exit_code == 1
+    assert "trade_headlines" in done.output and "cannot be loaded" in done.output
+    assert "hs_codes" in done.output and "dots_trade" in done.output, "the other datasets are still listed"
+    assert "china_russia_trade_totals.csv: checksum mismatch" in " ".join(done.output.split())

@@ -7,6 +7,8 @@ expected values are worked out by hand in each test.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -15,11 +17,10 @@ import pytest
 import yaml
 
 from bilateral.analysis.energy import annual_energy_imports, russia_share, supplier_ranking
-from bilateral.data.countries import is_known
+from bilateral.data import harmonise
 from bilateral.data.provenance import sha256_file
 from bilateral.data.sources.china_customs_energy import (
     FILES,
-    ORIGIN_ISO3,
     SOURCE,
     TOTAL_ORIGIN_NAME,
     classify_title,
@@ -133,8 +134,41 @@ def test_russia_pipeline_gas_volume_2022_is_unpublished_not_zero(monthly: pl.Dat
     assert not rows.get_column("is_published").any()
 
 
-def test_every_origin_maps_to_a_known_iso3() -> None:
-    assert [code for code in ORIGIN_ISO3.values() if not is_known(code)] == []
+def _origins_printed(relative: str) -> set[str]:
+    """Origin names read straight off a shipped file's Name row: the part after the commodity in
+    "Volume of Imports: <commodity>: <origin>" (China totals print no origin)."""
+    rows = csv.reader(io.StringIO((REPO_RAW / SOURCE / relative).read_text(encoding="utf-8-sig")))
+    titles = next(row for row in rows if row and row[0] == "Name")[1:]
+    rests = [title.split(" of Imports: ", 1)[1] for title in titles]
+    return {rest.rpartition(": ")[2] for rest in rests if ": " in rest}
+
+
+def test_every_origin_in_the_shipped_files_maps_and_the_name_table_has_no_unused_or_redundant_entry() -> None:
+    seen = set().union(*(_origins_printed(relative) for relative in FILES.values()))
+    assert len(seen) == 52
+    mapping = harmonise.to_iso3(sorted(seen), source=SOURCE)  # raises, listing any unmapped name
+    assert None not in mapping.values() and len(set(mapping.values())) == 52  # one country per origin name
+    assert harmonise.unused_entries(SOURCE, seen) == []
+    assert harmonise.redundant_entries(SOURCE) == []
+
+
+def test_wind_spellings_map_to_the_countries_meant() -> None:
+    names = ["Columbia", "Lao", "USA", "Zaire", "Congo", "Sudan", "South Sudan", "Russian Federation"]
+    assert harmonise.to_iso3(names, source=SOURCE) == {
+        "Columbia": "COL", "Lao": "LAO", "USA": "USA", "Zaire": "COD", "Congo": "COG", "Sudan": "SDN",
+        "South Sudan": "SSD", "Russian Federation": "RUS",
+    }  # fmt: skip
+
+
+def test_unknown_origins_are_all_named_with_the_table_to_edit() -> None:
+    text = TINY.replace("Coal: Russian Federation", "Coal: Freedonia").replace(
+        "Value of Imports: Crude Oil: Russian Federation", "Value of Imports: Crude Oil: Atlantis"
+    )
+    with pytest.raises(DataError) as error:
+        _tiny(text)
+    message = str(error.value)
+    assert message.startswith("tiny.csv:") and "'Atlantis'" in message and "'Freedonia'" in message
+    assert str(harmonise.table_path(SOURCE)) in message
 
 
 # --- units and gaps on a tiny synthetic export ---------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from bilateral.data import harmonise
 from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import read_source, sha256_file
 from bilateral.data.sources import comtrade_extract
@@ -76,6 +77,24 @@ def test_every_partner_name_in_the_files_has_an_iso3_mapping(flows: pl.DataFrame
     assert flows.get_column("partner_iso3").n_unique() == 39
 
 
+def test_every_partner_name_maps_and_the_name_table_has_no_unused_or_redundant_entry() -> None:
+    # names read straight off both shipped files, not through the loader
+    files = (comtrade_extract.DEEP_DIVE_FILE, comtrade_extract.GROUP_STATS_FILE)
+    names = set().union(*(pl.read_csv(SOURCE / name, infer_schema=False).get_column("partner_name") for name in files))
+    assert len(names) == 39
+    mapping = harmonise.to_iso3(sorted(names), source=comtrade_extract.SOURCE_NAME)  # raises on an unmapped name
+    assert len(set(mapping.values())) == 39 and None not in mapping.values()
+    assert harmonise.unused_entries(comtrade_extract.SOURCE_NAME, names) == []
+    assert harmonise.redundant_entries(comtrade_extract.SOURCE_NAME) == []
+
+
+def test_the_authors_labels_map_to_the_countries_meant() -> None:
+    names = ["Russia", "Turkey", "UAE", "USA", "Taiwan", "Hong Kong", "South Korea", "Czech Republic", "Iran"]
+    assert list(harmonise.to_iso3(names, source=comtrade_extract.SOURCE_NAME).values()) == [
+        "RUS", "TUR", "ARE", "USA", "TWN", "HKG", "KOR", "CZE", "IRN",
+    ]  # fmt: skip
+
+
 def test_absent_months_stay_absent(flows: pl.DataFrame) -> None:
     # 811292 to Russia: 41 months in the file, not 96 (PROVENANCE.md); no zero rows are invented
     rows = flows.filter(pl.col("partner_iso3") == "RUS", pl.col("product_code") == "811292")
@@ -84,8 +103,9 @@ def test_absent_months_stay_absent(flows: pl.DataFrame) -> None:
 
 def test_an_unmapped_partner_name_is_a_data_error(tmp_path: Path) -> None:
     folder = _copy_with_extra_partner(tmp_path, "Atlantis")
-    with pytest.raises(DataError, match="'Atlantis' have no ISO3 code"):
+    with pytest.raises(DataError, match="comtrade_china_critical_minerals have no ISO3 code: 'Atlantis'") as error:
         load_critical_minerals(folder)
+    assert str(harmonise.table_path(comtrade_extract.SOURCE_NAME)) in str(error.value)
 
 
 def test_a_file_edited_by_hand_fails_its_checksum(tmp_path: Path) -> None:

@@ -14,11 +14,12 @@ import polars as pl
 import pytest
 import yaml
 
-from bilateral.data.countries import is_known
+from bilateral.data import harmonise
 from bilateral.data.provenance import sha256_file
 from bilateral.data.sources.energy_institute import (
-    COUNTRY_ISO3,
-    classify_area,
+    EDITIONS,
+    NAME_TABLE,
+    area_iso3,
     load_energy_trade,
     load_gas_interregional,
     load_russia_china_energy_flows,
@@ -169,12 +170,37 @@ def test_iso3_only_for_single_countries(trade_2023: pl.DataFrame) -> None:
 
 
 def test_unknown_country_like_name_raises_data_error() -> None:
-    with pytest.raises(DataError, match="'Freedonia'"):
-        classify_area("Freedonia")
+    with pytest.raises(DataError, match="'Freedonia'") as error:
+        area_iso3(["China", "Freedonia"], "energy_institute_statreview_2021")
+    assert "energy_institute_statreview_2021" in str(error.value)  # the edition whose sheet printed it
+    assert str(harmonise.table_path(NAME_TABLE)) in str(error.value)  # the one table both editions read
 
 
-def test_every_alias_maps_to_a_known_iso3_code() -> None:
-    assert [code for code in COUNTRY_ISO3.values() if not is_known(code)] == []
+def test_both_editions_read_one_name_table() -> None:
+    folders = {info.folder for info in EDITIONS.values()}
+    assert folders == {"energy_institute_statreview", "energy_institute_statreview_2021"}
+    assert NAME_TABLE == "energy_institute_statreview"
+    assert not harmonise.table_path("energy_institute_statreview_2021").exists()  # no second copy to drift
+
+
+def _names_seen(edition: str) -> dict[str, bool]:
+    """Every area name the edition's loaders print, with whether they mark it a region."""
+    frames = [load_energy_trade(edition), load_gas_interregional(edition)]
+    sides = ("exporter", "importer")
+    pairs = [frame.select(name=f"{side}_name", is_region=f"{side}_is_region") for frame in frames for side in sides]
+    tidy = load_russia_china_energy_flows(edition)
+    pairs += [tidy.select(name=f"{side}_name", is_region=pl.lit(False)) for side in ("exporter", "importer")]
+    return dict(pl.concat(pairs).unique().iter_rows())
+
+
+def test_every_printed_name_maps_and_the_name_table_has_no_unused_or_redundant_entry() -> None:
+    seen = {**_names_seen("2023"), **_names_seen("2021")}
+    mapping = harmonise.to_iso3(sorted(seen), source=NAME_TABLE)  # raises, listing any unmapped name
+    assert {name for name, code in mapping.items() if code is None} == set(harmonise.aggregate_names(NAME_TABLE))
+    assert {name for name, is_region in seen.items() if is_region} == set(harmonise.aggregate_names(NAME_TABLE))
+    assert harmonise.unused_entries(NAME_TABLE, seen) == []  # no stale entry (an entry is used by either edition)
+    assert harmonise.redundant_entries(NAME_TABLE) == []  # no entry that only repeats ISO 3166
+    assert all(entry.note for entry in harmonise.exception_table(NAME_TABLE).values())
 
 
 # --- tidy Russia -> China file ------------------------------------------------------------------------

@@ -73,6 +73,29 @@ def test_harmonise_adds_codes_and_drops_aggregate_rows(table_dir: Path):
     ]
 
 
+def test_a_source_can_read_the_table_another_folder_owns(table_dir: Path):
+    write_table(table_dir, "review", "US,USA,country,abbreviation\nOther CIS,,aggregate,remainder\n")
+    mapping = harmonise.to_iso3(["US", "Other CIS", "Chile"], source="review_2021", table="review")
+    assert mapping == {"US": "USA", "Other CIS": None, "Chile": "CHL"}
+    frame = pl.DataFrame({"area": ["US", "Other CIS"]})
+    assert harmonise.harmonise(frame, "area", "iso3", source="review_2021", table="review").rows() == [("US", "USA")]
+
+
+def test_an_unmapped_name_under_a_shared_table_names_the_source_and_the_shared_file(table_dir: Path):
+    write_table(table_dir, "review", "US,USA,country,abbreviation\n")
+    with pytest.raises(DataError) as error:
+        harmonise.to_iso3(["US", "Freedonia"], source="review_2021", table="review")
+    message = str(error.value)
+    assert "from review_2021" in message and "'Freedonia'" in message
+    assert str(table_dir / "review.csv") in message and "review_2021.csv" not in message
+
+
+def test_unmapped_lists_unknown_names_without_raising(table_dir: Path):
+    write_table(table_dir, "example", "Czech Rep.,CZE,country,abbreviation\nEU,,aggregate,group\n")
+    names = ["Czech Rep.", "EU", "Czechia", "Freedonia", "Atlantis", "Freedonia", None]
+    assert harmonise.unmapped(names, table="example") == ["Atlantis", "Freedonia"]  # Czechia is the ISO name
+
+
 def test_unused_entries_are_reported(table_dir: Path):
     write_table(table_dir, "example", "Euro Area,,aggregate,group\nCzech Rep.,CZE,country,abbreviation\n")
     unused = harmonise.unused_entries("example", ["Euro Area", "France"])

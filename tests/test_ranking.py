@@ -122,3 +122,10 @@ def test_a_lead_the_other_declarations_could_reverse_is_close_and_without_mirror
     flipped = ranking.leaders(own, ranking.ranking_from_flows(reversed_mirror, "RUS", 2009, 2009, view="mirror")).row(0, named=True)
     assert flipped["close_call"] is True  # the Netherlands declares 39.5 > China's lower 39.0
     assert ranking.leaders(own).row(0, named=True)["close_call"] is None
+
+
+def test_trade_assigned_to_no_partner_is_the_world_total_minus_the_partners():
+    ranked = ranking.ranking_from_flows(FLOWS, "RUS", 2021, 2021)
+    # world 400 + 300 = 700; partners 140 + 70 + 30 = 240 -> 460 unassigned
+    assert set(ranked["unallocated_usd"]) == {460.0}
+    assert ranking.leaders(ranked).row(0, named=True)["unallocated_usd"] == 460.0

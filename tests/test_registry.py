@@ -49,3 +49,14 @@ def test_report_parameters_offer_exactly_the_sources_with_partner_totals() -> No
     from bilateral.reports.params import declared_total_sources
 
     assert set(declared_total_sources()) == {"imf_dots", "comtrade", "imf"}
+
+
+def test_prepare_functions_exist_and_data_prepare_builds_the_dots_cache() -> None:
+    from typer.testing import CliRunner
+
+    from bilateral.cli import app
+
+    for source in registry.sources(lambda s: s.prepare is not None):
+        assert callable(getattr(importlib.import_module(source.module_path), source.prepare))
+    done = CliRunner().invoke(app, ["data", "prepare"])
+    assert done.exit_code == 0 and "imf_dots" in done.output

@@ -315,7 +315,7 @@ def test_trade_overview_on_fetched_statistics_shows_both_declarations(imf_snapsh
     page = Path(done.stdout.strip().splitlines()[-1])
     assert page.name == "CHN-RUS_imf_2020-2024.html"
     html = page.read_text()
-    assert "Trade between China and Russia was US$235.0 bn in 2023 (declared by CHN)" in html
+    assert "Trade between China and Russia was US$235.0 bn in 2023 (declared by China)" in html
     assert "Mirror view" in html and "+4.2" in html  # Russia's exports 120 vs China's imports 125: CIF above FOB
 
 
@@ -325,7 +325,7 @@ def test_a_pair_without_cited_figures_gets_both_sides_declarations_from_dots(tmp
     done = run_cli("report", "run", "trade_overview", "-p", "partner=KAZ", "-p", "start_year=2015", env=env)
     assert done.returncode == 0, done.stderr
     html = (tmp_path / "trade_overview" / "CHN-KAZ_imf_dots_2015-2024.html").read_text()
-    assert "Trade between China and Kazakhstan was" in html and "declared by CHN" in html
+    assert "Trade between China and Kazakhstan was" in html and "declared by China" in html
     assert "Mirror view" in html and "No cited figures" not in html
 
 

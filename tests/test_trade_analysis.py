@@ -156,4 +156,4 @@ def test_fetched_declarations_become_one_basis_per_declarant():
     assert (turnover["value_usd"], turnover["basis_code"], turnover["is_disputed"]) == (235e9, "CHN_declared", True)
     imports = statements.filter((pl.col("metric") == "imports") & (pl.col("basis_code") == "RUS_declared"))
     assert imports["value_usd"].to_list() == [120e9], "Russia's exports are China's imports, seen from China"
-    assert trade.basis_label("CHN_declared") == "declared by CHN"
+    assert trade.basis_label("CHN_declared") == "declared by China"

@@ -54,10 +54,21 @@ def data_list() -> None:
     from bilateral.data import catalog
 
     table = Table("dataset", "rows", "years", "publisher", "licence (as stated)", show_lines=False)
+    failed: list[str] = []
     for dataset in catalog.datasets():
-        row = catalog.summary(dataset)
+        try:  # one damaged dataset is reported; the others are still listed
+            row = catalog.summary(dataset)
+        except BilateralError as exc:
+            failed.append(f"{dataset.name}: {exc}")
+            table.add_row(dataset.name, "–", "–", "[red]cannot be loaded[/] (see below)", "–")
+            continue
         table.add_row(str(row["name"]), f"{row['rows']:,}", str(row["years"]), _short(row["publisher"]), _short(row["licence"]))
     out.print(table)
+    for problem in failed:
+        err.print(Text.assemble(("✗ ", "red"), problem), highlight=False)
+    if failed:
+        err.print(f"{len(failed)} dataset(s) cannot be loaded; `bilateral data verify` names changed or missing files.")
+        raise typer.Exit(1)
 
 
 def _short(text: object, width: int = 60) -> str:
@@ -112,6 +123,19 @@ def data_verify() -> None:
     out.print(f"[green]✓[/] {checked} files verified against their source.yml checksums.")
 
 
+@data_app.command("prepare")
+@friendly
+def data_prepare() -> None:
+    """Build derived caches (e.g. the parsed IMF DOTS table) once, so parallel reports do not each build them."""
+    import importlib
+
+    from bilateral.data import registry
+
+    for source in registry.sources(lambda s: s.prepare is not None):
+        path = getattr(importlib.import_module(source.module_path), str(source.prepare))()
+        out.print(f"[green]✓[/] {source.name}: {path}")
+
+
 @data_app.command("fetch")
 @friendly
 def data_fetch(
@@ -123,12 +147,13 @@ def data_fetch(
     frequency: Annotated[str, typer.Option(help="A (annual) or M (monthly).")] = "A",
     hs_level: Annotated[str, typer.Option("--hs-level", help="0 (total), 2, 4, 6, or HS codes like 2709,2711 (comtrade).")] = "0",
     flow: Annotated[str, typer.Option(help="export, import or both (comtrade).")] = "both",
+    stamp: Annotated[str | None, typer.Option(help="Snapshot folder name (UTC, e.g. 2026-11-28T101500Z); default: now.")] = None,
 ) -> None:
     """Download an upstream into a new snapshot under data/raw/<source>/<UTC stamp>/ (offline: fails at once)."""
     from bilateral.data.fetch import fetch
 
     query = fetch_query(source, release=release, reporter=reporter, partner=partner, years=years,
-                        frequency=frequency, hs_level=hs_level, flow=flow)
+                        frequency=frequency, hs_level=hs_level, flow=flow, stamp=stamp)
     folder = fetch(source, **query)
     out.print(f"[green]✓[/] new snapshot {folder}")
 
@@ -136,6 +161,7 @@ def data_fetch(
 # `bilateral data fetch` options as typer passes them when the user did not give them.
 FETCH_DEFAULTS: dict[str, str | None] = {
     "release": None, "reporter": None, "partner": None, "years": None, "frequency": "A", "hs_level": "0", "flow": "both",
+    "stamp": None,
 }  # fmt: skip
 FETCH_FLAGS = {"release": "a file argument", "hs_level": "--hs-level"}
 
@@ -157,10 +183,11 @@ def fetch_query(source: str, **options: str | None) -> dict[str, Any]:
         flags = ", ".join(FETCH_FLAGS.get(name, f"--{name}") for name in refused)
         takes = ", ".join(FETCH_FLAGS.get(name, f"--{name}") for name in sorted(accepted))
         raise ParameterError(f"{source} does not take {flags}; it takes {takes}.")
+    stamp = {"stamp": options["stamp"]} if options.get("stamp") else {}
     if "release" in accepted:
         if not options["release"]:
             raise ParameterError(f"{source} needs the path or URL of a release zip: bilateral data fetch {source} FILE.zip")
-        return {"zip_path_or_url": options["release"]}
+        return {"zip_path_or_url": options["release"], **stamp}
     if not options["reporter"] or not options["years"]:
         raise ParameterError(f"{source} needs --reporter ISO3 and --years (e.g. --years 2015-2024).")
     query: dict[str, Any] = {
@@ -176,22 +203,37 @@ def fetch_query(source: str, **options: str | None) -> dict[str, Any]:
         query["hs_level"] = int(level) if level in {"0", "2", "4", "6"} else [code.strip() for code in level.split(",")]
     if "flow" in accepted:
         query["flow"] = options["flow"]
-    return query
+    return {**query, **stamp}
 
 
 def parse_years(text: str) -> list[int]:
-    """'2015-2024' -> [2015, ..., 2024]; '2019,2021' -> [2019, 2021]."""
+    """'2015-2024' -> [2015, ..., 2024]; '2019,2021' -> [2019, 2021]. Bounded: years 1948 to next year, at most
+    limits.YEARS_PER_FETCH of them, so a typo cannot ask for a million years."""
+    from datetime import date
+
+    from bilateral.data.limits import YEARS_PER_FETCH, shown
+
+    example = "write e.g. 2015-2024 or 2019,2021"
+    if len(text) > 200:
+        raise ParameterError(f"--years {shown(text)} is not a year range; {example}.")
     try:
         bounds = [int(part) for part in text.split("-", 1)] if "-" in text else None
         listed = None if bounds else [int(part) for part in text.split(",")]
     except ValueError:
-        raise ParameterError(f"--years {text!r} is not a year range; write e.g. 2015-2024 or 2019,2021.") from None
-    if listed is not None:
-        return listed
-    first, last = bounds
-    if last < first:
-        raise ParameterError(f"--years {text}: the last year is before the first; write e.g. 2015-2024.")
-    return list(range(first, last + 1))
+        raise ParameterError(f"--years {shown(text)} is not a year range; {example}.") from None
+    if bounds:
+        first, last = bounds
+        if last < first:
+            raise ParameterError(f"--years {shown(text)}: the last year is before the first; {example}.")
+    else:
+        first, last = min(listed), max(listed)
+    newest = date.today().year + 1
+    if first < 1948 or last > newest:
+        raise ParameterError(f"--years {shown(text)}: years must lie between 1948 (the first trade statistics) and {newest}.")
+    years = listed if listed is not None else list(range(first, last + 1))
+    if len(set(years)) > YEARS_PER_FETCH.value():
+        raise ParameterError(f"--years {shown(text)}: " + YEARS_PER_FETCH.exceeded(f"{len(set(years)):,} years"))
+    return sorted(set(years))
 
 
 @report_app.command("run")

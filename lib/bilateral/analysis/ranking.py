@@ -71,7 +71,11 @@ def ranking_from_flows(
             pl.when(pl.col("_world").is_not_null()).then(pl.lit("world total")).otherwise(pl.lit("sum of partners")).alias("share_basis"),
             pl.coalesce(pl.col("_world"), pl.col("turnover_usd").sum().over("year")).alias("_denominator"),
         )
-        .with_columns((pl.col("turnover_usd") / pl.col("_denominator") * 100).alias("share_pct"))
+        .with_columns(
+            (pl.col("turnover_usd") / pl.col("_denominator") * 100).alias("share_pct"),
+            # trade the reporter declared with the world but assigned to no listed partner (DOTS "not specified")
+            (pl.col("_world") - pl.col("turnover_usd").sum().over("year")).clip(lower_bound=0).alias("unallocated_usd"),
+        )
         .drop("_world", "_denominator")
         .sort("year", "rank", "partner_iso3")
     )
@@ -89,7 +93,8 @@ def _annual_totals(flows: pl.DataFrame, start_year: int, end_year: int) -> pl.Da
 def leaders(ranked: pl.DataFrame, mirror: pl.DataFrame | None = None) -> pl.DataFrame:
     """Per year: the leader and the runner-up, the margin between them, and whether the call is close.
 
-    Columns: year, leader_iso3, leader_usd, runner_up_iso3, runner_up_usd, margin_usd, margin_pct (the
+    Columns: year, unallocated_usd (the reporter's world total minus the sum over its partners, when the source
+    gives a world total), leader_iso3, leader_usd, runner_up_iso3, runner_up_usd, margin_usd, margin_pct (the
     leader's lead as a % of the runner-up's value), disagreement_pct and close_call. A year with fewer than
     two partners has no runner-up (nulls). With a `mirror` ranking of the same years, disagreement_pct is the
     larger of the two partners' gaps between the reporter's and the partners' declarations
@@ -99,6 +104,8 @@ def leaders(ranked: pl.DataFrame, mirror: pl.DataFrame | None = None) -> pl.Data
     """
     ordered = ranked.sort("year", "turnover_usd", "partner_iso3", descending=[False, True, False])
     top = ordered.group_by("year", maintain_order=True).agg(
+        pl.col("unallocated_usd").first().alias("unallocated_usd") if "unallocated_usd" in ranked.columns
+        else pl.lit(None, pl.Float64).alias("unallocated_usd"),
         pl.col("partner_iso3").first().alias("leader_iso3"),
         pl.col("turnover_usd").first().alias("leader_usd"),
         pl.col("partner_iso3").get(1, null_on_oob=True).alias("runner_up_iso3"),
@@ -232,6 +239,9 @@ def position_findings(
             f"By {reporter}'s own declarations ({source_label}), {partner} was never {reporter}'s largest partner in "
             f"{first}–{last}; its best rank was {best['rank']} ({best['year']})."
         )
+    unassigned = lead.filter(
+        (pl.col("leader_iso3") == partner_iso3) & (pl.col("unallocated_usd") > pl.col("margin_usd"))
+    )
     close = lead.filter((pl.col("leader_iso3") == partner_iso3) & pl.col("close_call").fill_null(False))
     if not close.is_empty():
         listed = ", ".join(
@@ -239,6 +249,15 @@ def position_findings(
             for r in close.iter_rows(named=True)
         )
         sentences.append(f"Close calls, where the partners' own declarations could reverse the lead: {listed}.")
+    if not unassigned.is_empty():
+        listed = ", ".join(
+            f"{r['year']} (US${r['unallocated_usd'] / 1e9:,.1f} bn unassigned vs a lead of US${r['margin_usd'] / 1e9:,.1f} bn)"
+            for r in unassigned.iter_rows(named=True)
+        )
+        sentences.append(
+            f"{reporter}'s declarations also leave trade assigned to no partner that exceeds {partner}'s lead in {listed}: "
+            "those years cannot be settled from this data."
+        )
     latest = rows.row(-1, named=True)
     sentences.append(f"In {last} {partner} had {latest['share_pct']:.1f}% of {reporter}'s trade ({latest['share_basis']}).")
     later = statements.filter(pl.col("year") > last)

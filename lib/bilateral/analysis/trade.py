@@ -37,7 +37,9 @@ def basis_label(code: str | None) -> str:
     if code is None:
         return "–"
     if code.endswith(DECLARED_SUFFIX):
-        return f"declared by {code.removesuffix(DECLARED_SUFFIX)}"
+        from bilateral.data.countries import country_name
+
+        return f"declared by {country_name(code.removesuffix(DECLARED_SUFFIX))}"
     return BASIS_LABELS.get(code, code)
 
 

@@ -143,11 +143,36 @@ def verify_all() -> tuple[int, list[str]]:
             continue
         checked += len(record.files)
         problems.extend(verify_files(folder, record))
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        has_files = any(p.is_file() for p in folder.rglob("*"))
-        if has_files and not (folder / SIDECAR).is_file() and not list_snapshots(folder):
-            problems.append(f"{folder}: no {SIDECAR} and no snapshots; data without provenance is not allowed.")
+    problems.extend(_unaccounted(root))
     return checked, problems
+
+
+def _unaccounted(root: Path) -> list[str]:
+    """Folders under data/raw that hold data without provenance, and temporary folders an interrupted run left.
+
+    A fetched source's folder holds only snapshots (each with its source.yml); a hidden `.<name>.*.tmp` folder is
+    what a fetch killed half-way leaves (possibly gigabytes): it is reported with the command that removes it.
+    """
+    problems = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for leftover in sorted(p for p in [folder, *folder.iterdir()] if p.is_dir() and p.name.startswith(".") and p.name.endswith(".tmp")):
+            problems.append(f"{leftover}: a temporary folder left by an interrupted fetch or import; remove it: rm -r '{leftover}'")
+        if folder.name.startswith("."):
+            continue
+        if (folder / SIDECAR).is_file():
+            continue
+        if folder.name not in registry.names(lambda s: s.is_upstream):
+            if any(p.is_file() for p in folder.rglob("*")):
+                problems.append(f"{folder}: no {SIDECAR} and not a fetched source's folder; data without provenance is not allowed.")
+            continue
+        for child in sorted(folder.iterdir()):
+            if child.name.startswith("."):
+                continue
+            if child.is_file():
+                problems.append(f"{child}: a file in a fetched source's folder outside any snapshot; data without provenance is not allowed.")
+            elif not (child / SIDECAR).is_file():
+                problems.append(f"{child}: a snapshot folder without {SIDECAR}; it is ignored by every loader. Fetch again or remove it.")
+    return problems
 
 
 def summary(dataset: Dataset) -> dict[str, object]:

@@ -12,6 +12,7 @@ from functools import cache
 
 import pycountry
 
+from bilateral.data.limits import shown
 from bilateral.errors import ParameterError
 
 # Codes used by trade statistics that are not ISO 3166-1 countries.
@@ -80,10 +81,12 @@ def normalize_iso3(code: str, *, role: str = "country") -> str:
     `role` names the parameter in the message ('reporter', 'partner').
     """
     if not isinstance(code, str) or not code.strip():
-        raise ParameterError(f"The {role} must be an ISO 3166 alpha-3 code such as 'CHN' or 'RUS'; got {code!r}.")
+        raise ParameterError(f"The {role} must be an ISO 3166 alpha-3 code such as 'CHN' or 'RUS'; got {shown(code)}.")
     text = code.strip()
     if text.upper() in _iso_names() and len(text) == 3:
         return text.upper()
+    if len(text) > 60:  # no country name is this long: no suggestions, and the value is not echoed whole
+        raise ParameterError(f"Unknown {role} {shown(text)}: not an ISO 3166 alpha-3 country code.")
     hints = suggest(text)
     hint = (
         " Did you mean " + " or ".join(f"'{iso}' ({DISPLAY_NAMES.get(iso) or _iso_names()[iso]})" for iso in hints) + "?"

@@ -19,6 +19,7 @@ import importlib
 import inspect
 import io
 import logging
+import re
 import socket
 import time
 import warnings
@@ -27,11 +28,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import polars as pl
 
 from bilateral.data import registry
+from bilateral.data.limits import shown
 from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import list_snapshots, write_snapshot
 from bilateral.data.trade_flows import TRADE_FLOWS_FILE
@@ -125,6 +127,45 @@ def source_dir(source: str) -> Path:
 def utc_stamp() -> str:
     """Snapshot folder name for now, e.g. 2026-11-28T101500Z (sortable)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
+
+
+STAMP_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{6}Z(-\d{1,3})?"
+
+
+def new_stamp(source: str, stamp: str | None = None) -> str:
+    """A snapshot folder name of `source` that is not taken: `stamp` when given (refused if taken or malformed),
+    else now in UTC, with -2, -3 ... appended when two fetches fall in the same second."""
+    if stamp is not None:
+        if not re.fullmatch(STAMP_PATTERN, stamp):
+            raise ParameterError(f"Snapshot stamp {shown(stamp)} is not of the form 2026-11-28T101500Z (UTC, optional -N suffix).")
+        if (source_dir(source) / stamp).exists():
+            raise ParameterError(f"Snapshot {source_dir(source) / stamp} already exists; snapshots are immutable. Pass another --stamp.")
+        return stamp
+    base = utc_stamp()
+    candidate, number = base, 1
+    while (source_dir(source) / candidate).exists() or any(source_dir(source).glob(f".{candidate}.*")):
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+_SECRET_KEYS = (
+    "token", "key", "apikey", "api_key", "subscription-key", "secret", "password", "passwd", "signature", "sig", "auth",
+    "access_token", "credential",
+)  # fmt: skip
+
+
+def redact_url(url: str) -> str:
+    """`url` without secrets, for anything stored or printed: user:password@ and query values of secret-looking keys."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "REDACTED@" + netloc.rsplit("@", 1)[-1]
+    query = [
+        (k, "REDACTED" if any(s in k.lower() for s in _SECRET_KEYS) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="REDACTED"), parts.fragment))
 
 
 def dataset_version(api: str, stamp: str) -> str:

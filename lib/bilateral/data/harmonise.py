@@ -13,6 +13,12 @@ rows that are not countries at all ("Euro Area", "Countries & Areas not specifie
 Nothing fuzzy happens: a name neither step knows raises DataError listing every such name and the table to edit.
 Tables are checked when read (known kinds, real ISO codes, no name twice), and `unused_entries` lets tests warn
 about entries no longer seen in the data, as OWID's harmonisation step does.
+
+One table per folder is the rule. The exception: editions of one publication that live in several folders and
+print the same names share the table of one of them, named explicitly by the loader with `table=` (both Energy
+Institute editions read `energy_institute_statreview.csv`), so a name is added once and an entry counts as used
+when any edition prints it. The table-level functions (`exception_table`, `unused_entries`, `redundant_entries`,
+`aggregate_names`, `table_path`) take the table's name, which is the folder name of the source that owns it.
 """
 
 from __future__ import annotations
@@ -135,16 +141,31 @@ def pycountry_names() -> dict[str, str]:
     return {name: codes.pop() for name, codes in seen.items() if len(codes) == 1}
 
 
-def to_iso3(names: Iterable[str | None], *, source: str) -> dict[str, str | None]:
+def to_iso3(names: Iterable[str | None], *, source: str, table: str | None = None) -> dict[str, str | None]:
     """Map each distinct name to its ISO3 code (WLD for the world), or to None for an aggregate to drop.
 
-    Raises DataError listing every name that neither the source's exception table nor pycountry knows (and
-    empty names), with the table file to edit and close ISO names as hints.
+    `table` names the exception table when the source shares another folder's (see the module docstring);
+    by default it is `source`'s own. Raises DataError listing every name that neither the exception table nor
+    pycountry knows (and empty names), with the table file to edit and close ISO names as hints.
     """
-    table = exception_table(source)
+    mapping, unmapped, empty = _lookup(names, table or source)
+    if unmapped or empty:
+        raise DataError(_unmapped_message(source, sorted(unmapped), empty, table=table))
+    return mapping
+
+
+def unmapped(names: Iterable[str | None], *, table: str) -> list[str]:
+    """The distinct non-empty names that neither `table` nor pycountry knows, sorted (for callers that name the
+    rows holding them before raising, instead of calling `to_iso3`)."""
+    return sorted(_lookup(names, table)[1])
+
+
+def _lookup(names: Iterable[str | None], table_name: str) -> tuple[dict[str, str | None], list[str], bool]:
+    """(mapping of known names, unknown names, whether an empty name was seen)."""
+    table = exception_table(table_name)
     iso_names = pycountry_names()
     mapping: dict[str, str | None] = {}
-    unmapped: list[str] = []
+    unknown: list[str] = []
     empty = False
     for name in dict.fromkeys(names):
         if name is None or not str(name).strip():
@@ -154,13 +175,11 @@ def to_iso3(names: Iterable[str | None], *, source: str) -> dict[str, str | None
         elif name in iso_names:
             mapping[name] = iso_names[name]
         else:
-            unmapped.append(name)
-    if unmapped or empty:
-        raise DataError(_unmapped_message(source, sorted(unmapped), empty))
-    return mapping
+            unknown.append(name)
+    return mapping, unknown, empty
 
 
-def _unmapped_message(source: str, unmapped: list[str], empty: bool) -> str:
+def _unmapped_message(source: str, unmapped: list[str], empty: bool, *, table: str | None = None) -> str:
     parts = []
     if unmapped:
         shown = []
@@ -170,8 +189,8 @@ def _unmapped_message(source: str, unmapped: list[str], empty: bool) -> str:
             shown.append(f"{name!r}{hint}")
         parts.append(
             f"{len(unmapped)} country name(s) from {source} have no ISO3 code: {'; '.join(shown)}. Add each to "
-            f"{table_path(source)} (columns {','.join(COLUMNS)}; kind country with its ISO3 code, aggregate for groups, "
-            "regions and residuals, which are dropped) with a note saying why."
+            f"{table_path(table or source)} (columns {','.join(COLUMNS)}; kind country with its ISO3 code, aggregate "
+            "for groups, regions and residuals, which are dropped) with a note saying why."
         )
     if empty:
         parts.append(f"Some rows of {source} have an empty country name; the file is damaged or misread.")
@@ -184,17 +203,19 @@ def harmonise(
     iso3_column: str,
     *,
     source: str,
+    table: str | None = None,
     mapping: Mapping[str, str | None] | None = None,
 ) -> pl.DataFrame:
     """`frame` with `iso3_column` added from `name_column`, and the rows of aggregates dropped.
 
-    `mapping` (from `to_iso3`) may be passed when already computed, e.g. for names shared by several columns.
+    `table` as for `to_iso3`. `mapping` (from `to_iso3`) may be passed when already computed, e.g. for names
+    shared by several columns.
     """
     names = frame.get_column(name_column).unique().to_list()
-    mapping = to_iso3(names, source=source) if mapping is None else mapping
+    mapping = to_iso3(names, source=source, table=table) if mapping is None else mapping
     missing = [n for n in names if n not in mapping]
     if missing:
-        raise DataError(_unmapped_message(source, sorted(map(str, missing)), False))
+        raise DataError(_unmapped_message(source, sorted(map(str, missing)), False, table=table))
     return frame.with_columns(
         pl.col(name_column).replace_strict(dict(mapping), return_dtype=pl.String).alias(iso3_column)
     ).filter(pl.col(iso3_column).is_not_null())

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bilateral.data.atomic import atomic_dir
 from bilateral.errors import DataError
@@ -28,6 +28,15 @@ class FileRecord(BaseModel):
     sha256: str
     bytes: int
     description: str = ""
+
+    @field_validator("path")
+    @classmethod
+    def _inside_the_folder(cls, value: str) -> str:
+        """A listed file lives in its source's folder: no absolute path, no '..', no backslash tricks."""
+        parts = PurePosixPath(value).parts
+        if not value or value.startswith(("/", "\\")) or "\\" in value or ".." in parts or ":" in value.split("/")[0]:
+            raise ValueError(f"file path {value[:80]!r} must be relative to the source's folder, without '..'")
+        return value
 
 
 class Origin(BaseModel):
@@ -79,8 +88,12 @@ def read_source(folder: Path) -> SourceRecord:
 def verify_files(folder: Path, record: SourceRecord) -> list[str]:
     """Problems with the files of one source (missing, size or checksum mismatch); empty when all is well."""
     problems = []
+    root = folder.resolve()
     for item in record.files:
         path = folder / item.path
+        if not path.resolve().is_relative_to(root):
+            problems.append(f"{path}: resolves outside {folder} (a link?); provenance only covers files inside the folder.")
+            continue
         if not path.is_file():
             problems.append(f"{path}: missing (listed in {folder / SIDECAR}). Restore it from git or re-fetch.")
             continue

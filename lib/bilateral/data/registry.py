@@ -69,6 +69,7 @@ class Source:
     connector: Connector | None = None
     partner_totals: bool = False  # trade_flows hold each reporter's total trade with partners (rank, share)
     products: bool = False  # trade_flows hold product (HS) rows
+    prepare: str | None = None  # function building derived caches (run once before parallel reports)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -84,7 +85,7 @@ class Source:
         return self.module if "." in self.module else f"{SOURCES_PACKAGE}.{self.module}"
 
 
-_TRADE_OPTIONS = frozenset({"reporter", "years", "frequency"})
+_TRADE_OPTIONS = frozenset({"reporter", "years", "frequency", "stamp"})
 
 SOURCES: tuple[Source, ...] = (
     Source(
@@ -223,6 +224,7 @@ SOURCES: tuple[Source, ...] = (
         ),
         trade_flows="scan_dots",
         partner_totals=True,
+        prepare="ensure_cache",
     ),
     Source(
         "baci_china_russia_hs17",
@@ -262,7 +264,7 @@ SOURCES: tuple[Source, ...] = (
         "CEPII BACI (fetched release; reconciled)",
         "reconciled",
         "baci",
-        connector=Connector("fetch_baci_snapshot", frozenset({"release"}), loader="scan_baci_snapshot"),
+        connector=Connector("fetch_baci_snapshot", frozenset({"release", "stamp"}), loader="scan_baci_snapshot"),
         products=True,
     ),
 )

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from bilateral.data.countries import country_name, normalize_iso3
+from bilateral.data.limits import shown
 from bilateral.errors import ParameterError
 
 FIRST_YEAR = 1990
@@ -109,7 +110,7 @@ class CitedOrDeclaredParams(SnapshotParams):
         if value not in (CITED, *declared):
             raise ValueError(
                 f"must be {CITED} (shipped statements) or a source with declared totals by partner ({', '.join(declared)}); "
-                f"got {value!r}"
+                f"got {shown(value)}"
             )
         return value
 
@@ -159,15 +160,11 @@ class TradeOverviewParams(CitedOrDeclaredParams):
         )
 
 
-class ProductLensParams(SnapshotParams):
-    """Parameters of notebooks/product_lens.ipynb."""
-
-    notebook: ClassVar[str] = "product_lens"
+class PairProductParams(SnapshotParams):
+    """Base of the reports that read product rows of one pair's trade from a trade_flows source."""
 
     reporter: str = "CHN"
     partner: str = "RUS"
-    lens: str = "critical_minerals"
-    flow: str = "export"
     source: str = "comtrade_china_critical_minerals"
     snapshot: str = NEWEST
     start_year: int = 2017
@@ -175,6 +172,27 @@ class ProductLensParams(SnapshotParams):
 
     _codes = field_validator("reporter", "partner", mode="before")(_iso3)
     _years = field_validator("start_year", "end_year")(_year_in_range)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> PairProductParams:
+        _check_pair_and_years(self)
+        _check_snapshot(self.source, self.snapshot_name)
+        self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
+        return self
+
+    def sources(self) -> list[str]:
+        from bilateral.data.trade_flows import provenance_folder
+
+        return [provenance_folder(self.source, self.snapshot_name), "hs_classification"]
+
+
+class ProductLensParams(PairProductParams):
+    """Parameters of notebooks/product_lens.ipynb."""
+
+    notebook: ClassVar[str] = "product_lens"
+
+    lens: str = "critical_minerals"
+    flow: str = "export"
 
     @field_validator("lens")
     @classmethod
@@ -187,7 +205,7 @@ class ProductLensParams(SnapshotParams):
     @classmethod
     def _known_flow(cls, value: str) -> str:
         if value not in ("export", "import"):
-            raise ValueError(f"must be 'export' or 'import'; got {value!r}")
+            raise ValueError(f"must be 'export' or 'import'; got {shown(value)}")
         return value
 
     @field_validator("source")
@@ -196,18 +214,6 @@ class ProductLensParams(SnapshotParams):
         from bilateral.data.trade_flows import check_source
 
         return check_source(value)
-
-    @model_validator(mode="after")
-    def _coherent(self) -> ProductLensParams:
-        _check_pair_and_years(self)
-        _check_snapshot(self.source, self.snapshot_name)
-        self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
-        return self
-
-    def sources(self) -> list[str]:
-        from bilateral.data.trade_flows import provenance_folder
-
-        return [provenance_folder(self.source, self.snapshot_name), "hs_classification"]
 
     def slug(self) -> str:
         return f"{self.reporter}-{self.partner}_{self.lens}_{self.flow}_{self.source}{self._pinned()}_{self.start_year}-{self.end_year}"
@@ -318,20 +324,13 @@ class PartnerRankingParams(CitedOrDeclaredParams):
         )
 
 
-class TradeCompositionParams(SnapshotParams):
+class TradeCompositionParams(PairProductParams):
     """Parameters of notebooks/trade_composition.ipynb (what two countries trade, product by product)."""
 
     notebook: ClassVar[str] = "trade_composition"
 
-    reporter: str = "CHN"
-    partner: str = "RUS"
     source: str = "baci_china_russia_hs17"
-    snapshot: str = NEWEST
-    start_year: int = 2017
     end_year: int = 2023
-
-    _codes = field_validator("reporter", "partner", mode="before")(_iso3)
-    _years = field_validator("start_year", "end_year")(_year_in_range)
 
     @field_validator("source")
     @classmethod
@@ -339,18 +338,6 @@ class TradeCompositionParams(SnapshotParams):
         from bilateral.data import registry
 
         return registry.get_source(value, where=registry.with_products, wanted="source with product rows").name
-
-    @model_validator(mode="after")
-    def _coherent(self) -> TradeCompositionParams:
-        _check_pair_and_years(self)
-        _check_snapshot(self.source, self.snapshot_name)
-        self.sources()  # a fetched source without a snapshot fails here, before any kernel starts
-        return self
-
-    def sources(self) -> list[str]:
-        from bilateral.data.trade_flows import provenance_folder
-
-        return [provenance_folder(self.source, self.snapshot_name), "hs_classification"]
 
     def slug(self) -> str:
         return f"{self.reporter}-{self.partner}_{self.source}{self._pinned()}_{self.start_year}-{self.end_year}"
@@ -475,9 +462,9 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise ParameterError(f"Malformed parameter {item!r}: write it as key=value, e.g. -p partner=RUS.")
+            raise ParameterError(f"Malformed parameter {shown(item)}: write it as key=value, e.g. -p partner=RUS.")
         if key in values:
-            raise ParameterError(f"Parameter '{key}' is given twice ({values[key]!r} and {value!r}); keep one.")
+            raise ParameterError(f"Parameter {shown(key)} is given twice ({shown(values[key])} and {shown(value)}); keep one.")
         values[key] = value.strip()
     return values
 
@@ -492,7 +479,7 @@ def validate_parameters(notebook: str, values: dict[str, Any]) -> ReportParams:
         hint = difflib.get_close_matches(key, fields, n=1)
         suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
         raise ParameterError(
-            f"Unknown parameter '{key}' for {notebook}; it accepts {', '.join(fields)}.{suggestion}"
+            f"Unknown parameter {shown(key)} for {notebook}; it accepts {', '.join(fields)}.{suggestion}"
         )
     try:
         return schema.model_validate(values)
@@ -508,9 +495,9 @@ def _explain(notebook: str, exc: ValidationError) -> str:
         where = ".".join(str(part) for part in error["loc"]) or "parameters"
         message = error["msg"].removeprefix("Value error, ").rstrip(".")
         if error["type"] in {"int_parsing", "int_from_float"}:
-            message = f"must be a whole number (a year such as 2024); got {error['input']!r}"
+            message = f"must be a whole number (a year such as 2024); got {shown(error['input'])}"
         elif error["type"] == "string_type":
-            message = f"must be text; got {error['input']!r}"
+            message = f"must be text; got {shown(error['input'])}"
         lines.append(f"{where}: {message}")
     text = f"Invalid parameters for {notebook}: " + "; ".join(lines)
     return text if text.endswith(("?", ".")) else text + "."

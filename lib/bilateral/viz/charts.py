@@ -34,23 +34,27 @@ def footnote(text: str) -> alt.TitleParams:
     return alt.TitleParams(text=text, orient="bottom", anchor="start", fontSize=10, fontWeight="normal", color="#555")
 
 
-def headline_chart(points: pl.DataFrame, statements: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
+def headline_chart(points: pl.DataFrame, statements: pl.DataFrame, *, source_note: str, title: str = "") -> alt.LayerChart:
     """Line of the headline series for the metric picked in a dropdown, over a year range picked by a slider.
 
     Hollow circles show every cited statement for the same metric, so disagreeing sources are visible
-    next to the chosen figure. Colours encode the statistical basis.
+    next to the chosen figure. Colours encode the statistical basis. Gaps are gaps: the line is drawn only
+    between consecutive years of the same basis (a change of basis or a missing year breaks it). The slider
+    zooms the year axis (its lower bound follows the slider) instead of blanking part of the chart.
     """
     metrics = [m for m in ("Turnover", "Exports", "Imports", "Balance") if m in set(points.get_column("metric"))]
-    first, last = int(points.get_column("year").min()), int(points.get_column("year").max())
+    years = [*points.get_column("year").to_list(), *statements.get_column("year").to_list()]
+    first, last = int(min(years)), int(max(years))
     metric = alt.param(
         name="metric", value=metrics[0], bind=alt.binding_select(options=metrics, name="Metric: ")
     )
     since = alt.param(
-        name="since_year", value=first, bind=alt.binding_range(min=first, max=last, step=1, name="From year: ")
+        name="since_year", value=first, bind=alt.binding_range(min=first, max=last - 1, step=1, name="From year: ")
     )
     year = alt.X(
-        "year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True), scale=alt.Scale(domain=[first, last])
-    )
+        "year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap="greedy", labelFlush=False),
+        scale=alt.Scale(domain=[alt.ExprRef("since_year - 0.5"), last + 0.5], nice=False),  # half a year of air each side
+    )  # fmt: skip
     value = alt.Y("value_usd_bn:Q", title="US$ billion")
     present = set(points.get_column("basis")) | set(statements.get_column("basis"))
     known = [BASIS_LABELS[code] for code in BASIS_COLORS]
@@ -59,10 +63,11 @@ def headline_chart(points: pl.DataFrame, statements: pl.DataFrame, *, source_not
         title="Basis",
         # cited bases keep their colours across reports; declared statistics (fetched) get the default palette
         scale=alt.Scale(domain=known, range=list(BASIS_COLORS.values())) if present <= set(known) else alt.Undefined,
+        legend=alt.Legend(orient="bottom", columns=2, labelLimit=280),
     )
     in_view = (alt.datum.metric == metric) & (alt.datum.year >= since)
-    base = alt.Chart(points).transform_filter(in_view)
-    line = base.mark_line(color="#444", strokeWidth=1.5).encode(x=year, y=value)
+    base = alt.Chart(with_segments(points, by=("metric",))).transform_filter(in_view)
+    line = base.mark_line(color="#444", strokeWidth=1.5).encode(x=year, y=value, detail="segment:N")
     dots = base.mark_circle(size=70, opacity=1).encode(
         x=year,
         y=value,
@@ -80,7 +85,7 @@ def headline_chart(points: pl.DataFrame, statements: pl.DataFrame, *, source_not
     others = (
         alt.Chart(statements)
         .transform_filter(in_view)
-        .mark_point(size=120, filled=False, strokeWidth=1.2)
+        .mark_point(size=120, filled=False, strokeWidth=1.2, clip=True)
         .encode(
             x=year,
             y=value,
@@ -93,21 +98,29 @@ def headline_chart(points: pl.DataFrame, statements: pl.DataFrame, *, source_not
             ],
         )
     )
-    return (
-        alt.layer(line, others, dots)
-        .add_params(metric, since)
-        .properties(width=WIDTH, height=HEIGHT, title=footnote(source_note))
-    )
+    heading = alt.TitleParams(text=title, subtitle=source_note, anchor="start") if title else footnote(source_note)
+    return alt.layer(line, others, dots).add_params(metric, since).properties(width=WIDTH, height=HEIGHT, title=heading)
 
 
-def growth_chart(growth: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
+def with_segments(frame: pl.DataFrame, *, by: tuple[str, ...] = (), basis: str = "basis") -> pl.DataFrame:
+    """`frame` with a `segment` id that changes at a missing year or a change of basis, so lines break there."""
+    ordered = frame.sort([*by, "year"])
+    new_run = (pl.col("year").diff().over(list(by) or None) != 1) | (pl.col(basis) != pl.col(basis).shift().over(list(by) or None))
+    return ordered.with_columns(new_run.fill_null(True).cum_sum().cast(pl.Int32).alias("segment"))
+
+
+def growth_chart(growth: pl.DataFrame, *, source_note: str, title: str = "") -> alt.LayerChart:
     """Bars: growth computed within one customs basis; ticks: the growth rate the source itself stated."""
+    kinds = alt.Color("kind:N", title=None, scale=alt.Scale(domain=["Computed (same basis)", "As stated by the source"],
+                                                           range=["#888", "#c0392b"]), legend=alt.Legend(orient="top"))  # fmt: skip
     bars = (
         alt.Chart(growth)
-        .mark_bar(color="#888")
+        .transform_calculate(kind="'Computed (same basis)'")
+        .mark_bar()
         .encode(
-            x=alt.X("year:O", title="Year"),
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
             y=alt.Y("growth_pct:Q", title="Turnover growth, % on previous year"),
+            color=kinds,
             tooltip=[
                 alt.Tooltip("year:O", title="Year"),
                 alt.Tooltip("growth_pct:Q", format=".1f", title="Computed, %"),
@@ -117,10 +130,13 @@ def growth_chart(growth: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
     )
     ticks = (
         alt.Chart(growth)
-        .mark_tick(color="#c0392b", thickness=3, size=18)
-        .encode(x="year:O", y="growth_stated_pct:Q", tooltip=[alt.Tooltip("growth_stated_pct:Q", format=".1f", title="As stated, %")])
+        .transform_calculate(kind="'As stated by the source'")
+        .mark_tick(thickness=3, size=18)
+        .encode(x="year:O", y="growth_stated_pct:Q", color=kinds,
+                tooltip=[alt.Tooltip("growth_stated_pct:Q", format=".1f", title="As stated, %")])  # fmt: skip
     )
-    return alt.layer(bars, ticks).properties(width=WIDTH, height=220, title=footnote(source_note))
+    heading = alt.TitleParams(text=title, subtitle=source_note, anchor="start") if title else footnote(source_note)
+    return alt.layer(bars, ticks).properties(width=WIDTH, height=220, title=heading)
 
 
 def product_chart(table: pl.DataFrame, *, source_note: str) -> alt.VConcatChart:

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from bilateral.data import harmonise
 from bilateral.data.loader_kit import parse_number
 from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import read_source, require_verified
@@ -81,22 +82,10 @@ TOTAL_LABELS: dict[str, str] = {
 }
 COMMODITIES = tuple(sorted({*COMMODITY_LABELS.values(), *TOTAL_LABELS.values()}))
 
-# Origin names as the Wind titles print them -> ISO3. Explicit on purpose: a new name must be looked
-# at, not guessed. "Columbia" is Wind's spelling of Colombia; "Zaire" is the DR Congo, so "Congo" is
-# the Republic of the Congo; "Sudan" before 2011 includes today's South Sudan.
-ORIGIN_ISO3: dict[str, str] = {
-    "Algeria": "DZA", "Angola": "AGO", "Argentina": "ARG", "Australia": "AUS", "Azerbaijan": "AZE",
-    "Brazil": "BRA", "Brunei Darussalam": "BRN", "Cameroon": "CMR", "Canada": "CAN", "Chad": "TCD",
-    "Columbia": "COL", "Congo": "COG", "Ecuador": "ECU", "Egypt": "EGY", "Equatorial Guinea": "GNQ",
-    "Gabon": "GAB", "Ghana": "GHA", "Indonesia": "IDN", "Iran": "IRN", "Iraq": "IRQ", "Kazakhstan": "KAZ",
-    "Kuwait": "KWT", "Lao": "LAO", "Libya": "LBY", "Malaysia": "MYS", "Mexico": "MEX", "Mongolia": "MNG",
-    "Myanmar": "MMR", "Niger": "NER", "Nigeria": "NGA", "North Korea": "PRK", "Norway": "NOR", "Oman": "OMN",
-    "Papua New Guinea": "PNG", "Philippines": "PHL", "Qatar": "QAT", "Russian Federation": "RUS",
-    "Saudi Arabia": "SAU", "South Africa": "ZAF", "South Sudan": "SSD", "Sudan": "SDN", "Thailand": "THA",
-    "Trinidad and Tobago": "TTO", "Turkmenistan": "TKM", "USA": "USA", "United Arab Emirates": "ARE",
-    "United Kingdom": "GBR", "Uzbekistan": "UZB", "Venezuela": "VEN", "Vietnam": "VNM", "Yemen": "YEM",
-    "Zaire": "COD",
-}  # fmt: skip
+# Origin names as the Wind titles print them go through the harmoniser: ISO 3166 names directly, Wind's
+# own spellings ("Columbia", "Lao", "USA", "Zaire") by reference/country_names/<SOURCE>.csv. A name
+# neither knows raises, so a new origin is looked at, not guessed. "Zaire" is the DR Congo, so "Congo"
+# is the Republic of the Congo (as ISO 3166 says); "Sudan" before 2011 includes today's South Sudan.
 
 # Wind `Unit` row -> (canonical unit, multiplier, divisor). Division for kg keeps 1234 kg = 1.234 t exact.
 UNITS: dict[str, tuple[str, float, float]] = {
@@ -175,7 +164,10 @@ def parse_wind_csv(text: str, *, file: str, where: str) -> pl.DataFrame:
     """
     grid = _read_grid(text, where)
     meta, data_rows = _split_layout(grid, where)
-    series = [_series(meta, index, where) for index in range(1, len(meta["Name"]))]
+    columns = range(1, len(meta["Name"]))
+    origins = [split_title(meta["Name"][index], _column_label(meta, index, where))[2] for index in columns]
+    codes = origin_iso3([name for name in origins if name is not None], where)  # every unknown origin at once
+    series = [_series(meta, index, codes, where) for index in columns]
     columns = _dedupe_columns(series, data_rows, where)
     frame = _to_long(columns, data_rows, file, where)
     return validate(frame, CHINA_ENERGY_IMPORTS, dataset=where)
@@ -189,6 +181,17 @@ def classify_title(title: str, where: str = "series title") -> tuple[str, str, s
     An unknown title, commodity or origin raises DataError naming it: a new series must be mapped
     by hand, never guessed.
     """
+    measure, commodity, origin = split_title(title, where)
+    if origin is None:
+        return measure, commodity, None, TOTAL_ORIGIN_NAME
+    return measure, commodity, origin_iso3([origin], where)[origin], origin
+
+
+def split_title(title: str, where: str = "series title") -> tuple[str, str, str | None]:
+    """(measure, commodity, origin name as printed or None for a China total) for a Wind series title.
+
+    An unknown title shape or commodity raises DataError naming the title; the origin is not checked here.
+    """
     match = re.fullmatch(r"(?:China: )?(Volume|Value) of Imports: (.+)", title)
     if not match:
         raise DataError(
@@ -197,16 +200,33 @@ def classify_title(title: str, where: str = "series title") -> tuple[str, str, s
         )
     measure, rest = match.group(1).lower(), match.group(2)
     if rest in TOTAL_LABELS:
-        return measure, TOTAL_LABELS[rest], None, TOTAL_ORIGIN_NAME
+        return measure, TOTAL_LABELS[rest], None
     label, _, origin = rest.rpartition(": ")
     if label not in COMMODITY_LABELS:
         raise DataError(
             f"{where}: unknown commodity in series title {title!r}; known: {', '.join(COMMODITY_LABELS)} "
             f"(China totals: {', '.join(TOTAL_LABELS)}). Add it to COMMODITY_LABELS or TOTAL_LABELS."
         )
-    if origin not in ORIGIN_ISO3:
-        raise DataError(f"{where}: unknown origin {origin!r} in series title {title!r}. Add it to ORIGIN_ISO3.")
-    return measure, COMMODITY_LABELS[label], ORIGIN_ISO3[origin], origin
+    return measure, COMMODITY_LABELS[label], origin
+
+
+def origin_iso3(names: list[str], where: str) -> dict[str, str]:
+    """ISO3 of each origin name printed in series titles; DataError listing every unknown one and the table to edit.
+
+    An origin the table calls an aggregate (a group of countries) is refused too: the table has one row per
+    origin country, and a null `origin_iso3` is reserved for China-total series.
+    """
+    try:
+        mapping = harmonise.to_iso3(names, source=SOURCE)
+    except DataError as exc:
+        raise DataError(f"{where}: series titles name an unknown origin. {exc}") from exc
+    groups = sorted(name for name, code in mapping.items() if code is None or code == harmonise.WORLD)
+    if groups:
+        raise DataError(
+            f"{where}: origin(s) {', '.join(map(repr, groups))} are not one country "
+            f"({harmonise.table_path(SOURCE)}); this loader reads series by origin country only."
+        )
+    return {name: code for name, code in mapping.items() if code is not None}
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -276,19 +296,28 @@ def _period(text: str, where: str) -> str:
     return text[:7]
 
 
-def _series(meta: dict[str, list[str]], index: int, where: str) -> Series:
-    """Read one column's title, unit, ID and frequency; unknown or inconsistent ones raise."""
+def _column_label(meta: dict[str, list[str]], index: int, where: str) -> str:
+    """'<file>, column 3 (S5101234)': where a column is, for messages."""
+    return f"{where}, column {index + 1} ({meta['ID'][index] or 'no ID'})"
+
+
+def _series(meta: dict[str, list[str]], index: int, origins: dict[str, str], where: str) -> Series:
+    """Read one column's title, unit, ID and frequency; unknown or inconsistent ones raise.
+
+    `origins` maps the file's origin names to ISO3 (from `origin_iso3`, called once for all columns).
+    """
     title, unit_text, series_id = meta["Name"][index], meta["Unit"][index], meta["ID"][index]
-    at = f"{where}, column {index + 1} ({series_id or 'no ID'})"
+    at = _column_label(meta, index, where)
     if meta["Frequency"][index] != "Month":
         raise DataError(f"{at}: frequency {meta['Frequency'][index]!r}; this loader reads monthly series only.")
-    measure, commodity, origin_iso3, origin_name = classify_title(title, at)
+    measure, commodity, origin = split_title(title, at)
+    iso3, origin_name = (None, TOTAL_ORIGIN_NAME) if origin is None else (origins[origin], origin)
     if unit_text not in UNITS:
         raise DataError(f"{at}: unknown unit {unit_text!r} for {title!r}; known: {', '.join(UNITS)}. Add it to UNITS.")
     unit, multiplier, divisor = UNITS[unit_text]
     if unit != MEASURE_UNIT[measure]:
         raise DataError(f"{at}: {title!r} is a {measure} series but its unit is {unit_text!r}.")
-    return Series(series_id, title, measure, commodity, origin_iso3, origin_name, unit, multiplier, divisor)
+    return Series(series_id, title, measure, commodity, iso3, origin_name, unit, multiplier, divisor)
 
 
 def _dedupe_columns(series: list[Series], rows: list[list[str]], where: str) -> list[tuple[int, Series]]:

@@ -9,6 +9,12 @@ Source: data/raw/comtrade_china_critical_minerals, derived tables of qennis/Chin
   loaded as null (the file's own unit value is then infinite).
 Revision: the upstream called Comtrade's `HS` classification, i.e. the HS revision China reported in for each
 year (the extract does not keep which), so rows carry classification "HS". All four codes exist in HS 2022.
+Partners: the upstream author turned Comtrade partner codes into English names (scripts/make_tables.py,
+CODE_TO_NAME) and the extract keeps only the names, mapped to ISO3 by the harmoniser (ISO 3166 names directly; the
+author's "Russia", "Turkey", "UAE", "USA" by reference/country_names/comtrade_china_critical_minerals.csv). Two
+names carry Comtrade's definitions, not ISO's: "France" is Comtrade code 251, France's customs area incl. Monaco;
+"Taiwan" is code 490 "Other Asia, nes", which the author labelled Taiwan (a common reading; it may include small
+amounts for other Asian areas not elsewhere specified).
 """
 
 from __future__ import annotations
@@ -17,14 +23,13 @@ from pathlib import Path
 
 import polars as pl
 
+from bilateral.data import harmonise
 from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import read_source, require_verified
-from bilateral.data.reference import read_yaml
 from bilateral.data.schemas import TRADE_FLOWS, validate
 from bilateral.errors import DataError
 
 SOURCE_NAME = "comtrade_china_critical_minerals"
-PARTNERS_FILE = "comtrade_extract_partners.yml"
 DEEP_DIVE_FILE = "deep_dive_hs6_monthly.csv"  # 250410, 380110, 811292 x 39 destinations
 GROUP_STATS_FILE = "country_monthly_stats.csv"  # broad groups x top-8 destinations
 # The only broad group of the stats file that is a single HS6 line (upstream HS6_TO_SUBGROUP); the others
@@ -37,7 +42,8 @@ def load_critical_minerals(folder: Path | None = None, *, include_polysilicon: b
 
     Rows come from deep_dive_hs6_monthly.csv (3 HS6 lines, 39 destinations) and, with `include_polysilicon`,
     the Polysilicon rows of country_monthly_stats.csv (HS6 280461, top-8 destinations only). An extra column
-    `upstream_file` says which. Files are checksum-verified; an unmapped partner name raises DataError.
+    `upstream_file` says which. Files are checksum-verified; an unmapped partner name raises DataError naming it
+    and the table to edit.
     """
     # load inputs
     folder = folder or raw_dir() / SOURCE_NAME
@@ -48,14 +54,9 @@ def load_critical_minerals(folder: Path | None = None, *, include_polysilicon: b
         parts.append(_read_single_line_groups(require_verified(folder, record, GROUP_STATS_FILE)))
     # process data
     rows = pl.concat(parts, how="vertical")
-    frame = _to_trade_flows(rows, partner_iso3=partner_names(), dataset_version=version)
+    rows = harmonise.harmonise(rows, "partner_name", "partner_iso3", source=SOURCE_NAME)
+    frame = _to_trade_flows(rows, dataset_version=version)
     return validate(frame, TRADE_FLOWS, dataset=SOURCE_NAME).sort(["period", "product_code", "partner_iso3"])
-
-
-def partner_names() -> dict[str, str]:
-    """The extract's partner names mapped to ISO3 (reference/comtrade_extract_partners.yml)."""
-    entries = read_yaml(PARTNERS_FILE).get("partners") or {}
-    return {name: str(entry["iso3"]) for name, entry in entries.items()}
 
 
 def _dataset_version(repository: str | None, commit: str | None) -> str:
@@ -84,19 +85,16 @@ def _read_single_line_groups(path: Path) -> pl.DataFrame:
     )
 
 
-def _to_trade_flows(rows: pl.DataFrame, *, partner_iso3: dict[str, str], dataset_version: str) -> pl.DataFrame:
-    """Map upstream columns to the canonical schema (explicit partner mapping; qty 0 with a value -> null)."""
-    unmapped = sorted(set(rows.get_column("partner_name").to_list()) - set(partner_iso3))
-    if unmapped:
-        raise DataError(
-            f"{SOURCE_NAME}: partner name(s) {', '.join(map(repr, unmapped))} have no ISO3 code in "
-            f"lib/bilateral/data/reference/{PARTNERS_FILE}; add them there (with their Comtrade code) after checking."
-        )
+def _to_trade_flows(rows: pl.DataFrame, *, dataset_version: str) -> pl.DataFrame:
+    """Map upstream columns (partner_iso3 already added by the harmoniser) to the canonical schema.
+
+    A quantity of 0 next to a positive value becomes null (not reported).
+    """
     return rows.select(
         pl.col("period_dt").str.slice(0, 4).cast(pl.Int32).alias("year"),
         pl.col("period_dt").str.slice(0, 7).alias("period"),
         pl.lit("CHN").alias("reporter_iso3"),
-        pl.col("partner_name").replace_strict(partner_iso3).alias("partner_iso3"),
+        pl.col("partner_iso3"),
         pl.lit("export").alias("flow"),
         pl.lit("HS").alias("classification"),
         pl.lit(6, dtype=pl.Int8).alias("hs_level"),

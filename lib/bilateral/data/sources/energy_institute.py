@@ -22,12 +22,13 @@ import csv
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from bilateral.data import harmonise
 from bilateral.data.loader_kit import fail_on_unparsed, parse_number
 from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import read_source, require_verified
@@ -116,46 +117,26 @@ GAS_SUBTOTAL_ROWS = frozenset(
 
 # --- names ---------------------------------------------------------------------------------------
 
-# Every single-country name the sheets print, spelled as printed, -> ISO3. Deliberately explicit:
-# a new edition that adds a country must be looked at, not guessed (see `classify_area`).
-COUNTRY_ISO3: dict[str, str] = {
-    "Algeria": "DZA", "Angola": "AGO", "Argentina": "ARG", "Australia": "AUS", "Azerbaijan": "AZE",
-    "Belarus": "BLR", "Belgium": "BEL", "Bolivia": "BOL", "Brazil": "BRA", "Brunei": "BRN", "Canada": "CAN",
-    "Chile": "CHL", "China": "CHN", "Colombia": "COL", "Egypt": "EGY", "France": "FRA", "Germany": "DEU",
-    "India": "IND", "Indonesia": "IDN", "Iran": "IRN", "Iraq": "IRQ", "Italy": "ITA", "Japan": "JPN",
-    "Kazakhstan": "KAZ", "Kuwait": "KWT", "Libya": "LBY", "Malaysia": "MYS", "Mexico": "MEX", "Mongolia": "MNG",
-    "Myanmar": "MMR", "Netherlands": "NLD", "Nigeria": "NGA", "Norway": "NOR", "Oman": "OMN", "Pakistan": "PAK",
-    "Papua New Guinea": "PNG", "Peru": "PER", "Qatar": "QAT", "Russia": "RUS", "Russian Federation": "RUS",
-    "Saudi Arabia": "SAU", "Singapore": "SGP", "South Africa": "ZAF", "South Korea": "KOR", "Spain": "ESP",
-    "Taiwan": "TWN", "Thailand": "THA", "Trinidad & Tobago": "TTO", "Turkey": "TUR", "Turkmenistan": "TKM",
-    "UAE": "ARE", "Ukraine": "UKR", "United Arab Emirates": "ARE", "United Kingdom": "GBR", "US": "USA",
-    "Uzbekistan": "UZB", "Yemen": "YEM",
-}  # fmt: skip
-
-# Multi-country areas printed by the sheets (besides names starting "Other " or "Rest of ").
-REGIONS = frozenset(
-    {
-        "Africa", "Asia Pacific", "Australasia", "CIS", "East & S. Africa", "EU", "Europe", "Middle East",
-        "Middle East & Africa", "North Africa", "North America", "OECD Asia", "S. & Cent. America", "West Africa",
-    }
-)  # fmt: skip
+# Both editions print the same names, so they share one exception table of the harmoniser
+# (reference/country_names/energy_institute_statreview.csv): single countries the sheets spell
+# differently from ISO 3166 ("US", "Russia"), and every region and "Other ..." / "Rest of ..."
+# remainder as an aggregate. A name neither the table nor ISO 3166 knows raises: a new edition that
+# adds a country or an area must be looked at, not guessed.
+NAME_TABLE = "energy_institute_statreview"
 
 
-def classify_area(name: str) -> tuple[str | None, bool]:
-    """(ISO3 or None, is_region) for an area name as printed in the Review.
+def area_iso3(names: Iterable[str], source: str) -> dict[str, str | None]:
+    """ISO3 for each area name as printed in the Review, None for a region or remainder.
 
-    Single countries get their ISO3; regions, "Other ..." / "Rest of ..." remainders (including
-    "Other CIS") get None and is_region=True. An unknown name raises DataError: a new edition may
-    have added a country, and silently calling it a region would hide it from country filters.
+    `source` is the edition's folder (it names the file in messages). An unknown name raises DataError
+    naming it and the table to edit: silently calling a new country a region would hide it from
+    country filters.
     """
-    if name in COUNTRY_ISO3:
-        return COUNTRY_ISO3[name], False
-    if name in REGIONS or name.startswith(("Other ", "Rest of ")):
-        return None, True
-    raise DataError(
-        f"Energy Institute sheet names an unknown area {name!r}: neither a known country nor a region. "
-        "Add it to COUNTRY_ISO3 (single country) or REGIONS in bilateral/data/sources/energy_institute.py."
-    )
+    mapping = harmonise.to_iso3(names, source=source, table=NAME_TABLE)
+    world = [name for name, code in mapping.items() if code == harmonise.WORLD]
+    if world:  # the sheets' world rows are totals, which the parsers stop at; never an area of a cell
+        raise DataError(f"{source}: {world[0]!r} is the world total, not an area; the sheet layout changed.")
+    return mapping
 
 
 def clean_name(text: str) -> str:
@@ -270,7 +251,7 @@ def load_russia_china_energy_flows(edition: str = "2023") -> pl.DataFrame:
     unknown = raw.filter(~pl.col("flow").is_in(COMMODITIES))
     if len(unknown):
         raise DataError(f"{dataset}: unknown flow {unknown['flow'][0]!r}; known: {', '.join(COMMODITIES)}.")
-    iso3 = _country_iso3(pl.concat([raw["from"], raw["to"]]).drop_nulls(), dataset)
+    iso3 = _country_iso3(pl.concat([raw["from"], raw["to"]]).drop_nulls(), info.folder, dataset)
     frame = raw.select(
         pl.col("year").cast(pl.Int32, strict=False),
         pl.col("flow").alias("commodity"),
@@ -304,7 +285,7 @@ def load_gas_interregional(edition: str = "2023") -> pl.DataFrame:
     grid = _read_grid(info, relative)
     rows = _parse_gas_interregional(grid, f"{info.folder}/{relative}")
     frame = pl.DataFrame(rows, schema=["year", "exporter_name", "importer_name", "value", "listed_under"], orient="row")
-    frame = _with_area_columns(frame).with_columns(
+    frame = _with_area_columns(frame, info.folder).with_columns(
         pl.lit("bcm").alias("unit"),
         pl.lit(info.label).alias("edition"),
         pl.lit("Gas - Inter-regional trade").alias("sheet"),
@@ -379,7 +360,7 @@ def _load_matrix(info: Edition, spec: MatrixSheet) -> pl.DataFrame:
         matrix = _parse_from_to_matrix(grid, spec, where)
     _check_totals(matrix, where)
     frame = _matrix_to_long(matrix, spec.rows_are)
-    return _with_area_columns(frame).with_columns(
+    return _with_area_columns(frame, info.folder).with_columns(
         pl.lit(info.data_year, dtype=pl.Int32).alias("year"),
         pl.lit(spec.commodity).alias("commodity"),
         pl.lit(UNITS[spec.commodity]).alias("unit"),
@@ -521,12 +502,10 @@ def _matrix_to_long(matrix: Matrix, rows_are: str) -> pl.DataFrame:
     return pl.DataFrame(records, schema=["exporter_name", "importer_name", "value"], orient="row")
 
 
-def _with_area_columns(frame: pl.DataFrame) -> pl.DataFrame:
+def _with_area_columns(frame: pl.DataFrame, source: str) -> pl.DataFrame:
     """Add <side>_iso3 and <side>_is_region from the printed names (unknown names raise)."""
-    names = set(frame["exporter_name"]) | set(frame["importer_name"])
-    lookup = {name: classify_area(name) for name in names}
-    iso3 = {name: code for name, (code, _) in lookup.items()}
-    region = {name: flag for name, (_, flag) in lookup.items()}
+    iso3 = area_iso3(sorted(set(frame["exporter_name"]) | set(frame["importer_name"])), source)
+    region = {name: code is None for name, code in iso3.items()}
     return frame.with_columns(
         *(
             expr
@@ -599,12 +578,11 @@ def _parse_gas_interregional(grid: list[list[str]], where: str) -> list[tuple[in
 # --- tidy-file checks ----------------------------------------------------------------------------
 
 
-def _country_iso3(names: pl.Series, dataset: str) -> dict[str, str]:
+def _country_iso3(names: pl.Series, source: str, dataset: str) -> dict[str, str]:
     """ISO3 for each name in a file that should name single countries only (regions raise)."""
     codes = {}
-    for name in names.unique().to_list():
-        code, is_region = classify_area(name)
-        if is_region or code is None:
+    for name, code in area_iso3(names.unique().sort().to_list(), source).items():
+        if code is None:
             raise DataError(f"{dataset}: {name!r} is a region; this file should name single countries.")
         codes[name] = code
     return codes

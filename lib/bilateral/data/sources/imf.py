@@ -125,10 +125,10 @@ def fetch_imf_trade(reporter: str, years: int | Iterable[int], *, frequency: str
     return _download(request, dataset_version=fetching.dataset_version(API_LABEL, fetching.utc_stamp())).frame
 
 
-def fetch_imf_snapshot(reporter: str, years: int | Iterable[int], *, frequency: str = "A") -> Path:
+def fetch_imf_snapshot(reporter: str, years: int | Iterable[int], *, frequency: str = "A", stamp: str | None = None) -> Path:
     """Like fetch_imf_trade, and store the SDMX body + trade_flows.parquet + source.yml as a snapshot."""
     request = _ImfRequest.build(reporter, years, frequency)
-    stamp = fetching.utc_stamp()
+    stamp = fetching.new_stamp(SOURCE, stamp)
     download = _download(request, dataset_version=fetching.dataset_version(API_LABEL, stamp))
     record = _snapshot_record(request, download)
     bodies = {"response_001.xml": download.body}

@@ -4,8 +4,11 @@
 34,832 long rows: importer x month (2016-01..2022-11) x commodity x unit (`eur`, `tonne`). Every
 (importer, month, commodity) has both units, so this module pivots them into one row with
 `value_eur` and `volume_t`: 17,416 rows in `RUSSIA_FOSSIL_EXPORTS`. Russia is the exporter of
-every row; the importer is the reporting country (Comtrade naming, mapped to ISO3 by an explicit
-table, `IMPORTER_ISO3`, so a new name is looked at rather than guessed).
+every row; the importer is the reporting country (Comtrade naming, mapped to ISO3 by the harmoniser:
+ISO 3166 names directly, Comtrade's own spellings and the `EU` aggregate by
+reference/country_names/russia_fossil_exports_by_importer.csv; a name neither knows is an error, so a
+new name is looked at rather than guessed). "Sudan" is post-2011 Sudan (SDN); "Congo" is the Republic
+of the Congo (COG), the DR Congo being "Dem.Rep. of the Congo".
 
 Caveats from PROVENANCE.md, which every use of this table must keep:
 - **EUR is not an exchange-rate conversion.** CREA derived it as Comtrade US$ / 1.1, one fixed rate
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from bilateral.data import harmonise
 from bilateral.data.loader_kit import read_verified_csv
 from bilateral.data.schemas import ISO3, Column, Schema, validate
 from bilateral.errors import DataError
@@ -51,43 +55,9 @@ UNIT_COLUMNS: dict[str, str] = {"eur": "value_eur", "tonne": "volume_t"}
 COMMODITIES = frozenset({"oil", "oil_products", "natural_gas", "lng", "coal", "coke", "coal_gas", "tar"})
 EU_FLAGS: dict[str, bool] = {"TRUE": True, "FALSE": False}
 
-# Aggregates among the importer names: no ISO3, no EU flag.
-AGGREGATES = frozenset({"EU"})
-
 # PROVENANCE step 2: Comtrade annual data for 2016-2021 divided equally into 12 months.
 ANNUAL_AVERAGE_IMPORTERS = frozenset({"China", "Austria", "Denmark", "Ireland", "Malta"})
 ANNUAL_AVERAGE_YEARS = (2016, 2021)
-
-# Importer names as in the file (Comtrade's legacy naming) -> ISO3. Explicit on purpose: a new name
-# must be mapped by hand. "Sudan" is post-2011 Sudan (SDN); "Congo" is the Republic of the Congo.
-IMPORTER_ISO3: dict[str, str] = {
-    "Algeria": "DZA", "Angola": "AGO", "Argentina": "ARG", "Armenia": "ARM", "Australia": "AUS",
-    "Austria": "AUT", "Azerbaijan": "AZE", "Bahrain": "BHR", "Belarus": "BLR", "Belgium": "BEL",
-    "Benin": "BEN", "Bolivia": "BOL", "Bosnia Herzegovina": "BIH", "Brazil": "BRA", "Brunei Darussalam": "BRN",
-    "Bulgaria": "BGR", "Burkina Faso": "BFA", "Cambodia": "KHM", "Canada": "CAN", "Chile": "CHL",
-    "China": "CHN", "China, Hong Kong SAR": "HKG", "Colombia": "COL", "Congo": "COG", "Costa Rica": "CRI",
-    "Croatia": "HRV", "Cyprus": "CYP", "Czech Rep.": "CZE", "Côte d'Ivoire": "CIV",
-    "Dem.Rep. of the Congo": "COD", "Denmark": "DNK", "Dominican Rep.": "DOM", "Ecuador": "ECU",
-    "Egypt": "EGY", "Estonia": "EST", "Finland": "FIN", "France": "FRA", "Georgia": "GEO", "Germany": "DEU",
-    "Ghana": "GHA", "Greece": "GRC", "Greenland": "GRL", "Guatemala": "GTM", "Guyana": "GUY",
-    "Honduras": "HND", "Hungary": "HUN", "Iceland": "ISL", "India": "IND", "Indonesia": "IDN",
-    "Ireland": "IRL", "Israel": "ISR", "Italy": "ITA", "Japan": "JPN", "Jordan": "JOR", "Kazakhstan": "KAZ",
-    "Kenya": "KEN", "Kuwait": "KWT", "Kyrgyzstan": "KGZ", "Lao People's Dem. Rep.": "LAO", "Latvia": "LVA",
-    "Lithuania": "LTU", "Luxembourg": "LUX", "Madagascar": "MDG", "Malaysia": "MYS", "Malta": "MLT",
-    "Mauritania": "MRT", "Mauritius": "MUS", "Mexico": "MEX", "Mongolia": "MNG", "Montenegro": "MNE",
-    "Morocco": "MAR", "Mozambique": "MOZ", "Myanmar": "MMR", "Namibia": "NAM", "Netherlands": "NLD",
-    "New Zealand": "NZL", "Nicaragua": "NIC", "Niger": "NER", "Nigeria": "NGA", "Norway": "NOR",
-    "Oman": "OMN", "Pakistan": "PAK", "Panama": "PAN", "Paraguay": "PRY", "Peru": "PER",
-    "Philippines": "PHL", "Poland": "POL", "Portugal": "PRT", "Qatar": "QAT", "Rep. of Korea": "KOR",
-    "Rep. of Moldova": "MDA", "Romania": "ROU", "Rwanda": "RWA", "Saint Vincent and the Grenadines": "VCT",
-    "Saudi Arabia": "SAU", "Senegal": "SEN", "Serbia": "SRB", "Seychelles": "SYC", "Singapore": "SGP",
-    "Slovakia": "SVK", "Slovenia": "SVN", "South Africa": "ZAF", "Spain": "ESP", "State of Palestine": "PSE",
-    "Sudan": "SDN", "Sweden": "SWE", "Switzerland": "CHE", "TFYR of Macedonia": "MKD", "Thailand": "THA",
-    "Togo": "TGO", "Trinidad and Tobago": "TTO", "Tunisia": "TUN", "Turkey": "TUR", "Uganda": "UGA",
-    "Ukraine": "UKR", "United Arab Emirates": "ARE", "United Kingdom": "GBR", "United Rep. of Tanzania": "TZA",
-    "United States of America": "USA", "Uruguay": "URY", "Uzbekistan": "UZB", "Viet Nam": "VNM",
-    "Yemen": "YEM", "Zambia": "ZMB",
-}  # fmt: skip
 
 RUSSIA_FOSSIL_EXPORTS = Schema(
     "russia_fossil_exports",
@@ -121,16 +91,18 @@ def load_russia_fossil_exports() -> pl.DataFrame:
     `is_annual_average` group whose months differ. Read the module docstring's caveats before use.
     """
     raw = _read_csv()
-    _check_cells(raw)
+    iso3 = _importer_iso3(raw)
+    aggregates = sorted(name for name, code in iso3.items() if code is None)  # "EU": no ISO3, no EU flag
+    _check_cells(raw, aggregates)
     wide = _pivot_units(raw)
     frame = wide.select(
         pl.col("date").str.slice(0, 4).cast(pl.Int32).alias("year"),
         pl.col("date").str.slice(0, 7).alias("period"),
         pl.col("country").alias("importer_name"),
-        pl.col("country").replace_strict(IMPORTER_ISO3, default=None).alias("importer_iso3"),
+        pl.col("country").replace_strict(iso3, return_dtype=pl.String).alias("importer_iso3"),
         pl.lit("RUS").alias("exporter_iso3"),
         pl.col("commodity"),
-        pl.col("country").is_in(sorted(AGGREGATES)).alias("is_aggregate"),
+        pl.col("country").is_in(aggregates).alias("is_aggregate"),
         pl.col("EU").replace_strict(EU_FLAGS, default=None, return_dtype=pl.Boolean).alias("is_eu_member"),
         pl.col("value_eur"),
         pl.col("volume_t"),
@@ -157,15 +129,22 @@ def _read_csv() -> pl.DataFrame:
     return read_verified_csv(SOURCE, FILE, columns=COLUMNS)
 
 
-def _check_cells(raw: pl.DataFrame) -> None:
+def _importer_iso3(raw: pl.DataFrame) -> dict[str, str | None]:
+    """Importer name -> ISO3 (None for an aggregate); an unknown or empty name is named with its first row."""
+    names = raw.get_column("country")
+    _fail(raw, pl.col("country").is_null(), "country", "an empty importer name")
+    unknown = harmonise.unmapped(names, table=SOURCE)
+    _fail(raw, pl.col("country").is_in(unknown), "country", f"an unknown importer name ({len(unknown)} unknown: "
+          f"{', '.join(map(repr, unknown))}): neither ISO 3166 nor {harmonise.table_path(SOURCE)} knows it. "
+          "After checking which country it is, add it to that table (kind country with its ISO3 code, or "
+          "aggregate) with a note saying why")  # fmt: skip
+    return harmonise.to_iso3(names.unique(maintain_order=True), source=SOURCE)
+
+
+def _check_cells(raw: pl.DataFrame, aggregates: list[str]) -> None:
     """Every cell is one the loader understands; the first that is not is named with its row."""
-    unknown = raw.filter(~pl.col("country").is_in([*IMPORTER_ISO3, *AGGREGATES]))
-    if len(unknown):
-        name = unknown.get_column("country")[0]
-        _fail(raw, pl.col("country") == name, "country", "an unknown importer name. Map it in IMPORTER_ISO3 "
-              "(bilateral/data/sources/russia_fossil_exports.py) after checking which country it is")  # fmt: skip
     value = pl.col("value").cast(pl.Float64, strict=False)
-    is_aggregate = pl.col("country").is_in(sorted(AGGREGATES))
+    is_aggregate = pl.col("country").is_in(aggregates)
     checks = [
         ("partner", pl.col("partner") != PARTNER, f"not {PARTNER!r}"),
         ("source", pl.col("source") != UPSTREAM_SOURCE, f"not {UPSTREAM_SOURCE!r}"),

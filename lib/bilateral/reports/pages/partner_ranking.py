@@ -95,13 +95,14 @@ def _leaders_table(lead: pl.DataFrame, reporter: str) -> str:
     return (
         f"By {reporter}'s declarations (exports + imports). *Close*: the partners' own declarations of the same trade "
         "could reverse the lead (the leader's lower declared value is not above the runner-up's higher one). "
-        "*Sources' gap*: the larger of the two partners' differences between the two declarations.\n\n"
+        "*Sources' gap*: the larger of the two partners' differences between the two declarations. *Unassigned*: trade "
+        f"{reporter} declared with the world but with no listed partner (world total minus the partners' sum).\n\n"
         + tables.markdown_table(
             shown,
             {"year": "Year", "leader": "Leader", "leader_usd": "US$ bn", "runner_up": "Runner-up", "runner_up_usd": "US$ bn ",
-             "margin_pct": "Lead %", "disagreement_pct": "Sources' gap %", "call": "Call"},
+             "margin_pct": "Lead %", "disagreement_pct": "Sources' gap %", "unallocated_usd": "Unassigned US$ bn", "call": "Call"},
             {"leader_usd": tables.usd_bn, "runner_up_usd": tables.usd_bn, "margin_pct": tables.pct_plain,
-             "disagreement_pct": tables.pct_plain},
+             "disagreement_pct": tables.pct_plain, "unallocated_usd": tables.usd_bn},
         )
     )  # fmt: skip
 

@@ -93,6 +93,16 @@ def build(params: TradeCompositionParams) -> Page:
             {"gl_aggregate": _two, "gl_adjusted": _two, "trade_imbalance_pct": tables.pct_plain},
         )
     )  # fmt: skip
+    by_section_gl = composition.intra_industry(rows.filter(pl.col("year") == last_year), a, groups["section"], "section")
+    page.tables[f"Two-way trade by HS section, {last_year}"] = (
+        "Grubel–Lloyd within each section (its HS6 products only), largest sections first; a section traded one way has "
+        "GL 0. The imbalance adjustment is left out here: within a small, one-sided section it is unstable.\n\n"
+        + tables.markdown_table(
+            by_section_gl.with_columns((pl.col("exports_value") + pl.col("imports_value")).alias("gross")).sort("gross", descending=True),
+            {"section": "Section", "section_name": "Name", "gross": "Trade both ways, US$ bn", "gl_aggregate": "GL"},
+            {"section_name": lambda v: tables.shorten(_short(v), 40), "gross": tables.usd_bn, "gl_aggregate": _two},
+        )
+    )  # fmt: skip
     page.tables["Unit values of the top five products"] = _unit_value_table(rows, top)
     if complexity is not None:
         page.tables["Complexity of Russia's exports to China (OEC PCI, HS4)"] = (
@@ -155,7 +165,9 @@ def _top_table(top: pl.DataFrame) -> str:
 
 
 def _unit_value_table(rows: pl.DataFrame, top: pl.DataFrame) -> str:
-    top5 = top.filter(pl.col("rank") <= 5).select("direction", "product_code", "product_name")
+    top5 = top.filter(pl.col("rank") <= 5).select(
+        "direction", "product_code", pl.col("product_name").fill_null(pl.col("product_name_basis")).alias("product_name")
+    )
     values = composition.unit_values(rows, top5.get_column("product_code").to_list()).join(
         top5, on=["direction", "product_code"], how="inner", validate="m:1"
     )

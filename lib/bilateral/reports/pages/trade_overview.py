@@ -57,7 +57,8 @@ def build(params: TradeOverviewParams) -> Page:
     page.answer = trade.findings(table, reporter, partner)
     points = trade.chart_points(series, table, *span)
     page.charts[f"Trade between {reporter} and {partner}, US$ bn"] = charts.headline_chart(
-        points, trade.statement_points(statements, *span), source_note=note
+        points, trade.statement_points(statements, *span), source_note=note,
+        title=f"{reporter}–{partner} trade, US$ bn ({int(points['year'].min())}–{int(points['year'].max())} in the series)",
     )
     page.tables["Key figures"] = (
         "US$ billion, current prices. Growth is computed only between years of the same customs basis; the rate the source "
@@ -66,7 +67,9 @@ def build(params: TradeOverviewParams) -> Page:
                                 SERIES_FORMATS)  # fmt: skip
     )
     growth = trade.growth_series(series).filter((pl.col("metric") == "turnover") & pl.col("year").is_between(*span))
-    page.charts["Growth of turnover, % a year (within one basis)"] = charts.growth_chart(growth, source_note=note)
+    page.charts["Growth of turnover, % a year (within one basis)"] = charts.growth_chart(
+        growth, source_note=note, title="Turnover growth on the previous year, % (computed within one basis, and as stated)"
+    )
     if flows is not None:
         _add_declared_sections(page, params, flows, cited, table, reporter, partner)
     else:

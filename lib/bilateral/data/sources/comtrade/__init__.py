@@ -119,13 +119,14 @@ def fetch_comtrade_snapshot(
     frequency: str = "A",
     hs_level: int | str | Sequence[str] = 0,
     flow: str = "both",
+    stamp: str | None = None,
 ) -> Path:
     """Like fetch_comtrade, and store bodies + trade_flows.parquet + source.yml as a new snapshot.
 
     Returns the snapshot folder raw_dir()/comtrade/<UTC stamp>/. The API key is never written.
     """
     query = build_comtrade_query(reporter, partner, years, frequency=frequency, hs_level=hs_level, flow=flow)
-    stamp = fetching.utc_stamp()
+    stamp = fetching.new_stamp(SOURCE, stamp)
     fetched = download(query, dataset_version=fetching.dataset_version(API_LABEL, stamp))
     bodies = {f"response_{i:03d}.json": ex.body for i, ex in enumerate(fetched.exchanges, start=1)}
     record = _snapshot_record(query, fetched)
