@@ -20,10 +20,12 @@ from rich.text import Text
 from bilateral.errors import BilateralError, ParameterError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Research workbench for bilateral economic relations.")
-data_app = typer.Typer(no_args_is_help=True, help="Datasets: list, show, verify, fetch.")
+data_app = typer.Typer(no_args_is_help=True, help="Datasets: list, show, verify, fetch, check.")
 report_app = typer.Typer(no_args_is_help=True, help="Run parameterized notebooks into offline HTML reports.")
+claims_app = typer.Typer(no_args_is_help=True, help="The claims ledger (data/claims.yml): statements tested against data.")
 app.add_typer(data_app, name="data")
 app.add_typer(report_app, name="report")
+app.add_typer(claims_app, name="claims")
 # Wide enough for dataset tables when piped (rich falls back to 80 columns without a terminal).
 # Piped output is never hard-wrapped (soft_wrap): a message must not depend on where rich would break it.
 out = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=not sys.stdout.isatty())
@@ -276,6 +278,52 @@ def report_plan(
     if failed:
         err.print(f"{len(failed)} of {len(results)} reports failed; see the gallery for details.")
         raise typer.Exit(1)
+
+
+@data_app.command("check")
+@friendly
+def data_check(
+    output: Annotated[str, typer.Option("--format", "-f", help="table (inconsistencies) or json (every finding).")] = "table",
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any inconsistency is found (for CI).")] = False,
+) -> None:
+    """Check every cited trade figure against itself and the statistics: parts vs totals, stated growth vs levels,
+    the same figure on several pages, statements vs declared data. Inconsistencies are findings: exit 0 (see --strict)."""
+    from bilateral import cli_render
+    from bilateral.reports.claims_data import data_check as run_check
+
+    _choose(output, cli_render.CHECK_FORMATS, "--format")
+    findings = run_check()
+    cli_render.findings_json(findings) if output == "json" else cli_render.findings_table(out, findings)
+    if strict and findings.get_column("is_inconsistent").any():
+        raise typer.Exit(1)
+
+
+@claims_app.command("check")
+@friendly
+def claims_check(
+    output: Annotated[str, typer.Option("--format", "-f", help="table | json | claimreview (schema.org JSON-LD).")] = "table",
+    claim: Annotated[str | None, typer.Option("--claim", help="Check one claim (its id in the ledger).")] = None,
+    ledger_file: Annotated[str, typer.Option("--file", help="Ledger inside data/, relative to it.")] = "claims.yml",
+) -> None:
+    """Test every claim of the ledger on the shipped data: verdict, why, evidence, datasets, pages, restatements."""
+    from bilateral import cli_render
+    from bilateral.reports.claims_data import evaluate
+    from bilateral.reports.params import validate_parameters
+
+    _choose(output, cli_render.CLAIM_FORMATS, "--format")
+    params = validate_parameters("claims", {"claims_file": ledger_file, "claim": claim or ""})
+    ledger, results = evaluate(params)
+    if output == "json":
+        cli_render.claims_json(results, ledger)
+    elif output == "claimreview":
+        cli_render.claimreview_json(results, ledger)
+    else:
+        cli_render.claims_table(out, results, ledger)
+
+
+def _choose(value: str, choices: tuple[str, ...], option: str) -> None:
+    if value not in choices:
+        raise ParameterError(f"{option} {value!r} is not one of {', '.join(choices)}.")
 
 
 def main() -> None:  # pragma: no cover - entry point for `python -m bilateral.cli`

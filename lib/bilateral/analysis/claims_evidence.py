@@ -116,6 +116,46 @@ def rank_evidence(flows: pl.DataFrame, reporter: str, focus: str, start_year: in
     return evidence_frame(pl.concat(parts, how="vertical") if parts else [])
 
 
+def unassigned_trade(flows: pl.DataFrame, reporter: str) -> pl.DataFrame:
+    """Trade `reporter` declared without assigning it to any partner: its world total minus the sum over its
+    partners, exports and imports together, per year (columns year, unassigned_usd).
+
+    IMF DOTS keeps such trade in aggregate rows ("Countries & Areas not specified" and regional residuals), which
+    the loader drops so that partners are countries; the world total keeps it. A year needs the world total in
+    both directions; otherwise it gives no row (unknown, not zero).
+    """
+    own = _annual_totals(flows).filter((pl.col("reporter_iso3") == reporter) & (pl.col("reported_by") == reporter))
+    world = own.filter(pl.col("partner_iso3") == "WLD").group_by("year").agg(
+        pl.col("value_usd").sum().alias("_world"), pl.col("flow").n_unique().alias("_directions")
+    ).filter(pl.col("_directions") == 2)
+    partners = own.filter(pl.col("partner_iso3") != "WLD").group_by("year").agg(pl.col("value_usd").sum().alias("_partners"))
+    return world.join(partners, on="year", how="inner", validate="1:1").select(
+        pl.col("year").cast(pl.Int32), (pl.col("_world") - pl.col("_partners")).clip(lower_bound=0).alias("unassigned_usd")
+    ).sort("year")
+
+
+def with_unassigned(rank_rows: pl.DataFrame, flows: pl.DataFrame, reporter: str) -> pl.DataFrame:
+    """Add `unassigned_pct` to the rank rows declared by `reporter`: its unassigned trade (`unassigned_trade`) in %
+    of the rival's turnover that year. A margin below it could be reversed by trade nobody was credited with."""
+    rivals = ranking.ranking_from_flows(flows, reporter, *_span(rank_rows)).select(
+        pl.col("year").cast(pl.Int32), pl.col("partner_iso3").alias("rival"), pl.col("turnover_usd").alias("_rival_usd")
+    ) if rank_rows.height else None
+    if rivals is None or rivals.is_empty():
+        return rank_rows
+    joined = rank_rows.join(rivals, on=["year", "rival"], how="left", validate="m:1").join(
+        unassigned_trade(flows, reporter), on="year", how="left", validate="m:1"
+    )
+    share = pl.when(pl.col("reported_by") == reporter).then(pl.col("unassigned_usd") / pl.col("_rival_usd") * 100)
+    note = pl.when((pl.col("reported_by") == reporter) & pl.col("unassigned_usd").is_not_null()).then(
+        pl.col("note") + pl.lit("; not assigned to any partner: US$") + (pl.col("unassigned_usd") / 1e9).round(1).cast(pl.String) + pl.lit(" bn")
+    ).otherwise(pl.col("note"))
+    return evidence_frame(joined.with_columns(share.alias("unassigned_pct"), note.alias("note")).drop("_rival_usd", "unassigned_usd"))
+
+
+def _span(rows: pl.DataFrame) -> tuple[int, int]:
+    return int(rows.get_column("year").min()), int(rows.get_column("year").max())
+
+
 def rank_statements(share_rank: pl.DataFrame, reporter: str, partner: str) -> pl.DataFrame:
     """Cited rank and 'N consecutive years' statements about `partner` among `reporter`'s partners.
 
@@ -246,6 +286,28 @@ def energy_volume_evidence(china_energy_imports: pl.DataFrame | None = None, ene
             pl.lit("RECONCILED").alias("reported_by"), (pl.lit("EI Statistical Review, ") + pl.col("edition")).alias("note"),
         ))
     return evidence_frame(pl.concat(parts, how="diagonal") if parts else [])
+
+
+# Stated energy figures whose unit matches an evidence series (other units, part-years and projections are left out).
+ENERGY_STATEMENT_SERIES = {
+    ("china_crude_imports_from_russia", "million tonnes"): ("crude_oil_russia_to_china_mt", "Mt"),
+    ("power_of_siberia_gas_to_china", "bcm"): ("pipeline_gas_russia_to_china_bcm", "bcm"),
+}
+
+
+def energy_statements(energy_headlines: pl.DataFrame) -> pl.DataFrame:
+    """Full-year statements of Russian crude oil (Mt) and Power of Siberia gas (bcm) to China, each with its page,
+    quote and the side it speaks for. Power of Siberia is the only pipeline carrying Russian gas to China."""
+    keys = pl.concat_str(pl.col("metric"), pl.lit("|"), pl.col("unit"))
+    mapping = {f"{m}|{u}": target for (m, u), target in ENERGY_STATEMENT_SERIES.items()}
+    rows = energy_headlines.filter(pl.col("year").str.contains(r"^\d{4}$") & keys.is_in(list(mapping)))
+    return evidence_frame(rows.select(
+        pl.col("year").cast(pl.Int32), keys.replace_strict({k: v[0] for k, v in mapping.items()}).alias("series"),
+        pl.lit(STATEMENT).alias("kind"), pl.col("publisher_named").alias("source"), "value",
+        keys.replace_strict({k: v[1] for k, v in mapping.items()}).alias("unit"), "source_url", "quote",
+        pl.col("publisher_named").map_elements(side_of_publisher, return_dtype=pl.String).alias("side"),
+        pl.col("basis").alias("note"),
+    ))
 
 
 # --- registry statements ---------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ EVIDENCE_SCHEMA: dict[str, pl.DataType] = {
     "rival": pl.String(),  # rank rows: the nearest rival
     "margin_pct": pl.Float64(),  # rank rows: margin over the rival, in % of the rival's value
     "uncertainty_pct": pl.Float64(),  # the sources' own disagreement for that year, in %
+    "unassigned_pct": pl.Float64(),  # rank rows: trade the declarant assigned to no partner, in % of the rival's value
     "note": pl.String(),
 }
 REQUIRED = ("year", "series", "kind", "source")

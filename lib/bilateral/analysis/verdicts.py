@@ -86,7 +86,8 @@ def verdict_rank_run(claim: Claim, evidence: pl.DataFrame) -> Verdict:
     """Rank <= spec.max_rank in every year of the period.
 
     Evidence: `rank` rows (the entity's rank per year and source, with margin_pct over the rival and, where
-    known, uncertainty_pct) and `consecutive_years` statements ("N consecutive years" said in year Y), which
+    known, uncertainty_pct and unassigned_pct: a margin smaller than the trade the declarant left unassigned to
+    any partner could be reversed by that trade, so the year is a close call) and `consecutive_years` statements ("N consecutive years" said in year Y), which
     stand for rank 1 in each of the N years up to Y. A year with statistics is judged on them; sources that
     disagree on the rank make the year disputed. Contradicted when a tested year fails; partly supported when
     the tested years hold but some years are disputed, fail on statements, or have no independent evidence.
@@ -99,7 +100,7 @@ def verdict_rank_run(claim: Claim, evidence: pl.DataFrame) -> Verdict:
         for y in range(int(row["year"]) - int(row["value"]) + 1, int(row["year"]) + 1):
             streak_years.setdefault(y, []).append(row["source"])
     ranks = counted.filter(pl.col("series") == "rank")
-    held, failed, disputed, close, on_statements, tested = [], [], [], [], [], []
+    held, failed, disputed, on_statements, tested, close_by_gap, close_by_unassigned = [], [], [], [], [], [], []
     for year in claim.years:
         rows = ranks.filter(pl.col("year") == year)
         stats = rows.filter(pl.col("kind").is_in(STATISTICS))
@@ -118,8 +119,9 @@ def verdict_rank_run(claim: Claim, evidence: pl.DataFrame) -> Verdict:
             disputed.append(year)
         for r in stats.iter_rows(named=True):
             if _close(r["margin_pct"], r["uncertainty_pct"], claim.tolerance.close_within_pct):
-                close.append(year)
-                break
+                close_by_gap.append(year)
+            if r["unassigned_pct"] is not None and _close(r["margin_pct"], r["unassigned_pct"], None):
+                close_by_unassigned.append(year)
     untested = tuple(y for y in claim.years if y not in tested and y not in on_statements)
     if not tested and not on_statements:
         return _insufficient(claim, table, f"No counted evidence of the rank in {year_list(claim.years)}")
@@ -140,7 +142,14 @@ def verdict_rank_run(claim: Claim, evidence: pl.DataFrame) -> Verdict:
         rating, head = Rating.SUPPORTED, f"{entity} is {place} {where} in every year {year_list(claim.years)}"
     basis = f" (statistics for {year_list(sorted(tested))})" if tested else ""
     tail = _statement_note(tuple(sorted(on_statements)), untested)
-    close_note = f"; close call in {year_list(sorted(set(close)))}: the margin is within the sources' own disagreement" if close else ""
+    close = sorted(set(close_by_gap) | set(close_by_unassigned))
+    reasons = []
+    if close_by_gap:
+        reasons.append("within the sources' own disagreement" + (f" ({year_list(sorted(set(close_by_gap)))})" if close_by_unassigned else ""))
+    if close_by_unassigned:
+        gap_years = f" ({year_list(sorted(set(close_by_unassigned)))})" if close_by_gap else ""
+        reasons.append(f"smaller than the trade {among} declared without assigning it to any partner{gap_years}")
+    close_note = f"; close call in {year_list(close)}: the margin is {' or '.join(reasons)}" if close else ""
     why = f"{head}{basis}" + (f"; {tail}" if tail else "") + close_note + "."
     return Verdict(claim.id, rating, why, table, tuple(sorted(tested)), tuple(sorted(on_statements)), untested, bool(close), _datasets(table))
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 from datetime import date
+from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from bilateral.data.countries import country_name, normalize_iso3
 from bilateral.data.limits import shown
@@ -441,6 +442,91 @@ class HitechScienceParams(ReportParams):
 
     def title(self) -> str:
         return f"China–Russia hi-tech and science: projects, high-tech trade, critical minerals, {self.start_year}–{self.end_year}"
+DEFAULT_LEDGER = "claims.yml"  # data/claims.yml
+
+
+def resolve_ledger(claims_file: str) -> Path:
+    """The ledger file for a `claims_file` parameter: a .yml file inside the data folder, given relative to it
+    (`claims.yml` is data/claims.yml). Anything outside the data folder is refused: reports read only the
+    workbench's own, reviewed files."""
+    from bilateral.data.paths import data_dir
+
+    root = data_dir()
+    given = Path(str(claims_file).strip())
+    if not given.parts:
+        raise ValueError(f"give a ledger file inside the data folder ({root}), e.g. {DEFAULT_LEDGER}")
+    path = (given if given.is_absolute() else root / given).resolve()
+    if not path.is_relative_to(root):
+        raise ValueError(
+            f"{claims_file!r} is outside the data folder ({root}); ledgers are read only from there: "
+            f"put the file under data/ and give its path relative to it, e.g. {DEFAULT_LEDGER}"
+        )
+    if path.suffix not in (".yml", ".yaml"):
+        raise ValueError(f"{claims_file!r} is not a YAML ledger (.yml); e.g. {DEFAULT_LEDGER}")
+    if not path.is_file():
+        raise ValueError(f"no ledger file {path}; the shipped ledger is {DEFAULT_LEDGER}")
+    return path
+
+
+def _read_ledger(claims_file: str) -> Any:
+    """Parse the ledger; DataError names the file, the claim and the field when it is not a valid ledger."""
+    from bilateral.analysis.claims import parse_ledger
+
+    path = resolve_ledger(claims_file)
+    return parse_ledger(path.read_text(encoding="utf-8"), where=str(path))
+
+
+class ClaimsParams(ReportParams):
+    """Parameters of notebooks/claims.ipynb and `bilateral claims check`: the ledger file and, optionally, one claim."""
+
+    notebook: ClassVar[str] = "claims"
+
+    claims_file: str = Field(default=DEFAULT_LEDGER, validate_default=True)
+    claim: str = Field(default="", validate_default=True)  # validated even when not given: the ledger must parse
+
+    @field_validator("claims_file")
+    @classmethod
+    def _inside_data(cls, value: str) -> str:
+        resolve_ledger(value)
+        return value
+
+    @field_validator("claim")
+    @classmethod
+    def _known_claim(cls, value: str, info: ValidationInfo) -> str:
+        value = value.strip()
+        if "claims_file" not in info.data:
+            return value  # the file was refused; its message says why
+        ledger = _read_ledger(info.data["claims_file"])  # also refuses a file that is not a valid ledger
+        ids = [c.id for c in ledger.claims]
+        if value and value not in ids:
+            hint = difflib.get_close_matches(value, ids, n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; claims: {', '.join(ids)}"
+            raise ValueError(f"no claim '{value}' in {info.data['claims_file']}{suggestion}")
+        return value
+
+    @property
+    def ledger_path(self) -> Path:
+        return resolve_ledger(self.claims_file)
+
+    def ledger(self) -> Any:
+        """The parsed ledger (bilateral.analysis.claims.Ledger)."""
+        return _read_ledger(self.claims_file)
+
+    def slug(self) -> str:
+        stem = Path(self.claims_file).stem
+        base = "ledger" if self.claims_file == DEFAULT_LEDGER else stem
+        return f"{base}_{self.claim}" if self.claim else base
+
+    def title(self) -> str:
+        if self.claim:
+            return f"Claim checked against independent evidence: {self.claim}"
+        return "Claims ledger: statements on China–Russia cooperation tested against independent evidence"
+
+    def sources(self) -> list[str]:
+        return [
+            "imf_dots", "baci_china_russia_hs17", "official_headlines", "china_customs_energy_imports_by_origin",
+            "energy_institute_statreview", "cooperation_registry", "claim_sources",
+        ]  # fmt: skip
 
 
 SCHEMAS: dict[str, type[ReportParams]] = {
@@ -448,6 +534,7 @@ SCHEMAS: dict[str, type[ReportParams]] = {
     for schema in (
         TradeOverviewParams, ProductLensParams, EnergyFlowsParams, GroupLinkParams, PartnerRankingParams, TradeCompositionParams,
         ProjectsParams, HitechScienceParams,
+        ClaimsParams,
     )  # fmt: skip
 }
 
