@@ -91,6 +91,11 @@ def _usd(text: str) -> str:
     return f"{words + ' ' if words else ''}US${number} bn"
 
 
+def _lower_first(label: str) -> str:
+    """'Implemented with ...' -> 'implemented with ...'; an acronym ('RDIF with ...') stays as it is."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def _projects(text: str) -> str:
     return f"{text} projects"
 
@@ -125,8 +130,8 @@ def portfolio_findings(marked: pl.DataFrame) -> str:
     realised = marked.filter(pl.col("is_realised")).sort("period_end")
     if not realised.is_empty():
         sentences.append(
-            "Amounts stated as realised: "
-            + "; ".join(f"{r['series']}: {_usd(r['stated'])} ({r['period_label']})" for r in realised.iter_rows(named=True))
+            "Amounts stated as realised, listed apart: "
+            + "; ".join(f"{_lower_first(r['series'])}: {_usd(r['stated'])} ({r['period_label']})" for r in realised.iter_rows(named=True))
             + ". A portfolio under consideration is not investment made."
         )
     return " ".join(sentences)

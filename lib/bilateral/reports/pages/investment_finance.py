@@ -63,7 +63,8 @@ def _add_statements(page: Page, params: InvestmentFinanceParams) -> list[str]:
     parts = _statement_parts(params)
     portfolio, levels, growth = parts["portfolio"], parts["levels"], parts["growth"]
     if portfolio.is_empty() and levels.is_empty() and growth.is_empty():
-        return [f"No investment statement falls in {params.start_year}–{params.end_year}."]
+        years = str(params.start_year) if params.start_year == params.end_year else f"{params.start_year}–{params.end_year}"
+        return [f"No investment statement falls in {years}."]
     page.has_data = True
     all_rows = inv.split_investment(catalog.load("investment_statements"))  # colour domains from every row: stable colours
     if not portfolio.is_empty():

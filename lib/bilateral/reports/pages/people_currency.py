@@ -41,7 +41,8 @@ def build(params: PeopleCurrencyParams) -> Page:
     page.has_data = not (travel.is_empty() and students.is_empty() and currency.is_empty())
     answers = []
     if not travel.is_empty():
-        answers += [pc.travel_findings(travel, CLOSURE), _claim_sentence(travel)]
+        band = _band(params)  # the closure years inside the window: gaps are named only where the reader looks
+        answers += [pc.travel_findings(travel, band[:2] if band else CLOSURE), _claim_sentence(travel)]
         _travel_chart(page, travel, pc.travel_rows(people_all), params)
         page.tables["Travellers, as stated"] = (
             "One row per statement; definitions differ (visa-free group tourists, all visitors, tourist-purpose trips, trips for "
@@ -77,9 +78,21 @@ def build(params: PeopleCurrencyParams) -> Page:
     if not leftover.is_empty():
         labelled = sv.stated_marks(leftover.with_columns(pl.col("metric").alias("series")))
         page.tables["Other people-to-people statements"] = statements_table(labelled)
-    page.answer = "\n\n".join(a for a in answers if a) or f"No people or currency statement falls in {params.start_year}–{params.end_year}."
+    page.answer = "\n\n".join(a for a in answers if a) or _only_targets(pl.concat([travel, students], how="diagonal_relaxed"), params)
     page.notes = _notes()
     return page
+
+
+def _years(params: PeopleCurrencyParams) -> str:
+    return str(params.start_year) if params.start_year == params.end_year else f"{params.start_year}–{params.end_year}"
+
+
+def _only_targets(marked: pl.DataFrame, params: PeopleCurrencyParams) -> str:
+    """The answer when no finding can be computed: nothing in the window, or only targets and forecasts."""
+    if marked.is_empty():
+        return f"No people or currency statement falls in {_years(params)}."
+    listed = "; ".join(f"{r['stated']} {r['series']} ({r['period_label']}, {r['publisher_named']})" for r in marked.iter_rows(named=True))
+    return f"In {_years(params)} the statements hold only targets or forecasts, which are not outturns: {listed}."
 
 
 def _top(marked: pl.DataFrame) -> float:
