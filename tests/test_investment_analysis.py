@@ -42,7 +42,7 @@ def test_portfolio_findings_list_each_statement_and_grow_only_between_unqualifie
     assert "about US$200 bn (2024, Agency)" in text
     # 222 / 120 = 1.85; the 2024 "about 200" is not used for a growth rate
     assert "US$120 bn (2018) and US$222 bn (2025), the stated value grew 1.85 times" in text
-    assert "realised, listed apart: implemented with the commission's help: more than US$10 bn (2019)" in text
+    assert "realised, listed apart — implemented with the commission's help: more than US$10 bn (2019)" in text
 
 
 def test_levels_findings_compare_whole_russia_outturns_only():

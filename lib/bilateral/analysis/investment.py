@@ -130,7 +130,7 @@ def portfolio_findings(marked: pl.DataFrame) -> str:
     realised = marked.filter(pl.col("is_realised")).sort("period_end")
     if not realised.is_empty():
         sentences.append(
-            "Amounts stated as realised, listed apart: "
+            "Amounts stated as realised, listed apart — "
             + "; ".join(f"{_lower_first(r['series'])}: {_usd(r['stated'])} ({r['period_label']})" for r in realised.iter_rows(named=True))
             + ". A portfolio under consideration is not investment made."
         )
