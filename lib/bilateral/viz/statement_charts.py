@@ -23,7 +23,7 @@ SERIES_COLORS = ["#1f4e79", "#c0392b", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b
 MARK_SHAPES = {sv.EXACT: "circle", sv.APPROXIMATE: "diamond", sv.LOWER_BOUND: "triangle-up", sv.RANGE: "square", sv.TARGET: "cross"}
 BAND_COLOR = "#d9d9d9"
 ALL = "All"
-COLUMNS = ("x", "x_draw", "series", "point", "low", "high", "mark", "stated", "period", "period_note", "unit", "basis",
+COLUMNS = ("x", "x_draw", "label_dy", "series", "point", "low", "high", "mark", "stated", "period", "period_note", "unit", "basis",
            "publisher_named", "source_url", "quote")  # fmt: skip
 
 
@@ -71,12 +71,16 @@ def _band_label(row: dict, band: tuple[int, int, str] | None) -> str:
 
 def dodge(frame: pl.DataFrame, step: float = 0.18) -> pl.DataFrame:
     """`x_draw`: statements sharing a position are spread side by side (ordered by series, then value), at most
-    `step` years apart and within ±0.4 of their year, so none hides another; `x` itself is unchanged."""
+    `step` years apart and within ±0.4 of their year, so none hides another; `x` itself is unchanged.
+    `label_dy`: neighbours' labels alternate above and below their points (pixels), so they do not overlap."""
     ordered = frame.with_row_index("_row").sort("x", "series", "point", "low", nulls_last=True)
     rank = pl.int_range(pl.len()).over("x")
     count = pl.len().over("x")
     width = pl.min_horizontal(pl.lit(step), 0.8 / count)
-    return ordered.with_columns((pl.col("x") + (rank - (count - 1) / 2) * width).alias("x_draw")).sort("_row").drop("_row")
+    return ordered.with_columns(
+        (pl.col("x") + (rank - (count - 1) / 2) * width).alias("x_draw"),
+        pl.when(rank % 2 == 0).then(pl.lit(-6)).otherwise(pl.lit(10)).alias("label_dy"),
+    ).sort("_row").drop("_row")
 
 
 def statement_layers(
@@ -133,8 +137,8 @@ def statement_layers(
     if pick is not None:
         dots = dots.add_params(pick)
     layers.append(dots)
-    layers.append(centre.transform_filter("datum.label != ''").mark_text(align="left", dx=7, dy=-6, fontSize=10, color="#333").encode(
-        x=x, y=y_at, text="label:N"))  # fmt: skip
+    layers.append(centre.transform_filter("datum.label != ''").mark_text(align="left", dx=7, fontSize=10, color="#333").encode(
+        x=x, y=y_at, yOffset=alt.YOffset("label_dy:Q", scale=None), text="label:N"))  # fmt: skip
     return alt.layer(*layers).properties(width=width, height=height)
 
 
