@@ -527,6 +527,87 @@ class ClaimsParams(ReportParams):
             "imf_dots", "baci_china_russia_hs17", "official_headlines", "china_customs_energy_imports_by_origin",
             "energy_institute_statreview", "cooperation_registry", "claim_sources",
         ]  # fmt: skip
+class InvestmentFinanceParams(ReportParams):
+    """Parameters of notebooks/investment_finance.ipynb (commission portfolio, FDI statements, policy-bank loans).
+
+    country, lender, sector (energy source) and years are checked against the values the data hold."""
+
+    notebook: ClassVar[str] = "investment_finance"
+
+    country: str = "RUS"
+    lender: str = "all"
+    sector: str = "all"
+    start_year: int = 2000
+    end_year: int = 2025
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _borrower(cls, value: Any) -> str:
+        from bilateral.reports import present_values as pv
+
+        code = normalize_iso3(value, role="country")
+        return pv.choose(code, pv.energy_finance_values()["countries"], "a borrower in the loans data", allow_all=False)
+
+    @field_validator("lender", "sector")
+    @classmethod
+    def _in_loans(cls, value: str, info: ValidationInfo) -> str:
+        from bilateral.reports import present_values as pv
+
+        present = pv.energy_finance_values()["lenders" if info.field_name == "lender" else "sectors"]
+        what = "a lender in the loans data" if info.field_name == "lender" else "an energy source (sector) in the loans data"
+        return pv.choose(value, present, what)
+
+    @model_validator(mode="after")
+    def _years_present(self) -> InvestmentFinanceParams:
+        from bilateral.reports import present_values as pv
+
+        loans = pv.energy_finance_values()
+        first, last = pv.statement_years("investment_statements")
+        pv.check_years(self.start_year, self.end_year, min(first, loans["first"]), max(last, loans["last"]),
+                       "the years of the loans data and the investment statements")  # fmt: skip
+        return self
+
+    def sources(self) -> list[str]:
+        return ["cooperation_registry", "bu_china_global_energy_finance"]
+
+    def slug(self) -> str:
+        from bilateral.reports.present_values import slug_part
+
+        picked = [slug_part(v) for v in (self.lender, self.sector) if v != "all"]
+        return "_".join([self.country, *picked, f"{self.start_year}-{self.end_year}"])
+
+    def title(self) -> str:
+        picked = ", ".join(v for v in (self.lender, self.sector) if v != "all")
+        return (
+            f"Investment and development finance: China and {country_name(self.country)}, {self.start_year}–{self.end_year}"
+            + (f" ({picked} loans)" if picked else "")
+        )
+
+
+class PeopleCurrencyParams(ReportParams):
+    """Parameters of notebooks/people_currency.ipynb (travellers, students, settlement currencies; China-Russia)."""
+
+    notebook: ClassVar[str] = "people_currency"
+
+    start_year: int = 2013
+    end_year: int = 2030
+
+    @model_validator(mode="after")
+    def _present(self) -> PeopleCurrencyParams:
+        from bilateral.reports import present_values as pv
+
+        first, last = pv.statement_years("people_exchanges", "settlement_currency_statements")
+        pv.check_years(self.start_year, self.end_year, first, last, "the years of the people and currency statements")
+        return self
+
+    def sources(self) -> list[str]:
+        return ["cooperation_registry", "claim_sources"]
+
+    def slug(self) -> str:
+        return f"CHN-RUS_{self.start_year}-{self.end_year}"
+
+    def title(self) -> str:
+        return f"People and the currency of settlement: China and Russia, {self.start_year}–{self.end_year}"
 
 
 SCHEMAS: dict[str, type[ReportParams]] = {
@@ -535,6 +616,7 @@ SCHEMAS: dict[str, type[ReportParams]] = {
         TradeOverviewParams, ProductLensParams, EnergyFlowsParams, GroupLinkParams, PartnerRankingParams, TradeCompositionParams,
         ProjectsParams, HitechScienceParams,
         ClaimsParams,
+        InvestmentFinanceParams, PeopleCurrencyParams,
     )  # fmt: skip
 }
 

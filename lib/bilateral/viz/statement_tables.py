@@ -1,21 +1,28 @@
 """Markdown helpers for tables of cited statements: a short page link, facts as stated with unit and date.
 
 A statement is shown as the page put it (value text, unit with its qualifiers, the page's date) and links to
-its page; nothing is rounded or converted here.
+its page, with the host name as link text so wide URLs do not stretch the table; nothing is rounded or
+converted here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlparse
 
 import polars as pl
 
+from bilateral.viz import tables
+
+HEADERS = {"period_label": "Period", "series": "Series", "stated": "Stated", "unit": "Unit", "basis": "Basis",
+           "publisher_named": "Publisher", "source_url": "Page"}  # fmt: skip
+
 
 def page_link(url: str | None) -> str:
-    """'[tass.com](https://tass.com/economy/1274431)': the page's site as the link text."""
+    """'https://www.tass.com/economy/1274431' -> '[tass.com](https://www.tass.com/economy/1274431)'."""
     if not url:
         return "–"
-    host = urlparse(url).netloc.removeprefix("www.") or url
+    host = (urlparse(url).hostname or url).removeprefix("www.")
     return f"[{host}]({url})"
 
 
@@ -33,6 +40,10 @@ def stated_list(facts: pl.DataFrame) -> str:
     if facts.is_empty():
         return "–"
     ordered = facts.sort("as_of", nulls_last=True, maintain_order=True)
-    return " · ".join(
-        f"{as_stated(r['value_text'], r['unit'])} ({page_date(r['as_of'])})" for r in ordered.iter_rows(named=True)
-    )
+    return " · ".join(f"{as_stated(r['value_text'], r['unit'])} ({page_date(r['as_of'])})" for r in ordered.iter_rows(named=True))
+
+
+def statements_table(frame: pl.DataFrame, headers: Mapping[str, str] | None = None) -> str:
+    """Marked statement rows (stated_values.stated_marks output with a `series`) as a Markdown table."""
+    formats = {"source_url": page_link, "basis": lambda v: tables.shorten(v, 60), "unit": lambda v: tables.shorten(v, 40)}
+    return tables.markdown_table(frame, headers or HEADERS, formats)

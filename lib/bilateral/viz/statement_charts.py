@@ -1,0 +1,152 @@
+"""Cited statements on a year axis, each drawn as what the page said (`analysis.stated_values` marks).
+
+- Points only: statements are never joined by a line (two pages are not a series, and a missing year is a gap).
+- The qualifier stays visible: the shape says "as stated", "approximate", "lower bound", "target or forecast";
+  a lower bound with a known ceiling (a share: more than 80% means 80-100%) and a stated range are drawn as a
+  vertical rule between their ends; qualified figures carry their words as a label ("more than 80").
+- Part-year figures are labelled with their months ("Jan–Sep", "Q1") and academic years with "2023/24".
+- Colour is the series (definition or basis), from a domain the caller fixes, so colours do not move when a
+  control filters the view. An optional shaded band marks a period (e.g. a border closure).
+- Controls are Vega-Lite params bound to a dropdown (they work in a static HTML file, offline).
+Every tooltip carries the page URL and the quote.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from bilateral.analysis import stated_values as sv
+from bilateral.viz.charts import WIDTH
+
+SERIES_COLORS = ["#1f4e79", "#c0392b", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#e377c2", "#7f7f7f", "#bcbd22"]
+MARK_SHAPES = {sv.EXACT: "circle", sv.APPROXIMATE: "diamond", sv.LOWER_BOUND: "triangle-up", sv.RANGE: "square", sv.TARGET: "cross"}
+BAND_COLOR = "#d9d9d9"
+ALL = "All"
+COLUMNS = ("x", "x_draw", "label_dy", "series", "point", "low", "high", "mark", "stated", "period", "period_note", "unit", "basis",
+           "publisher_named", "source_url", "quote")  # fmt: skip
+
+
+def _title(text: str, note: str) -> alt.TitleParams:
+    return alt.TitleParams(text=text, subtitle=note, anchor="start")
+
+
+def year_axis(start: float, end: float) -> alt.X:
+    """A year axis from start to end (half a year of margin), one label per year at most, no thousands comma.
+    It encodes `x_draw` (the dodged position, see `dodge`)."""
+    return alt.X("x_draw:Q", title=None, scale=alt.Scale(domain=[start - 0.5, end + 0.5], nice=False),
+                 axis=alt.Axis(format="d", tickMinStep=1, labelOverlap="greedy", grid=False))  # fmt: skip
+
+
+def compact(value: float) -> str:
+    """1540000 -> '1.54 m', 56000 -> '56,000', 0.5 -> '0.5': short enough for a label, no digit changed."""
+    return f"{value / 1e6:g} m" if abs(value) >= 1e6 else sv.format_number(value)
+
+
+def _label(row: dict, qualifiers: bool = True) -> str:
+    """The text beside a point: its qualifier words ('more than 1.1 m'), 'forecast' for a forecast, then its part
+    of the year ('Jan–Sep'); nothing for a plain full-year figure (its value is on the axis and in the tooltip).
+    Without `qualifiers` (a crowded chart) the shape alone says lower bound or approximate; ranges, targets,
+    forecasts and part-year periods are still labelled."""
+    mark, point = row["mark"], row["point"]
+    if mark == sv.EXACT or point is None:
+        words = row["stated"] if mark == sv.RANGE else ""
+    elif not qualifiers:
+        words = ("target" if "target" in row["stated"] else "forecast") if mark == sv.TARGET else ""
+    else:
+        words = f"{row['qualifier']} {compact(point)}" if row.get("qualifier") else compact(point)
+        if mark == sv.TARGET and "target" not in words:
+            words += " (forecast)"
+    return " ".join(filter(None, [words, row["period_note"]]))
+
+
+def _in_band(row: dict, band: tuple[int, int, str] | None) -> bool:
+    return band is not None and band[0] <= row["x"] <= band[1]
+
+
+def _band_label(row: dict, band: tuple[int, int, str] | None) -> str:
+    """The figure as stated (qualifier included) and its part of the year: '800', '563 Jan–Sep'."""
+    return " ".join(filter(None, [row["stated"], row["period_note"]]))
+
+
+def dodge(frame: pl.DataFrame, step: float = 0.18) -> pl.DataFrame:
+    """`x_draw`: statements sharing a position are spread side by side (ordered by series, then value), at most
+    `step` years apart and within ±0.4 of their year, so none hides another; `x` itself is unchanged.
+    `label_dy`: neighbours' labels alternate above and below their points (pixels), so they do not overlap."""
+    ordered = frame.with_row_index("_row").sort("x", "series", "point", "low", nulls_last=True)
+    rank = pl.int_range(pl.len()).over("x")
+    count = pl.len().over("x")
+    width = pl.min_horizontal(pl.lit(step), 0.8 / count)
+    return ordered.with_columns(
+        (pl.col("x") + (rank - (count - 1) / 2) * width).alias("x_draw"),
+        pl.when(rank % 2 == 0).then(pl.lit(-6)).otherwise(pl.lit(10)).alias("label_dy"),
+    ).sort("_row").drop("_row")
+
+
+def statement_layers(
+    marked: pl.DataFrame, *, series_domain: list[str], x: alt.X, y_title: str, log: bool = False, y_domain: list[float] | None = None,
+    value_format: str = ",.0f", pick: alt.Parameter | None = None, pick_field: str | None = None,
+    band: tuple[int, int, str] | None = None, height: int = 260, width: int = WIDTH, dodge_step: float = 0.18,
+    qualifier_labels: bool = True, values_in_band: bool = False,
+) -> alt.LayerChart:  # fmt: skip
+    """Points, rules and labels of `marked` (stated_marks output with a `series` column, plus `pick_field`).
+
+    `pick`/`pick_field`: a select param and the column it filters ('All' shows everything); the param is added
+    here. `band`: (first year, last year, label) shaded behind the points; `values_in_band` writes the stated
+    figure beside every point inside it (e.g. the near-zero counts of a closure year).
+    """
+    labelled = dodge(marked, dodge_step).with_columns(
+        pl.Series("label", [_band_label(row, band) if values_in_band and _in_band(row, band) else _label(row, qualifier_labels)
+                            for row in marked.iter_rows(named=True)], dtype=pl.String)  # fmt: skip
+    )
+    keep = [c for c in (*COLUMNS, "label", pick_field) if c and c in labelled.columns]
+    data = labelled.select(keep)
+    scale = alt.Scale(type="log") if log else alt.Scale(domain=y_domain) if y_domain else alt.Scale(zero=True)
+    # a log axis gets one tick and grid line per power of ten (minor lines crowd it)
+    ticks = [10.0**k for k in range(0, 10)] if log else alt.Undefined
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=series_domain, range=SERIES_COLORS[: len(series_domain)]),
+                      legend=alt.Legend(orient="bottom", columns=1, labelLimit=520, symbolLimit=40))  # fmt: skip
+    shape = alt.Shape("mark:N", title="Stated as", scale=alt.Scale(domain=list(MARK_SHAPES), range=list(MARK_SHAPES.values())),
+                      legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=260))  # fmt: skip
+    tooltip = [
+        alt.Tooltip("period:N", title="Period"), alt.Tooltip("series:N", title="Series"), alt.Tooltip("stated:N", title="Stated"),
+        alt.Tooltip("unit:N", title="Unit"), alt.Tooltip("mark:N", title="Read as"), alt.Tooltip("basis:N", title="Basis"),
+        alt.Tooltip("publisher_named:N", title="Publisher"), alt.Tooltip("source_url:N", title="Page"),
+        alt.Tooltip("quote:N", title="Quote"),
+    ]  # fmt: skip
+    base = alt.Chart(data)
+    if pick is not None and pick_field:
+        base = base.transform_filter((pick == ALL) | (alt.datum[pick_field] == pick))
+    layers = []
+    if band is not None:
+        first, last, text = band
+        shade = pl.DataFrame({"x_draw": [first - 0.5], "x2": [last + 0.5], "label": [text]})
+        layers.append(alt.Chart(shade).mark_rect(color=BAND_COLOR, opacity=0.5).encode(x=x, x2="x2:Q"))
+        layers.append(alt.Chart(shade).mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=10, color="#555").encode(
+            x=x, y=alt.value(0), text="label:N"))  # fmt: skip
+    spans = base.transform_filter("isValid(datum.low) && isValid(datum.high)")
+    layers.append(spans.mark_rule(strokeWidth=2, opacity=0.6).encode(
+        x=x, y=alt.Y("low:Q", scale=scale, title=y_title, axis=alt.Axis(values=ticks, format="~s" if log else value_format)), y2="high:Q",
+        color=color, tooltip=tooltip,
+        strokeDash=alt.condition(alt.datum.mark == sv.LOWER_BOUND, alt.value([4, 3]), alt.value([1, 0])),
+    ))  # fmt: skip
+    # a range without a single stated number sits at its low end, the rule shows the rest
+    centre = base.transform_calculate(y_at="isValid(datum.point) ? datum.point : datum.low")
+    y_at = alt.Y("y_at:Q", scale=scale, title=y_title, axis=alt.Axis(format="~s" if log else value_format, values=ticks))
+    dots = centre.mark_point(filled=True, size=80, opacity=0.9).encode(x=x, y=y_at, color=color, shape=shape, tooltip=tooltip)
+    if pick is not None:
+        dots = dots.add_params(pick)
+    layers.append(dots)
+    layers.append(centre.transform_filter("datum.label != ''").mark_text(align="left", dx=7, fontSize=10, color="#333").encode(
+        x=x, y=y_at, yOffset=alt.YOffset("label_dy:Q", scale=None), text="label:N"))  # fmt: skip
+    return alt.layer(*layers).properties(width=width, height=height)
+
+
+def statement_chart(marked: pl.DataFrame, *, title: str, source_note: str, **kwargs: object) -> alt.LayerChart:
+    """`statement_layers` with a title and the source as subtitle."""
+    return statement_layers(marked, **kwargs).properties(title=_title(title, source_note))  # type: ignore[arg-type]
+
+
+def select_param(name: str, options: list[str], initial: str, label: str) -> alt.Parameter:
+    """A dropdown ('All' first) that filters a chart in the browser, with no kernel."""
+    return alt.param(name=name, value=initial, bind=alt.binding_select(options=[ALL, *options], name=label))
