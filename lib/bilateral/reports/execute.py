@@ -69,6 +69,8 @@ class ReportTask:
     timeout: float
     library: str
     data: tuple[tuple[str, str], ...] = ()  # (folder, source.yml sha256) the key was computed on
+    environ: tuple[tuple[str, str], ...] | None = None  # BILATERAL_* of the caller; None on remote workers
+    cwd: str = ""
 
 
 @dataclass
@@ -202,7 +204,8 @@ def execute_task(task: ReportTask, kernel: Any) -> ExecutedReport:
 
     nb = nbformat.reads(task.notebook_json, as_version=4)
     meta = dict(nb.metadata.get("bilateral", {}))
-    execution = kernel.execute(nb, task.parameters, timeout=task.timeout)
+    environ = dict(task.environ) if task.environ is not None else None
+    execution = kernel.execute(nb, task.parameters, timeout=task.timeout, environ=environ, cwd=task.cwd)
     executed = execution.notebook
     finished = datetime.now(UTC).isoformat(timespec="seconds")
     executed.metadata["bilateral"] = {

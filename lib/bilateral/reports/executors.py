@@ -42,7 +42,11 @@ def kernel_cwd() -> Path:
 
 
 class LocalExecutor:
-    """Threads of this process, each running reports one after another on its own warm kernel."""
+    """Threads of this process, each running reports one after another on its own warm kernel.
+
+    The threads wait for tasks until `close()`, so one executor can serve several runs in a row (see
+    `shared_local`); the command line uses one per run.
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
@@ -56,9 +60,8 @@ class LocalExecutor:
     def submit(self, tasks: list[ReportTask]) -> None:
         for task in tasks:
             self._tasks.put(task)
-        for number in range(min(self.workers, len(tasks))):
-            self._tasks.put(None)
-            thread = threading.Thread(target=self._slot, name=f"bilateral-kernel-{number}", daemon=True)
+        while len(self._threads) < min(self.workers, len(tasks)):
+            thread = threading.Thread(target=self._slot, name=f"bilateral-kernel-{len(self._threads)}", daemon=True)
             self._threads.append(thread)
             thread.start()
 
@@ -71,9 +74,7 @@ class LocalExecutor:
         try:
             while not self._stopping.is_set():
                 task = self._tasks.get()
-                if task is None:
-                    break
-                if self._stopping.is_set():
+                if task is None or self._stopping.is_set():
                     break
                 self._outcomes.put(run_with_retry(task, kernel, stopping=self._stopping.is_set))
         finally:
@@ -103,8 +104,17 @@ class LocalExecutor:
         for kernel in kernels:  # a thread that did not finish in time: reap its kernel from here
             kernel.kill()
             kernel._reap()
+        _forget(self)
 
     def close(self) -> None:
+        """Let the threads finish their queue, then shut their kernels down."""
+        if _shared.get("executor") is self:
+            return  # kept for the next run in this process; closed at exit
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        for _ in self._threads:
+            self._tasks.put(None)
         self._join(timeout=30)
         if any(thread.is_alive() for thread in self._threads):
             self.stop()
@@ -115,6 +125,36 @@ class LocalExecutor:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
+
+
+_shared: dict[str, LocalExecutor] = {}
+KEEP_KERNELS = False  # True: every local run in this process uses shared_local (the test suite sets it)
+
+
+def shared_local(workers: int) -> LocalExecutor:
+    """One LocalExecutor kept for the life of this process, so runs in a row reuse warm kernels.
+
+    For long-lived callers (the test suite, a notebook driving many runs); the command line makes one
+    per run. Kernels still reset between reports exactly as within a run; the executor closes at exit.
+    """
+    executor = _shared.get("executor")
+    if executor is None or executor.workers < workers:
+        if executor is not None:
+            _shared.pop("executor")._shutdown()
+        executor = _shared["executor"] = LocalExecutor(workers)
+        atexit.register(_close_shared)
+    return executor
+
+
+def _close_shared() -> None:
+    executor = _shared.pop("executor", None)
+    if executor is not None:
+        executor._shutdown()
+
+
+def _forget(executor: LocalExecutor) -> None:
+    if _shared.get("executor") is executor:
+        _shared.pop("executor")
 
 
 # -- Dask -------------------------------------------------------------------------------------------

@@ -200,8 +200,8 @@ def _differences(base: dict[str, Any], now: dict[str, Any]) -> list[str]:
         f"{module}.{key}"
         for module, names in now["globals"].items()
         if module in base["globals"]
-        for key, ident in names.items()
-        if base["globals"][module].get(key, ident) != ident
+        for key in names.keys() | base["globals"][module].keys()
+        if base["globals"][module].get(key) != names.get(key)
     ]
     if changed:
         problems.append(f"module globals rebound: {', '.join(sorted(changed)[:5])}")
@@ -210,6 +210,15 @@ def _differences(base: dict[str, Any], now: dict[str, Any]) -> list[str]:
     }:
         problems.append("display formatters differ from the baseline")
     return problems
+
+
+def prepare(environ: dict[str, str], cwd: str) -> None:
+    """Point this report at the caller's folders (BILATERAL_* variables, working directory); undone by reset()."""
+    for key in [k for k in os.environ if k.startswith("BILATERAL_") and k not in environ]:
+        del os.environ[key]
+    os.environ.update(environ)
+    if cwd:
+        os.chdir(cwd)
 
 
 def reset(capture: bool = False) -> str:

@@ -181,10 +181,12 @@ class WarmKernel:
                 pass
 
     # -- running reports (owning thread) -------------------------------------------------------
-    def execute(self, nb: nbformat.NotebookNode, parameters: dict[str, Any], *, timeout: float) -> Execution:
+    def execute(self, nb: nbformat.NotebookNode, parameters: dict[str, Any], *, timeout: float,
+                environ: dict[str, str] | None = None, cwd: str = "") -> Execution:
         """Run one parameterized notebook; returns the executed notebook, resets the kernel afterwards.
 
-        Raises ReportError (a cell failed: message names the cell), ReportTimedOut or KernelDied.
+        `environ` (BILATERAL_* variables) and `cwd` apply to this report only. Raises ReportError (a cell
+        failed: the message names the cell), ReportTimedOut or KernelDied.
         """
         import papermill
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -193,6 +195,8 @@ class WarmKernel:
         if not self.alive or self.problems:
             self.restart()
         reused = self.reports_run > 0
+        if environ is not None or cwd:
+            run_sync(self._aprepare)(environ or {}, cwd)
         self._expired.clear()
         watchdog = threading.Timer(timeout + 5, self._expire)  # whole-report deadline; cells have `timeout` each
         watchdog.daemon = True
@@ -240,6 +244,13 @@ class WarmKernel:
             return []
         self.problems = list(state.get("problems", []))
         return list(state.get("reads", []))
+
+    async def _aprepare(self, environ: dict[str, str], cwd: str) -> None:
+        code = f"{_STATE}.prepare({json.dumps(environ)}, {json.dumps(cwd)})"
+        reply = await self._aexecute(code, {}, RESET_TIMEOUT_S)
+        if reply["content"]["status"] != "ok":
+            self.problems = ["prepare failed"]
+            raise KernelDied(f"could not be prepared: {reply['content'].get('evalue')}")
 
     async def _areset(self) -> dict[str, Any]:
         reply = await self._aexecute("", {"state": f"{_STATE}.reset()"}, RESET_TIMEOUT_S)

@@ -27,6 +27,7 @@ from bilateral.data.paths import reports_dir
 from bilateral.errors import BilateralError, ParameterError
 from bilateral.reports import cache, publish
 from bilateral.reports.execute import ExecutedReport, FailedReport, ReportResult, ReportTask
+from bilateral.reports.executors import kernel_cwd
 from bilateral.reports.plan import PlannedReport
 
 DEFAULT_TIMEOUT_S = 600.0
@@ -48,6 +49,7 @@ class RunOptions:
     timeout: float = DEFAULT_TIMEOUT_S
     executor: str = "local"
     address: str | None = None
+    keep_kernels: bool = False  # reuse this process's shared warm kernels across runs (executors.shared_local)
 
     def check(self) -> None:
         if self.workers < 1:
@@ -116,8 +118,12 @@ class _Signals:
 
 def make_tasks(planned: list[PlannedReport], options: RunOptions) -> list[ReportTask]:
     import json
+    import os
 
     library = cache.library_digest()
+    local = options.executor == "local"
+    environ = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("BILATERAL_"))) if local else None
+    cwd = str(kernel_cwd()) if local else ""
     tasks = []
     for index, report in enumerate(planned):
         params = report.params
@@ -129,6 +135,7 @@ def make_tasks(planned: list[PlannedReport], options: RunOptions) -> list[Report
             index=index, notebook=report.notebook, notebook_json=json.dumps(report.nb), parameters=parameters,
             slug=params.slug(), title=params.title(), sources=tuple(sources), key=key, timeout=options.timeout,
             library=library, data=tuple((folder, cache.folder_digest(folder)) for folder in sources),
+            environ=environ, cwd=cwd,
         ))
     return tasks
 
@@ -199,9 +206,13 @@ def _prepare(root: Path) -> list[str]:
 
 def _execute(todo: list[ReportTask], planned: list[PlannedReport], options: RunOptions, root: Path,
              results: list[ReportResult | None], signals: _Signals, on_result: Callable[[ReportResult], None] | None) -> None:
-    from bilateral.reports.executors import DaskExecutor, LocalExecutor
+    from bilateral.reports import executors
+    from bilateral.reports.executors import DaskExecutor, LocalExecutor, shared_local
 
-    executor = DaskExecutor(options.address or "") if options.executor == "dask" else LocalExecutor(options.workers)
+    if options.executor == "dask":
+        executor: Any = DaskExecutor(options.address or "")
+    else:
+        executor = shared_local(options.workers) if options.keep_kernels or executors.KEEP_KERNELS else LocalExecutor(options.workers)
     by_index = {task.index: task for task in todo}
     pending = set(by_index)
     finished = False
