@@ -19,7 +19,7 @@ PARAMETERS_SOURCE = next(
 )
 
 # Behaviour by partner: RUS fine, KAZ kills its kernel every time, ARM only the first time (marker file),
-# BLR hangs, MNG reads hs_classification too (a dataset trade_overview's schema does not declare).
+# BLR hangs (or the partners listed in BILATERAL_TEST_SLOW), MNG reads hs_classification too (a dataset trade_overview's schema does not declare).
 BEHAVIOUR = '''
 import os, signal, time, pathlib
 from bilateral.data import catalog
@@ -32,7 +32,7 @@ if partner == "ARM":
     if not marker.exists():
         marker.touch()
         os.kill(os.getpid(), signal.SIGKILL)
-if partner == "BLR":
+if partner in os.environ.get("BILATERAL_TEST_SLOW", "BLR").split(","):
     time.sleep(float(os.environ.get("BILATERAL_TEST_SLEEP", "120")))
 if partner == "MNG":
     from bilateral.data.paths import raw_dir

@@ -1,25 +1,34 @@
-"""End to end: the CLI runs the real notebook on the shipped data into an offline report.
+"""End to end: the CLI runs the real notebooks on the shipped data into offline reports.
 
-One report is produced per module (a kernel start costs seconds) and examined by the CLI tests
-and, in a real headless Chromium with the network cut off, by the browser tests.
+The CLI runs in process (typer's CliRunner): reports share this session's warm kernels, as consecutive
+runs of a long-lived process would, and error paths cost no interpreter start. The command as a real
+subprocess (signals, process table) is tested in test_runner_signals.py.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from datacopy import REPO, corrupt
+from typer.testing import CliRunner
 
-CLI = [sys.executable, "-m", "bilateral.cli"]
+from bilateral.cli import app
+
+RUNNER = CliRunner()
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300)
+def run_cli(*args: str, env: dict[str, str] | None = None) -> SimpleNamespace:
+    """Run `bilateral ARGS` in process with `env` set; an unexpected exception fails the test with its traceback."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in (env or {}).items():
+            patch.setenv(key, value)
+        result = RUNNER.invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
 
 
 @pytest.fixture(scope="module")

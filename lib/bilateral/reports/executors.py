@@ -87,7 +87,7 @@ class LocalExecutor:
             return None
 
     def stop(self) -> None:
-        """Kill every kernel now and wait for the threads (they notice the dead kernel and exit)."""
+        """Kill every kernel now, reap it, and give the threads a moment to notice (they are daemons)."""
         self._stopping.set()
         while True:
             try:
@@ -99,11 +99,10 @@ class LocalExecutor:
         with self._lock:
             kernels = list(self._kernels)
         for kernel in kernels:
-            kernel.kill()
-        self._join(timeout=15)
-        for kernel in kernels:  # a thread that did not finish in time: reap its kernel from here
-            kernel.kill()
+            kernel.terminate()
+        for kernel in kernels:
             kernel._reap()
+        self._join(timeout=3)
         _forget(self)
 
     def close(self) -> None:
@@ -138,11 +137,10 @@ def shared_local(workers: int) -> LocalExecutor:
     per run. Kernels still reset between reports exactly as within a run; the executor closes at exit.
     """
     executor = _shared.get("executor")
-    if executor is None or executor.workers < workers:
-        if executor is not None:
-            _shared.pop("executor")._shutdown()
+    if executor is None:
         executor = _shared["executor"] = LocalExecutor(workers)
         atexit.register(_close_shared)
+    executor.workers = max(executor.workers, workers)  # more threads start on the next submit
     return executor
 
 

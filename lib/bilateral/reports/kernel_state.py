@@ -56,7 +56,8 @@ def warm_up(extra_modules: tuple[str, ...] = ()) -> None:
         package = importlib.import_module(name)
         for module in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
             importlib.import_module(module.name)
-    for name in ("bilateral.reports.params", "altair", "polars", "pandas", "ipywidgets", "IPython.display", *extra_modules):
+    for name in ("bilateral.reports.params", "altair", "polars", "pandas", "ipywidgets", "IPython.display",
+                 "IPython.core.ultratb", *extra_modules):
         importlib.import_module(name)
     _exercise()
     reset(capture=True)
@@ -73,6 +74,11 @@ def _exercise() -> None:
     chart._repr_mimebundle_()
     Markdown("**x**")._repr_markdown_()
     repr(frame), frame._repr_html_()
+    shell = get_ipython()
+    try:  # a failing cell formats its traceback with stack_data: load it now, not in the first failing report
+        raise ValueError("warm-up")
+    except ValueError:
+        shell.InteractiveTB.structured_traceback(*sys.exc_info())
 
 
 def _capture() -> dict[str, Any]:
@@ -131,13 +137,24 @@ def _matplotlib_rc() -> dict[str, str] | None:
 
 
 def _module_globals() -> dict[str, dict[str, int]]:
-    """Identity of every global of bilateral's, altair's and polars' own modules: rebinding one shows up."""
-    watched = ("bilateral", "altair", "polars")
-    return {
-        name: {key: id(value) for key, value in list(vars(module).items()) if not key.startswith("__")}
-        for name, module in list(sys.modules.items())
-        if module is not None and name.partition(".")[0] in watched and name != __name__
-    }
+    """Identity of the globals of bilateral's modules and of altair's and polars' public modules.
+
+    Rebinding one shows up. Private modules and names of the libraries (`polars._utils`, `_cache`) are
+    their own lazy caches, not state a report sets.
+    """
+    watched = {}
+    for name, module in list(sys.modules.items()):
+        package = name.partition(".")[0]
+        if module is None or name == __name__ or package not in ("bilateral", "altair", "polars"):
+            continue
+        own = package == "bilateral"
+        if not own and any(part.startswith("_") for part in name.split(".")):
+            continue
+        watched[name] = {
+            key: id(value) for key, value in list(vars(module).items())
+            if not key.startswith("__") and (own or not key.startswith("_"))
+        }
+    return watched
 
 
 def _restore(base: dict[str, Any]) -> None:

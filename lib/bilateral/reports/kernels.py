@@ -92,10 +92,14 @@ class WarmKernel:
         self.problems: list[str] = []  # why the kernel must be replaced before the next report
         self._expired = threading.Event()
         self._lock = threading.Lock()
+        self._terminated = False  # set by terminate(): never start again
+        self._process: Any = None
 
     # -- lifecycle (owning thread) -------------------------------------------------------------
     def start(self) -> None:
         """Start the kernel and warm it up; raises ReportError if it cannot start."""
+        if self._terminated:
+            raise KernelDied("was not run: the run is stopping")
         try:
             run_sync(self._astart)()
         except ReportError:
@@ -114,7 +118,12 @@ class WarmKernel:
         # ERROR: ipykernel warns on every start that local TCP is unencrypted (loopback only here).
         await km.start_kernel(cwd=str(self.cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
         with self._lock:
-            self.pid = km.provisioner.process.pid if km.provisioner and km.provisioner.process else 0
+            self._process = km.provisioner.process if km.provisioner else None
+            self.pid = self._process.pid if self._process else 0
+            terminated = self._terminated
+        if terminated:  # stopped while this kernel was starting: it must not outlive the stop
+            self.kill()
+            raise KernelDied("was not run: the run is stopping")
         self.kc = km.client()
         self.kc.start_channels()
         await self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT_S)
@@ -167,13 +176,19 @@ class WarmKernel:
             except (ProcessLookupError, PermissionError):
                 pass
 
+    def terminate(self) -> None:
+        """Kill the kernel for good, from any thread: a thread still using this object cannot start another."""
+        with self._lock:
+            self._terminated = True
+        self.kill()
+
     def _expire(self) -> None:
         self._expired.set()
         self.kill()
 
     def _reap(self) -> None:
-        km = self.km
-        process = getattr(getattr(km, "provisioner", None), "process", None)
+        with self._lock:
+            process = self._process
         if process is not None:
             try:
                 process.wait(timeout=5)

@@ -8,7 +8,7 @@
       - notebooks: [trade_overview, partner_ranking]
         grid: {reporter: [RUS, KAZ], partner: [CHN]}
 
-Every expanded report is validated (notebook allowed and well formed, parameters valid, no two reports
+YAML anchors may be defined under `anchors:` and reused by alias. Every expanded report is validated (notebook allowed and well formed, parameters valid, no two reports
 writing the same file) before the first kernel starts, and all problems are listed at once. Inputs are
 bounded so that a small file cannot cause huge work: file size, expanded YAML size (anchors and aliases
 are allowed, but their expansion is capped), and the number of reports.
@@ -74,6 +74,7 @@ class Plan(BaseModel):
 
     title: str = "Reports"
     description: str = ""
+    anchors: Any = None  # a place for YAML anchors that entries reuse (`parameters: *common`); otherwise unused
     reports: list[PlanEntry]
 
 
@@ -181,7 +182,7 @@ def validate_entries(path: Path, plan: Plan, *, allow_outside: bool) -> list[Pla
 
 
 def _label(number: int, notebook: str, raw: dict[str, Any], *, grid: bool) -> str:
-    if not grid:
+    if not grid or not raw:
         return f"report {number} ({_short(notebook)})"
     values = ", ".join(f"{key}={_short(str(value), 40)}" for key, value in raw.items())
     return f"report {number} ({_short(notebook)}: {values})"
