@@ -197,7 +197,7 @@ class DaskExecutor:
                 "--executor dask needs Dask distributed: pip install 'bilateral[dask]' (or dask[distributed])."
             ) from None
         try:
-            self.client = Client(address, timeout="10s")
+            self.client = Client(address, timeout="5s")
         except OSError as exc:
             raise ParameterError(f"Cannot reach the Dask scheduler at {address}: {exc}. Is it running?") from None
         self._futures: list[object] = []
