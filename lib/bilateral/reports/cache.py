@@ -80,12 +80,39 @@ def _text(source: str | list[str]) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
+def _sidecar(folder: str) -> tuple[Path, int, int] | None:
+    path = raw_dir() / folder / PROVENANCE_FILE
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return path, stat.st_mtime_ns, stat.st_size
+
+
 def folder_digest(folder: str) -> str:
     """sha256 of a data folder's source.yml (which lists every file's sha256); 'missing' when absent."""
+    sidecar = _sidecar(folder)
+    return _digest(*sidecar) if sidecar else "missing"
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(path: Path, mtime_ns: int, size: int) -> str:
     try:
-        return hashlib.sha256((raw_dir() / folder / PROVENANCE_FILE).read_bytes()).hexdigest()
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "missing"
+
+
+@functools.lru_cache(maxsize=256)
+def _listing(path: Path, mtime_ns: int, size: int) -> tuple[tuple[str, ...], str]:
+    """(files listed, publisher) of a source.yml, parsed once per version of the file."""
+    import yaml
+
+    try:
+        record = yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
+        return tuple(str(item["path"]) for item in record.get("files", [])), str(record.get("publisher", ""))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, yaml.YAMLError):
+        return (), ""
 
 
 def report_key(*, notebook_sha: str, parameters: dict[str, Any], sources: list[str], library: str) -> str:
@@ -114,16 +141,12 @@ def folder_of(path: str, root: Path | None = None) -> str | None:
 
 def file_stats(folder: str) -> dict[str, list[int]]:
     """Size and mtime (ns) of every file a folder's source.yml lists: a cheap check that none changed."""
-    import yaml
-
-    base = raw_dir() / folder
-    try:
-        record = yaml.load((base / PROVENANCE_FILE).read_text(encoding="utf-8"), Loader=_yaml_loader())
-        listed = [str(item["path"]) for item in record.get("files", [])]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, yaml.YAMLError):
+    sidecar = _sidecar(folder)
+    if sidecar is None:
         return {}
+    base = raw_dir() / folder
     stats: dict[str, list[int]] = {}
-    for relative in listed:
+    for relative in _listing(*sidecar)[0]:
         try:
             stat = (base / relative).stat()
         except OSError:
@@ -210,13 +233,8 @@ def describe_inputs(folders: set[str]) -> tuple[dict[str, str], dict[str, dict[s
 
 
 def _publisher(folder: str) -> str:
-    import yaml
-
-    try:
-        record = yaml.load((raw_dir() / folder / PROVENANCE_FILE).read_text(encoding="utf-8"), Loader=_yaml_loader())
-        return str(record.get("publisher", folder))
-    except (OSError, AttributeError, yaml.YAMLError):
-        return folder
+    sidecar = _sidecar(folder)
+    return (_listing(*sidecar)[1] if sidecar else "") or folder
 
 
 def remove_record(root: Path, notebook: str, slug: str) -> None:

@@ -124,8 +124,15 @@ def load_report_notebook(path: Path) -> dict[str, Any]:
             f"{path.name} has no parameter schema, so it is not a report (explore.ipynb is for live use in "
             f"JupyterLab: `make lab`). Reports: {', '.join(sorted(SCHEMAS))}."
         )
-    nb = _read_notebook(path)
-    check_parameters_cell(nb, path.name, list(SCHEMAS[name].model_fields))
+    stat = path.stat()
+    return _checked(path, stat.st_mtime_ns, stat.st_size, tuple(SCHEMAS[name].model_fields))
+
+
+@functools.lru_cache(maxsize=64)
+def _checked(path: Path, mtime_ns: int, size: int, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Read and check a notebook once per version of the file (a grid runs the same notebook many times)."""
+    nb = _read_cached(path, mtime_ns, size)
+    check_parameters_cell(nb, path.name, list(fields))
     return nb
 
 
@@ -140,11 +147,6 @@ def _read_cached(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or nb.get("nbformat") != 4:
         raise ParameterError(f"{path} is not a notebook in nbformat 4 (no 'cells' list). Restore it from git.")
     return nb
-
-
-def _read_notebook(path: Path) -> dict[str, Any]:
-    stat = path.stat()
-    return _read_cached(path, stat.st_mtime_ns, stat.st_size)
 
 
 def _assigned_names(source: str) -> set[str] | None:

@@ -32,6 +32,7 @@ from bilateral.errors import ReportError
 ENGINE_NAME = "bilateral-warm-kernel"
 STARTUP_TIMEOUT_S = 120
 RESET_TIMEOUT_S = 60
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 _STATE = "__import__('bilateral.reports.kernel_state', fromlist=['reset'])"
 
 
@@ -115,8 +116,9 @@ class WarmKernel:
         km = AsyncKernelManager(kernel_name=self.kernel_name)
         with self._lock:
             self.km = km
-        # ERROR: ipykernel warns on every start that local TCP is unencrypted (loopback only here).
-        await km.start_kernel(cwd=str(self.cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        # log level ERROR: ipykernel warns on every start that local TCP is unencrypted (loopback only here);
+        # no history database: reports never read it, and it costs a write per cell.
+        await km.start_kernel(cwd=str(self.cwd), extra_arguments=KERNEL_ARGUMENTS)
         with self._lock:
             self._process = km.provisioner.process if km.provisioner else None
             self.pid = self._process.pid if self._process else 0

@@ -125,14 +125,17 @@ def make_tasks(planned: list[PlannedReport], options: RunOptions) -> list[Report
     environ = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("BILATERAL_"))) if local else None
     cwd = str(kernel_cwd()) if local else ""
     tasks = []
+    encoded: dict[int, tuple[str, str]] = {}  # one JSON text and digest per notebook, however many reports use it
     for index, report in enumerate(planned):
         params = report.params
         sources = _declared_sources(report)
         parameters = params.model_dump()
-        key = cache.report_key(notebook_sha=cache.notebook_digest(report.nb), parameters=parameters,
-                               sources=sources, library=library)
+        if id(report.nb) not in encoded:
+            encoded[id(report.nb)] = (json.dumps(report.nb), cache.notebook_digest(report.nb))
+        notebook_json, notebook_sha = encoded[id(report.nb)]
+        key = cache.report_key(notebook_sha=notebook_sha, parameters=parameters, sources=sources, library=library)
         tasks.append(ReportTask(
-            index=index, notebook=report.notebook, notebook_json=json.dumps(report.nb), parameters=parameters,
+            index=index, notebook=report.notebook, notebook_json=notebook_json, parameters=parameters,
             slug=params.slug(), title=params.title(), sources=tuple(sources), key=key, timeout=options.timeout,
             library=library, data=tuple((folder, cache.folder_digest(folder)) for folder in sources),
             environ=environ, cwd=cwd,
