@@ -225,6 +225,18 @@ def report_plan(
 ) -> None:
     """Run every report of a plan (unchanged ones are reused) and write the gallery reports/index.html."""
     from bilateral.data.paths import reports_dir
+    from bilateral.reports import uptodate
+    from bilateral.reports.gallery import write_gallery
+
+    checks = {"allow_outside": allow_outside_notebooks, "max_reports": max_reports}
+    snapshot = None if force else uptodate.reuse(plan_file, **checks)
+    if snapshot is not None:  # nothing the last complete run depended on changed
+        results = uptodate.results_from(snapshot)
+        for result in results:
+            out.print(Text.assemble(("↺ ", "blue"), f"{result.title} (reused)"), highlight=False)
+        index = write_gallery(results, reports_dir(), title=snapshot["title"], description=snapshot["description"])
+        out.print(str(index), highlight=False, soft_wrap=True)
+        return
     from bilateral.reports import runner
     from bilateral.reports.plan import default_workers, read_plan
 
@@ -237,9 +249,9 @@ def report_plan(
     with Reporter(out, err, len(planned)) as shown:
         summary = runner.run(planned, options, on_result=shown.result, on_start=shown.started)
     _report_swept(summary.swept)
-    from bilateral.reports.gallery import write_gallery
-
     index = write_gallery(summary.results, reports_dir(), title=plan.title, description=plan.description)
+    if summary.stopped_by is None:
+        uptodate.save(plan_file, **checks, plan=plan, planned=planned, results=summary.results)
     out.print(str(index), highlight=False, soft_wrap=True)
     if summary.stopped_by is not None:
         done = sum(r.status in ("ok", "reused") for r in summary.results)

@@ -24,7 +24,6 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +57,8 @@ def library_digest(root: Path = PACKAGE_DIR) -> str:
 @functools.lru_cache(maxsize=1)
 def environment_digest() -> str:
     """Python and the versions of the packages whose behaviour shows in a report."""
+    from importlib import metadata
+
     versions = [f"python={sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}"]
     for name in SHAPING_PACKAGES:
         try:
