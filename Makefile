@@ -6,19 +6,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# Exact versions with sha256 hashes (tools/lock.py writes them from pyproject.toml; `make lock` refreshes them).
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup report test lab bench browser notebooks clean
+.PHONY: setup report test lab bench browser notebooks clean lock
 
-$(STAMP): pyproject.toml
+# The project itself goes in editable, without dependencies and without build isolation: everything it
+# needs, its build backend included, came from the lock.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(PIP) --upgrade pip
+	$(PIP) --require-hashes -r $(LOCK)
+	$(PIP) --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-$(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# Test, lab, dask and bench extras: the same pins as the runtime lock, plus the tools.
+$(TEST_STAMP): $(STAMP) $(DEV_LOCK)
+	$(PIP) --require-hashes -r $(DEV_LOCK)
 	touch $@
 
 setup: $(STAMP)
@@ -34,7 +42,7 @@ browser:
 test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest
 
-lab: $(STAMP)
+lab: $(TEST_STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(TEST_STAMP)
@@ -43,6 +51,10 @@ bench: $(TEST_STAMP)
 # Re-execute the notebooks and store only the outputs nbval checks (cells marked NBVAL_CHECK_OUTPUT).
 notebooks: $(STAMP)
 	$(BIN)/python tools/store_notebook_outputs.py notebooks/*.ipynb
+
+lock:
+	test -x $(BIN)/uv || $(PIP) uv
+	$(BIN)/python tools/lock.py
 
 clean:
 	rm -rf reports/*/ reports/index.html .pytest_cache

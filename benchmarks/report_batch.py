@@ -68,8 +68,17 @@ def naive_commands(reports: list[tuple[str, dict[str, object]]], out: Path) -> l
     for number, (notebook, parameters) in enumerate(reports):
         executed = out / f"{number:03d}-{notebook}.ipynb"
         flags = [item for key, value in parameters.items() for item in ("-p", key, str(value))]
-        commands.append([str(BIN / "papermill"), str(REPO / "notebooks" / f"{notebook}.ipynb"), str(executed), *flags,
-                         "--cwd", str(REPO / "notebooks"), "--no-progress-bar"])
+        commands.append(
+            [
+                str(BIN / "papermill"),
+                str(REPO / "notebooks" / f"{notebook}.ipynb"),
+                str(executed),
+                *flags,
+                "--cwd",
+                str(REPO / "notebooks"),
+                "--no-progress-bar",
+            ]
+        )
         commands.append([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
     return commands
 
@@ -94,21 +103,31 @@ def main() -> None:
         naive = timed(naive_commands(reports, work / "naive"), dict(os.environ))
         reruns = [timed([runner], env) for _ in range(args.reruns)]
         html = sorted((work / "reports").rglob("*.html"))
-        assert len(html) == len(reports) + 1, f"expected {len(reports)} reports and the gallery, found {len(html)} files"
+        assert len(html) == len(reports) + 1, (
+            f"expected {len(reports)} reports and the gallery, found {len(html)} files"
+        )
         assert (work / "reports" / "index.html").read_text().count('class="card reused"') == len(reports)
         rerun_wall = statistics.median(wall for wall, _ in reruns)
         rerun_cpu = statistics.median(cpu for _, cpu in reruns)
         throughput, rerun_ratio = naive[0] / first[0], first[0] / rerun_wall
-        print(f"plan: {args.plan.name}, {len(reports)} reports, --workers {args.workers}, cores: {os.cpu_count()}, "
-              f"load average at the end: {os.getloadavg()[0]:.1f}")
+        print(
+            f"plan: {args.plan.name}, {len(reports)} reports, --workers {args.workers}, cores: {os.cpu_count()}, "
+            f"load average at the end: {os.getloadavg()[0]:.1f}"
+        )
         print(f"{'side':<44}{'wall s':>10}{'CPU s':>10}")
         print(f"{'naive loop (papermill + nbconvert per report)':<44}{naive[0]:>10.2f}{naive[1]:>10.2f}")
         print(f"{'bilateral report plan, first run':<44}{first[0]:>10.2f}{first[1]:>10.2f}")
-        print(f"{f'bilateral report plan, unchanged (median of {len(reruns)})':<44}{rerun_wall:>10.2f}{rerun_cpu:>10.2f}")
-        print(f"throughput ratio (naive / first run): {throughput:.1f}x (target {THROUGHPUT_TARGET:g}x) "
-              f"{'met' if throughput >= THROUGHPUT_TARGET else 'NOT met'}; CPU ratio {naive[1] / first[1]:.1f}x")
-        print(f"unchanged-rerun ratio (first run / rerun): {rerun_ratio:.1f}x (target {RERUN_TARGET:g}x) "
-              f"{'met' if rerun_ratio >= RERUN_TARGET else 'NOT met'}; CPU ratio {first[1] / max(rerun_cpu, 1e-3):.1f}x")
+        print(
+            f"{f'bilateral report plan, unchanged (median of {len(reruns)})':<44}{rerun_wall:>10.2f}{rerun_cpu:>10.2f}"
+        )
+        print(
+            f"throughput ratio (naive / first run): {throughput:.1f}x (target {THROUGHPUT_TARGET:g}x) "
+            f"{'met' if throughput >= THROUGHPUT_TARGET else 'NOT met'}; CPU ratio {naive[1] / first[1]:.1f}x"
+        )
+        print(
+            f"unchanged-rerun ratio (first run / rerun): {rerun_ratio:.1f}x (target {RERUN_TARGET:g}x) "
+            f"{'met' if rerun_ratio >= RERUN_TARGET else 'NOT met'}; CPU ratio {first[1] / max(rerun_cpu, 1e-3):.1f}x"
+        )
         if args.keep:
             shutil.copytree(work, args.keep, dirs_exist_ok=True)
     finally:

@@ -20,7 +20,7 @@ PARAMETERS_SOURCE = next(
 
 # Behaviour by partner: RUS fine, KAZ kills its kernel every time, ARM only the first time (marker file),
 # BLR hangs (or the partners listed in BILATERAL_TEST_SLOW), MNG reads hs_classification too (a dataset trade_overview's schema does not declare).
-BEHAVIOUR = '''
+BEHAVIOUR = """
 import os, signal, time, pathlib
 from bilateral.data import catalog
 from IPython.display import Markdown, display
@@ -38,11 +38,16 @@ if partner == "MNG":
     from bilateral.data.paths import raw_dir
     (raw_dir() / "hs_classification" / "source.yml").read_text()
 display(Markdown(f"Report for {reporter}-{partner}: {headlines.height} statements, kernel parent {os.getppid()}"))
-'''
+"""
 
 
 def cell(cell_type: str, source: str, tags: list[str] | None = None) -> dict:
-    base = {"cell_type": cell_type, "id": uuid.uuid4().hex[:8], "metadata": {"tags": tags} if tags else {}, "source": source}
+    base = {
+        "cell_type": cell_type,
+        "id": uuid.uuid4().hex[:8],
+        "metadata": {"tags": tags} if tags else {},
+        "source": source,
+    }
     if cell_type == "code":
         base.update(execution_count=None, outputs=[])
     return base
@@ -51,19 +56,30 @@ def cell(cell_type: str, source: str, tags: list[str] | None = None) -> dict:
 def notebook(cells: list[dict]) -> dict:
     return {
         "cells": cells,
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                     "language_info": {"name": "python"}},
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
         "nbformat": 4,
         "nbformat_minor": 5,
     }
 
 
-def write_report_notebook(folder: Path, body: str = BEHAVIOUR, *, parameters: str = PARAMETERS_SOURCE,
-                          tags: list[str] | None = None, name: str = "trade_overview") -> Path:
+def write_report_notebook(
+    folder: Path,
+    body: str = BEHAVIOUR,
+    *,
+    parameters: str = PARAMETERS_SOURCE,
+    tags: list[str] | None = None,
+    name: str = "trade_overview",
+) -> Path:
     """notebooks/<name>.ipynb with a title, the parameters cell (tagged unless `tags` says otherwise) and `body`."""
     folder.mkdir(parents=True, exist_ok=True)
-    cells = [cell("markdown", "# Runner test"), cell("code", parameters, ["parameters"] if tags is None else tags),
-             cell("code", body)]
+    cells = [
+        cell("markdown", "# Runner test"),
+        cell("code", parameters, ["parameters"] if tags is None else tags),
+        cell("code", body),
+    ]
     path = folder / f"{name}.ipynb"
     path.write_text(json.dumps(notebook(cells), indent=1))
     return path

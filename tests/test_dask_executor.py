@@ -31,7 +31,9 @@ def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_copy: Path, py
 def test_a_plan_runs_on_dask_and_shares_the_cache_with_local_runs(tmp_path: Path, cluster: str):
     plan = tmp_path / "plan.yml"
     plan.write_text("reports:\n  - notebook: trade_overview\n    grid: {partner: [RUS, MNG]}\n")
-    on_dask = RUNNER.invoke(app, ["report", "plan", str(plan), "--executor", "dask", "--address", cluster, "--timeout", "60"])
+    on_dask = RUNNER.invoke(
+        app, ["report", "plan", str(plan), "--executor", "dask", "--address", cluster, "--timeout", "60"]
+    )
     assert on_dask.exit_code == 0, on_dask.output
     assert (tmp_path / "reports" / "index.html").read_text().count('class="card ok"') == 2
     html = (tmp_path / "reports" / "trade_overview" / "CHN-RUS_2005-2024.html").read_text()

@@ -69,8 +69,16 @@ print(json.dumps({
 def clean_state(cwd: Path) -> dict[str, object]:
     """What a fresh kernel reports (written by hand: defaults of each library)."""
     return {
-        "variable": False, "env": None, "cwd": str(cwd), "sys_path": False, "warnings_as_errors": False,
-        "theme": "default", "max_rows": "unset", "polars_rows": None, "pandas_rows": 60, "charts_global": False,
+        "variable": False,
+        "env": None,
+        "cwd": str(cwd),
+        "sys_path": False,
+        "warnings_as_errors": False,
+        "theme": "default",
+        "max_rows": "unset",
+        "polars_rows": None,
+        "pandas_rows": 60,
+        "charts_global": False,
         "probe_loaded": False,
     }
 
@@ -100,7 +108,9 @@ def test_restorable_changes_are_undone_and_the_kernel_is_reused(kernel: WarmKern
     assert kernel.pid == pid, "nothing unrestorable happened: the same kernel ran the next report"
 
 
-def test_a_rebound_library_global_or_an_import_with_side_effects_replaces_the_kernel(kernel: WarmKernel, tmp_path: Path):
+def test_a_rebound_library_global_or_an_import_with_side_effects_replaces_the_kernel(
+    kernel: WarmKernel, tmp_path: Path
+):
     (tmp_path / "leakprobe.py").write_text("import bilateral.viz.charts as charts\ncharts.PROBE = True\n")
     source = REBIND_A_LIBRARY_GLOBAL + IMPORT_A_PACKAGE_WITH_SIDE_EFFECTS.format(folder=str(tmp_path))
     kernel.execute(code_notebook(source), {}, timeout=60)

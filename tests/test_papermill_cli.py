@@ -21,8 +21,13 @@ def test_papermill_injects_parameters_right_after_the_parameters_cell(notebook: 
     import papermill  # the code path of `papermill IN OUT --prepare-only -p start_year 2016`, without its start-up
 
     out = tmp_path / f"{notebook}.ipynb"
-    papermill.execute_notebook(str(REPO / "notebooks" / f"{notebook}.ipynb"), str(out), {"start_year": 2016},
-                               prepare_only=True, progress_bar=False)
+    papermill.execute_notebook(
+        str(REPO / "notebooks" / f"{notebook}.ipynb"),
+        str(out),
+        {"start_year": 2016},
+        prepare_only=True,
+        progress_bar=False,
+    )
     tags = [cell["metadata"].get("tags", []) for cell in json.loads(out.read_text())["cells"]]
     position = tags.index(["parameters"])
     assert tags[position + 1] == ["injected-parameters"]
@@ -31,7 +36,22 @@ def test_papermill_injects_parameters_right_after_the_parameters_cell(notebook: 
 @pytest.mark.slow
 def test_papermill_runs_a_report_notebook_end_to_end(tmp_path: Path, python3_kernel: str):
     out = tmp_path / "out.ipynb"
-    done = subprocess.run([*PAPERMILL, str(REPO / "notebooks" / "trade_overview.ipynb"), str(out), "-p", "partner", "KAZ",
-                           "-k", python3_kernel, "--cwd", str(REPO / "notebooks")], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            *PAPERMILL,
+            str(REPO / "notebooks" / "trade_overview.ipynb"),
+            str(out),
+            "-p",
+            "partner",
+            "KAZ",
+            "-k",
+            python3_kernel,
+            "--cwd",
+            str(REPO / "notebooks"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "No cited figures for China–Kazakhstan" in out.read_text()

@@ -33,8 +33,10 @@ def test_a_grid_expands_to_one_report_per_value_and_notebook(tmp_path: Path):
   - notebook: energy_flows
 """
     assert slugs(tmp_path, text) == [
-        "trade_overview/RUS-CHN_2015-2024", "partner_ranking/CHN-in-RUS_cited_2015-2024",
-        "trade_overview/KAZ-CHN_2015-2024", "partner_ranking/CHN-in-KAZ_cited_2015-2024",
+        "trade_overview/RUS-CHN_2015-2024",
+        "partner_ranking/CHN-in-RUS_cited_2015-2024",
+        "trade_overview/KAZ-CHN_2015-2024",
+        "partner_ranking/CHN-in-KAZ_cited_2015-2024",
         "energy_flows/RUS-CHN_2010-2024",
     ]
 
@@ -66,7 +68,9 @@ def test_the_number_of_reports_is_bounded(tmp_path: Path):
 def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path: Path):
     levels = ["  a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]  # 10**9 values once expanded
-    text = "anchors:\n" + "\n".join(levels) + "\nreports:\n  - notebook: trade_overview\n    parameters: {partner: *a8}\n"
+    text = (
+        "anchors:\n" + "\n".join(levels) + "\nreports:\n  - notebook: trade_overview\n    parameters: {partner: *a8}\n"
+    )
     with pytest.raises(ParameterError, match=f"expands to more than {MAX_YAML_NODES:,} YAML values"):
         read_plan(write(tmp_path, text))
 
@@ -85,8 +89,10 @@ def test_aliases_within_the_limit_are_fine(tmp_path: Path):
         ("reports:\n  - notebook: trade_overview\n    grid: {partner: []}\n", "grid `partner` has no values"),
         ("reports:\n  - notebook: trade_overview\n    notebooks: [energy_flows]\n", "either `notebook: NAME` or"),
         ("reports: [\n", "is not valid YAML"),
-        ("reports:\n  - notebook: trade_overview\n    parameters: {partner: RUS}\n    grid: {partner: [KAZ]}\n",
-         "`partner` is both a parameter and a grid axis"),
+        (
+            "reports:\n  - notebook: trade_overview\n    parameters: {partner: RUS}\n    grid: {partner: [KAZ]}\n",
+            "`partner` is both a parameter and a grid axis",
+        ),
     ],
 )
 def test_bad_plans_exit_2_with_a_message_and_no_traceback(tmp_path: Path, content: str | bytes, message: str):

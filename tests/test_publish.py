@@ -49,8 +49,15 @@ def test_when_the_html_cannot_be_replaced_the_old_pair_stays(tmp_path: Path, mon
 
 def test_a_first_publication_that_fails_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     real_replace = os.replace
-    monkeypatch.setattr(os, "replace", lambda s, t: (_ for _ in ()).throw(OSError(28, "No space left on device"))
-                        if str(t).endswith(".html") else real_replace(s, t))
+    monkeypatch.setattr(
+        os,
+        "replace",
+        lambda s, t: (
+            (_ for _ in ()).throw(OSError(28, "No space left on device"))
+            if str(t).endswith(".html")
+            else real_replace(s, t)
+        ),
+    )
     with pytest.raises(ReportError, match="No space left on device"):
         publish.publish(tmp_path, version("v1"))
     monkeypatch.undo()

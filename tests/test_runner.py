@@ -32,7 +32,9 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_copy: Path, 
 
 def plan_file(folder: Path, partners: list[str], name: str = "plan.yml") -> Path:
     path = folder / name
-    path.write_text(f"title: Runner test\nreports:\n  - notebook: trade_overview\n    grid: {{partner: [{', '.join(partners)}]}}\n")
+    path.write_text(
+        f"title: Runner test\nreports:\n  - notebook: trade_overview\n    grid: {{partner: [{', '.join(partners)}]}}\n"
+    )
     return path
 
 
@@ -61,7 +63,11 @@ def test_a_dying_or_hanging_report_fails_alone_and_a_kernel_death_is_retried_onc
     assert "did not finish within 4 s" in index
     assert "2 (the kernel died and was replaced)" in index  # Armenia: died once, passed on the retry
     assert sorted(p.name for p in (reports / "trade_overview").iterdir()) == [
-        "CHN-ARM_2005-2024.html", "CHN-ARM_2005-2024.ipynb", "CHN-RUS_2005-2024.html", "CHN-RUS_2005-2024.ipynb"]
+        "CHN-ARM_2005-2024.html",
+        "CHN-ARM_2005-2024.ipynb",
+        "CHN-RUS_2005-2024.html",
+        "CHN-RUS_2005-2024.ipynb",
+    ]
     assert not [p for p in reports.iterdir() if p.name.startswith((".publish-", ".tmp-"))]
 
 
@@ -83,7 +89,9 @@ def test_a_changed_data_file_reruns_exactly_the_reports_that_read_it(workspace: 
     plan = plan_file(workspace, ["RUS", "MNG"])
     run("report", "plan", str(plan), "-j", "1")
     # MNG also reads hs_classification, which trade_overview's schema does not declare: the kernel saw the read.
-    rewrite_keeping_provenance(data_copy / "raw" / "hs_classification", "harmonized-system.csv", "Animals; live,", "Animals; live.,")
+    rewrite_keeping_provenance(
+        data_copy / "raw" / "hs_classification", "harmonized-system.csv", "Animals; live,", "Animals; live.,"
+    )
     run("report", "plan", str(plan), "-j", "1")
     assert cards(workspace / "reports") == {"Russia": "reused", "Mongolia": "ok"}
     rewrite_keeping_provenance(data_copy / "raw" / "official_headlines", "PROVENANCE.md", "#", "# ")
@@ -91,7 +99,9 @@ def test_a_changed_data_file_reruns_exactly_the_reports_that_read_it(workspace: 
     assert cards(workspace / "reports") == {"Russia": "ok", "Mongolia": "ok"}
 
 
-def test_a_data_file_changed_without_its_checksum_fails_the_rerun_and_keeps_the_previous_report(workspace: Path, data_copy: Path):
+def test_a_data_file_changed_without_its_checksum_fails_the_rerun_and_keeps_the_previous_report(
+    workspace: Path, data_copy: Path
+):
     plan = plan_file(workspace, ["RUS"])
     run("report", "plan", str(plan), "-j", "1")
     html = workspace / "reports" / "trade_overview" / "CHN-RUS_2005-2024.html"
@@ -153,3 +163,59 @@ def test_a_symlink_in_the_notebooks_folder_pointing_outside_is_refused(workspace
     (workspace / "notebooks" / "partner_ranking.ipynb").symlink_to(outside)
     result = run("report", "run", "partner_ranking")
     assert result.exit_code == 2 and "outside the project's notebooks folder" in " ".join(result.output.split())
+
+
+def test_a_reports_folder_that_is_a_file_is_a_message(workspace: Path, monkeypatch: pytest.MonkeyPatch):
+    blocker = workspace / "reports-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("BILATERAL_REPORTS_DIR", str(blocker))
+    result = run("report", "run", "trade_overview")
+    assert result.exit_code == 2 and "is a file; move it away or set BILATERAL_REPORTS_DIR" in " ".join(
+        result.output.split()
+    )
+
+
+def test_an_unchanged_plan_is_answered_before_the_cli_loads_and_any_change_sends_it_to_the_full_run(
+    workspace: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import os
+    import subprocess
+    import sys
+
+    from bilateral.reports import uptodate
+
+    plan = plan_file(workspace, ["RUS", "MNG"])
+    assert run("report", "plan", str(plan), "-j", "1").exit_code == 0
+    fast = subprocess.run(
+        [sys.executable, "-m", "bilateral.entry", "report", "plan", str(plan), "-j", "2"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=60,
+    )
+    assert fast.returncode == 0 and fast.stdout.count("(reused)") == 2, fast.stderr
+    assert cards(workspace / "reports") == {"Russia": "reused", "Mongolia": "reused"}
+    args = ["report", "plan", str(plan)]
+    assert uptodate.fast_rerun(args)
+    for changed in (
+        ["--force"],
+        ["--max-reports", "10"],
+        ["--allow-outside-notebooks"],
+        ["--executor", "dask"],
+        ["--help"],
+    ):
+        assert not uptodate.fast_rerun(args + changed), changed
+    notebook = workspace / "notebooks" / "trade_overview.ipynb"
+    os.utime(notebook, ns=(notebook.stat().st_atime_ns, notebook.stat().st_mtime_ns + 1))
+    assert not uptodate.fast_rerun(args), "a notebook changed"
+    run(*args)
+    rewrite_keeping_provenance(
+        data_copy / "raw" / "hs_classification", "harmonized-system.csv", "Animals; live,", "Animals; live.,"
+    )
+    assert not uptodate.fast_rerun(args), "data that MNG read changed"
+    run(*args)
+    (workspace / "reports" / "trade_overview" / "CHN-RUS_2005-2024.html").unlink()
+    assert not uptodate.fast_rerun(args), "a published file is gone"
+    run(*args)
+    monkeypatch.setenv("BILATERAL_DATA_DIR", str(workspace / "other-data"))
+    assert not uptodate.fast_rerun(args), "another data folder"

@@ -68,7 +68,9 @@ def leftovers(reports: Path) -> list[str]:
 
 def plan(tmp_path: Path) -> Path:
     path = tmp_path / "plan.yml"
-    path.write_text("title: Stop test\nreports:\n  - notebook: trade_overview\n    grid: {partner: [RUS, BLR, UKR, GEO]}\n")
+    path.write_text(
+        "title: Stop test\nreports:\n  - notebook: trade_overview\n    grid: {partner: [RUS, BLR, UKR, GEO]}\n"
+    )
     return path
 
 

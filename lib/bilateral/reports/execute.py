@@ -157,7 +157,13 @@ def _assigned_names(source: str) -> set[str] | None:
         return None
     names: set[str] = set()
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign | ast.AugAssign)
+            else []
+        )
         for target in targets:
             names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
     return names
@@ -167,16 +173,24 @@ def check_parameters_cell(nb: dict[str, Any], name: str, fields: list[str]) -> N
     """Exactly one cell tagged `parameters`, defining exactly the schema's fields, and no other cell rebinding them."""
     code = [c for c in nb["cells"] if c.get("cell_type") == "code"]
     tagged = [c for c in code if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])]
-    fix = (f"Tag the cell that sets the defaults ({', '.join(fields)}) with `{PARAMETERS_TAG}` "
-           "(JupyterLab: property inspector > cell tags); papermill injects the values after it.")
+    fix = (
+        f"Tag the cell that sets the defaults ({', '.join(fields)}) with `{PARAMETERS_TAG}` "
+        "(JupyterLab: property inspector > cell tags); papermill injects the values after it."
+    )
     if len(tagged) != 1:
         found = "no cell" if not tagged else f"{len(tagged)} cells"
         raise ParameterError(f"{name} has {found} tagged `{PARAMETERS_TAG}`, so parameters would not reach it. {fix}")
     defined = _assigned_names(_source(tagged[0])) or set()
     if defined != set(fields):
         missing, extra = sorted(set(fields) - defined), sorted(defined - set(fields))
-        detail = "; ".join(filter(None, [missing and f"missing {', '.join(missing)}", extra and f"not in the schema: {', '.join(extra)}"]))
-        raise ParameterError(f"{name}: the `{PARAMETERS_TAG}` cell does not match the report's parameters ({detail}). {fix}")
+        detail = "; ".join(
+            filter(
+                None, [missing and f"missing {', '.join(missing)}", extra and f"not in the schema: {', '.join(extra)}"]
+            )
+        )
+        raise ParameterError(
+            f"{name}: the `{PARAMETERS_TAG}` cell does not match the report's parameters ({detail}). {fix}"
+        )
     for number, cell in enumerate(code, start=1):
         if cell is tagged[0]:
             continue
@@ -228,8 +242,13 @@ def execute_task(task: ReportTask, kernel: Any) -> ExecutedReport:
     root = raw_dir()
     reads = sorted({folder for folder in (folder_of(path, root) for path in execution.reads) if folder})
     return ExecutedReport(
-        index=task.index, ipynb=nbformat.writes(executed).encode("utf-8"), html=html.encode("utf-8"),
-        seconds=execution.seconds, finished_utc=finished, reads=reads, kernel_pid=execution.kernel_pid,
+        index=task.index,
+        ipynb=nbformat.writes(executed).encode("utf-8"),
+        html=html.encode("utf-8"),
+        seconds=execution.seconds,
+        finished_utc=finished,
+        reads=reads,
+        kernel_pid=execution.kernel_pid,
     )
 
 
@@ -264,4 +283,9 @@ def run_with_retry(task: ReportTask, kernel: Any, *, stopping: Callable[[], bool
             error = str(exc)
         except Exception as exc:  # a bug or an environment problem: still one failed report, not a dead run
             error = f"{type(exc).__name__}: {exc}"
-        return FailedReport(index=task.index, error=f"Notebook {task.notebook}.ipynb {error}", seconds=time.perf_counter() - started, attempts=attempts)
+        return FailedReport(
+            index=task.index,
+            error=f"Notebook {task.notebook}.ipynb {error}",
+            seconds=time.perf_counter() - started,
+            attempts=attempts,
+        )

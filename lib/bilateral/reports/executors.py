@@ -171,12 +171,20 @@ def run_on_worker(task: ReportTask) -> Outcome:
     from bilateral.reports.kernels import WarmKernel
 
     if library_digest() != task.library:
-        return FailedReport(task.index, "the Dask worker runs another version of the bilateral library than this "
-                            "command; install the same checkout on every worker and restart them.", 0.0)
+        return FailedReport(
+            task.index,
+            "the Dask worker runs another version of the bilateral library than this "
+            "command; install the same checkout on every worker and restart them.",
+            0.0,
+        )
     stale = [folder for folder, digest in task.data if folder_digest(folder) != digest]
     if stale:
-        return FailedReport(task.index, f"the Dask worker's data differs from this machine's for {', '.join(stale)} "
-                            "(source.yml checksums); give the workers the same data folder.", 0.0)
+        return FailedReport(
+            task.index,
+            f"the Dask worker's data differs from this machine's for {', '.join(stale)} "
+            "(source.yml checksums); give the workers the same data folder.",
+            0.0,
+        )
     kernel = getattr(_worker_kernels, "kernel", None)
     if kernel is None:
         kernel = _worker_kernels.kernel = WarmKernel(kernel_cwd())
@@ -208,7 +216,9 @@ class DaskExecutor:
     def submit(self, tasks: list[ReportTask]) -> None:
         self._indexes = {}
         for task in tasks:
-            future = self.client.submit(run_on_worker, task, pure=False, key=f"bilateral-report-{task.index}-{task.key[:16]}")
+            future = self.client.submit(
+                run_on_worker, task, pure=False, key=f"bilateral-report-{task.index}-{task.key[:16]}"
+            )
             self._futures.append(future)
             self._indexes[future.key] = task.index
         self._thread = threading.Thread(target=self._collect, name="bilateral-dask", daemon=True)
@@ -221,7 +231,11 @@ class DaskExecutor:
             try:
                 self._outcomes.put(future.result())
             except Exception as exc:  # the worker died, or the task could not be deserialised
-                self._outcomes.put(FailedReport(self._indexes[future.key], f"failed on the Dask cluster: {type(exc).__name__}: {exc}", 0.0))
+                self._outcomes.put(
+                    FailedReport(
+                        self._indexes[future.key], f"failed on the Dask cluster: {type(exc).__name__}: {exc}", 0.0
+                    )
+                )
 
     def next_outcome(self, timeout: float) -> Outcome | None:
         try:

@@ -58,7 +58,10 @@ def _card(result: ReportResult, root: Path) -> str:
     rows = [
         ("Parameters", esc(", ".join(f"{k}={v}" for k, v in params.items()) or "defaults")),
         ("Sources", esc("; ".join(f"{s}: {publishers.get(s, s)}" for s in result.sources) or "–")),
-        ("Run time", esc(f"{result.seconds:.1f} s" + (f", finished {result.finished_utc}" if result.finished_utc else ""))),
+        (
+            "Run time",
+            esc(f"{result.seconds:.1f} s" + (f", finished {result.finished_utc}" if result.finished_utc else "")),
+        ),
         ("Status", status),
     ]
     if result.attempts > 1:

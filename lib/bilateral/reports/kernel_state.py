@@ -57,8 +57,16 @@ def warm_up(extra_modules: tuple[str, ...] = ()) -> None:
         package = importlib.import_module(name)
         for module in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
             importlib.import_module(module.name)
-    for name in ("bilateral.reports.params", "altair", "polars", "pandas", "ipywidgets", "IPython.display",
-                 "IPython.core.ultratb", *extra_modules):
+    for name in (
+        "bilateral.reports.params",
+        "altair",
+        "polars",
+        "pandas",
+        "ipywidgets",
+        "IPython.display",
+        "IPython.core.ultratb",
+        *extra_modules,
+    ):
         importlib.import_module(name)
     _exercise()
     reset(capture=True)
@@ -99,11 +107,18 @@ def _capture() -> dict[str, Any]:
         "random": random.getstate(),
         "locale": locale.setlocale(locale.LC_ALL),
         "threads": threading.active_count(),
-        "altair": (alt.theme.active, alt.renderers.active, alt.data_transformers.active,
-                   dict(alt.renderers.options), dict(alt.data_transformers.options)),
+        "altair": (
+            alt.theme.active,
+            alt.renderers.active,
+            alt.data_transformers.active,
+            dict(alt.renderers.options),
+            dict(alt.data_transformers.options),
+        ),
         "polars": pl.Config.save(),
         "pandas": _pandas_options(),
-        "formatters": {mime: (dict(f.type_printers), dict(f.deferred_printers), f.enabled) for mime, f in formatters.items()},
+        "formatters": {
+            mime: (dict(f.type_printers), dict(f.deferred_printers), f.enabled) for mime, f in formatters.items()
+        },
         "globals": _module_globals(),
         "matplotlib": _matplotlib_rc(),
     }
@@ -152,7 +167,8 @@ def _module_globals() -> dict[str, dict[str, int]]:
         if not own and any(part.startswith("_") for part in name.split(".")):
             continue
         watched[name] = {
-            key: id(value) for key, value in list(vars(module).items())
+            key: id(value)
+            for key, value in list(vars(module).items())
             if not key.startswith("__") and (own or not key.startswith("_"))
         }
     return watched
@@ -182,7 +198,11 @@ def _restore(base: dict[str, Any]) -> None:
     for mime, (types, deferred, enabled) in base["formatters"].items():
         formatter = shell.display_formatter.formatters.get(mime)
         if formatter is not None:
-            formatter.type_printers, formatter.deferred_printers, formatter.enabled = dict(types), dict(deferred), enabled
+            formatter.type_printers, formatter.deferred_printers, formatter.enabled = (
+                dict(types),
+                dict(deferred),
+                enabled,
+            )
     if base["matplotlib"] is not None:
         import matplotlib
         import matplotlib.pyplot as plt
@@ -209,7 +229,18 @@ def _differences(base: dict[str, Any], now: dict[str, Any]) -> list[str]:
     new_packages = sorted({name.partition(".")[0] for name in now["modules"] - base["modules"]} - base["packages"])
     if new_packages:
         problems.append(f"imported new packages: {', '.join(new_packages[:5])}")
-    for key in ("user_ns", "environ", "cwd", "sys_path", "warnings", "locale", "altair", "polars", "pandas", "matplotlib"):
+    for key in (
+        "user_ns",
+        "environ",
+        "cwd",
+        "sys_path",
+        "warnings",
+        "locale",
+        "altair",
+        "polars",
+        "pandas",
+        "matplotlib",
+    ):
         if now[key] != base[key]:
             problems.append(f"{key} differs from the baseline")
     if now["threads"] > base["threads"]:

@@ -52,15 +52,34 @@ class _WarmKernelEngine(NBClientEngine):
     """
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=60, execution_timeout=None, km=None, kc=None, **kwargs):
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        km=None,
+        kc=None,
+        **kwargs,
+    ):
         from papermill.clientwrap import PapermillNotebookClient
         from papermill.log import logger
 
         kwargs.pop("input_path", None)
         client = PapermillNotebookClient(
-            nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
-            log=logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file, **kwargs,
+            nb_man,
+            km=km,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            **kwargs,
         )
         client.kc = kc
         return client.execute()
@@ -108,7 +127,10 @@ class WarmKernel:
             raise
         except Exception as exc:
             self.close()
-            raise ReportError(f"Could not start a '{self.kernel_name}' kernel: {type(exc).__name__}: {exc}") from exc
+            raise ReportError(
+                f"could not start a '{self.kernel_name}' kernel ({type(exc).__name__}: {exc}); check "
+                f"`jupyter kernelspec list` shows it (make setup installs it)"
+            ) from exc
 
     async def _astart(self) -> None:
         from jupyter_client import AsyncKernelManager
@@ -198,8 +220,15 @@ class WarmKernel:
                 pass
 
     # -- running reports (owning thread) -------------------------------------------------------
-    def execute(self, nb: nbformat.NotebookNode, parameters: dict[str, Any], *, timeout: float,
-                environ: dict[str, str] | None = None, cwd: str = "") -> Execution:
+    def execute(
+        self,
+        nb: nbformat.NotebookNode,
+        parameters: dict[str, Any],
+        *,
+        timeout: float,
+        environ: dict[str, str] | None = None,
+        cwd: str = "",
+    ) -> Execution:
         """Run one parameterized notebook; returns the executed notebook, resets the kernel afterwards.
 
         `environ` (BILATERAL_* variables) and `cwd` apply to this report only. Raises ReportError (a cell
@@ -221,29 +250,35 @@ class WarmKernel:
         watchdog.start()
         try:
             executed = papermill.execute_notebook(
-                nb, None, parameters=parameters, engine_name=ENGINE_NAME, kernel_name=self.kernel_name,
-                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                execution_timeout=int(timeout) or 1, km=self.km, kc=self.kc,
+                nb,
+                None,
+                parameters=parameters,
+                engine_name=ENGINE_NAME,
+                kernel_name=self.kernel_name,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=int(timeout) or 1,
+                km=self.km,
+                kc=self.kc,
             )
         except PapermillExecutionError as exc:
             self._after_report()
-            raise ReportError(
-                f"failed in cell {exc.exec_count} with {exc.ename}: {_first_line(exc.evalue)}"
-            ) from None
+            raise ReportError(f"failed in cell {exc.exec_count} with {exc.ename}: {_first_line(exc.evalue)}") from None
         except CellTimeoutError:
             self.problems = ["a cell timed out"]
-            raise ReportTimedOut(f"did not finish within {timeout:g} s") from None
+            raise ReportTimedOut(_timed_out(timeout)) from None
         except DeadKernelError:
             self.problems = ["the kernel died"]
             if self._expired.is_set():
-                raise ReportTimedOut(f"did not finish within {timeout:g} s") from None
+                raise ReportTimedOut(_timed_out(timeout)) from None
             raise KernelDied("its kernel died while running it (crash, out of memory or killed)") from None
         except ReportError:
             raise
         except Exception as exc:  # nbclient/papermill raise many kinds; the reader needs one message
             self.problems = [f"{type(exc).__name__}"]
             if self._expired.is_set():
-                raise ReportTimedOut(f"did not finish within {timeout:g} s") from None
+                raise ReportTimedOut(_timed_out(timeout)) from None
             raise ReportError(f"could not be executed: {type(exc).__name__}: {_first_line(str(exc))}") from exc
         finally:
             watchdog.cancel()
@@ -278,9 +313,21 @@ class WarmKernel:
 
     async def _aexecute(self, code: str, expressions: dict[str, str], timeout: float) -> dict[str, Any]:
         return await self.kc.execute_interactive(
-            code, silent=False, store_history=False, user_expressions=expressions, allow_stdin=False,
-            timeout=timeout, output_hook=lambda msg: None,
+            code,
+            silent=False,
+            store_history=False,
+            user_expressions=expressions,
+            allow_stdin=False,
+            timeout=timeout,
+            output_hook=lambda msg: None,
         )
+
+
+def _timed_out(timeout: float) -> str:
+    return (
+        f"did not finish within {timeout:g} s (--timeout), so its kernel was stopped; find the slow cell, "
+        "or raise the limit with --timeout SECONDS"
+    )
 
 
 def _first_line(text: str) -> str:

@@ -66,7 +66,11 @@ class PlanEntry(BaseModel):
     def expand(self) -> list[tuple[str, dict[str, Scalar]]]:
         keys = list(self.grid)
         combos = itertools.product(*(self.grid[k] for k in keys)) if keys else [()]
-        return [(name, {**self.parameters, **dict(zip(keys, combo, strict=True))}) for combo in combos for name in self.names()]
+        return [
+            (name, {**self.parameters, **dict(zip(keys, combo, strict=True))})
+            for combo in combos
+            for name in self.names()
+        ]
 
 
 class Plan(BaseModel):
@@ -112,7 +116,9 @@ def load_yaml(path: Path, *, max_bytes: int = MAX_PLAN_BYTES, max_nodes: int = M
         raise ParameterError(f"No plan file {path}; plans live in plans/ (e.g. plans/default.yml).")
     size = path.stat().st_size
     if size > max_bytes:
-        raise ParameterError(f"{path} is {size:,} bytes; plans are limited to {max_bytes:,}. Split it into several plans.")
+        raise ParameterError(
+            f"{path} is {size:,} bytes; plans are limited to {max_bytes:,}. Split it into several plans."
+        )
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -129,7 +135,9 @@ def load_yaml(path: Path, *, max_bytes: int = MAX_PLAN_BYTES, max_nodes: int = M
     return data
 
 
-def read_plan(path: Path, *, allow_outside: bool = False, max_reports: int = MAX_REPORTS) -> tuple[Plan, list[PlannedReport]]:
+def read_plan(
+    path: Path, *, allow_outside: bool = False, max_reports: int = MAX_REPORTS
+) -> tuple[Plan, list[PlannedReport]]:
     """Read, expand and validate a plan; raises ParameterError listing every problem found."""
     data = load_yaml(path)
     if not isinstance(data, dict):
@@ -170,7 +178,9 @@ def validate_entries(path: Path, plan: Plan, *, allow_outside: bool) -> list[Pla
             continue
         target = (nb_path.stem, params.slug())
         if target in written:
-            problems.append(f"{label}: writes the same report as report {written[target]} ({target[0]}/{target[1]}); remove one.")
+            problems.append(
+                f"{label}: writes the same report as report {written[target]} ({target[0]}/{target[1]}); remove one."
+            )
             continue
         written[target] = number
         planned.append(PlannedReport(number, nb_path.stem, nb_path, dict(raw), params, nb))

@@ -45,7 +45,7 @@ def _pid_alive(pid: int) -> bool:
 
 def _owner(name: str, prefix: str) -> int:
     try:
-        return int(name[len(prefix):].split("-", 1)[0])
+        return int(name[len(prefix) :].split("-", 1)[0])
     except ValueError:
         return -1
 
@@ -143,6 +143,8 @@ def write_atomic(target: Path, data: bytes) -> None:
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except OSError as exc:
-        raise ReportError(f"Could not write {target}: {exc.strerror or exc}. Check that the folder is writable.") from None
+        raise ReportError(
+            f"Could not write {target}: {exc.strerror or exc}. Check that the folder is writable."
+        ) from None
     finally:
         tmp.unlink(missing_ok=True)

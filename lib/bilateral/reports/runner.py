@@ -59,7 +59,9 @@ class RunOptions:
         if self.executor not in ("local", "dask"):
             raise ParameterError(f"--executor must be local or dask; got {self.executor!r}.")
         if self.executor == "dask" and not self.address:
-            raise ParameterError("--executor dask needs --address of the scheduler, e.g. --address tcp://127.0.0.1:8786.")
+            raise ParameterError(
+                "--executor dask needs --address of the scheduler, e.g. --address tcp://127.0.0.1:8786."
+            )
         if self.executor == "local" and self.address:
             raise ParameterError("--address applies to --executor dask only.")
 
@@ -134,12 +136,23 @@ def make_tasks(planned: list[PlannedReport], options: RunOptions) -> list[Report
             encoded[id(report.nb)] = (json.dumps(report.nb), cache.notebook_digest(report.nb))
         notebook_json, notebook_sha = encoded[id(report.nb)]
         key = cache.report_key(notebook_sha=notebook_sha, parameters=parameters, sources=sources, library=library)
-        tasks.append(ReportTask(
-            index=index, notebook=report.notebook, notebook_json=notebook_json, parameters=parameters,
-            slug=params.slug(), title=params.title(), sources=tuple(sources), key=key, timeout=options.timeout,
-            library=library, data=tuple((folder, cache.folder_digest(folder)) for folder in sources),
-            environ=environ, cwd=cwd,
-        ))
+        tasks.append(
+            ReportTask(
+                index=index,
+                notebook=report.notebook,
+                notebook_json=notebook_json,
+                parameters=parameters,
+                slug=params.slug(),
+                title=params.title(),
+                sources=tuple(sources),
+                key=key,
+                timeout=options.timeout,
+                library=library,
+                data=tuple((folder, cache.folder_digest(folder)) for folder in sources),
+                environ=environ,
+                cwd=cwd,
+            )
+        )
     return tasks
 
 
@@ -153,20 +166,41 @@ def _paths(root: Path, task: ReportTask) -> tuple[Path, Path]:
 
 
 def _result(task: ReportTask, report: PlannedReport, status: str, **extra: Any) -> ReportResult:
-    return ReportResult(notebook=task.notebook, params=report.params, raw_params=report.raw_params, title=task.title,
-                        status=status, sources=list(task.sources), **extra)
+    return ReportResult(
+        notebook=task.notebook,
+        params=report.params,
+        raw_params=report.raw_params,
+        title=task.title,
+        status=status,
+        sources=list(task.sources),
+        **extra,
+    )
 
 
-def _from_record(task: ReportTask, report: PlannedReport, record: cache.Record, root: Path, status: str, **extra: Any) -> ReportResult:
+def _from_record(
+    task: ReportTask, report: PlannedReport, record: cache.Record, root: Path, status: str, **extra: Any
+) -> ReportResult:
     html, ipynb = _paths(root, task)
     extra.setdefault("seconds", record.seconds)
-    return _result(task, report, status, html_path=html, ipynb_path=ipynb, publishers=record.publishers,
-                   finished_utc=record.finished_utc, **extra)
+    return _result(
+        task,
+        report,
+        status,
+        html_path=html,
+        ipynb_path=ipynb,
+        publishers=record.publishers,
+        finished_utc=record.finished_utc,
+        **extra,
+    )
 
 
-def run(planned: list[PlannedReport], options: RunOptions, *,
-        on_result: Callable[[ReportResult], None] | None = None,
-        on_start: Callable[[int, int], None] | None = None) -> RunSummary:
+def run(
+    planned: list[PlannedReport],
+    options: RunOptions,
+    *,
+    on_result: Callable[[ReportResult], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> RunSummary:
     """Run every planned report (reusing unchanged ones); returns one result per report, in plan order."""
     options.check()
     root = reports_dir()
@@ -207,15 +241,26 @@ def _prepare(root: Path) -> list[str]:
     return publish.sweep(root)
 
 
-def _execute(todo: list[ReportTask], planned: list[PlannedReport], options: RunOptions, root: Path,
-             results: list[ReportResult | None], signals: _Signals, on_result: Callable[[ReportResult], None] | None) -> None:
+def _execute(
+    todo: list[ReportTask],
+    planned: list[PlannedReport],
+    options: RunOptions,
+    root: Path,
+    results: list[ReportResult | None],
+    signals: _Signals,
+    on_result: Callable[[ReportResult], None] | None,
+) -> None:
     from bilateral.reports import executors
     from bilateral.reports.executors import DaskExecutor, LocalExecutor, shared_local
 
     if options.executor == "dask":
         executor: Any = DaskExecutor(options.address or "")
     else:
-        executor = shared_local(options.workers) if options.keep_kernels or executors.KEEP_KERNELS else LocalExecutor(options.workers)
+        executor = (
+            shared_local(options.workers)
+            if options.keep_kernels or executors.KEEP_KERNELS
+            else LocalExecutor(options.workers)
+        )
     by_index = {task.index: task for task in todo}
     pending = set(by_index)
     finished = False
@@ -239,25 +284,55 @@ def _execute(todo: list[ReportTask], planned: list[PlannedReport], options: RunO
             executor.stop()
 
 
-def _settle(task: ReportTask, report: PlannedReport, outcome: ExecutedReport | FailedReport, root: Path) -> ReportResult:
+def _settle(
+    task: ReportTask, report: PlannedReport, outcome: ExecutedReport | FailedReport, root: Path
+) -> ReportResult:
     """Publish an executed report with its cache record, or record a failure keeping the previous report."""
     html, ipynb = _paths(root, task)
     if isinstance(outcome, ExecutedReport):
         folders = set(task.sources) | set(outcome.reads)
         digests, stats, publishers = cache.describe_inputs(folders)
-        record = cache.Record(key=task.key, notebook=task.notebook, slug=task.slug, title=task.title,
-                              parameters=task.parameters, sources=list(task.sources), finished_utc=outcome.finished_utc,
-                              seconds=round(outcome.seconds, 2), data=digests, stats=stats, publishers=publishers)
+        record = cache.Record(
+            key=task.key,
+            notebook=task.notebook,
+            slug=task.slug,
+            title=task.title,
+            parameters=task.parameters,
+            sources=list(task.sources),
+            finished_utc=outcome.finished_utc,
+            seconds=round(outcome.seconds, 2),
+            data=digests,
+            stats=stats,
+            publishers=publishers,
+        )
         try:
             _publish(root, task, outcome, record)
         except BilateralError as exc:
             outcome = FailedReport(task.index, str(exc), outcome.seconds, outcome.attempts)
         else:
-            return _result(task, report, "ok", seconds=outcome.seconds, html_path=html, ipynb_path=ipynb,
-                           publishers=publishers, finished_utc=outcome.finished_utc, attempts=outcome.attempts)
+            return _result(
+                task,
+                report,
+                "ok",
+                seconds=outcome.seconds,
+                html_path=html,
+                ipynb_path=ipynb,
+                publishers=publishers,
+                finished_utc=outcome.finished_utc,
+                attempts=outcome.attempts,
+            )
     previous = html.is_file() and ipynb.is_file()
-    return _result(task, report, "failed", seconds=outcome.seconds, error=outcome.error, attempts=outcome.attempts,
-                   previous=previous, html_path=html if previous else None, ipynb_path=ipynb if previous else None)
+    return _result(
+        task,
+        report,
+        "failed",
+        seconds=outcome.seconds,
+        error=outcome.error,
+        attempts=outcome.attempts,
+        previous=previous,
+        html_path=html if previous else None,
+        ipynb_path=ipynb if previous else None,
+    )
 
 
 def _publish(root: Path, task: ReportTask, outcome: ExecutedReport, record: cache.Record) -> None:
@@ -265,11 +340,14 @@ def _publish(root: Path, task: ReportTask, outcome: ExecutedReport, record: cach
     html, ipynb = _paths(root, task)
     relative = cache.record_path(root, task.notebook, task.slug).relative_to(root).as_posix()
     record.outputs = {}
-    publish.publish(root, {
-        ipynb.relative_to(root).as_posix(): outcome.ipynb,
-        html.relative_to(root).as_posix(): outcome.html,
-        relative: record.to_json(),  # without output stats yet: not valid for reuse until rewritten below
-    })
+    publish.publish(
+        root,
+        {
+            ipynb.relative_to(root).as_posix(): outcome.ipynb,
+            html.relative_to(root).as_posix(): outcome.html,
+            relative: record.to_json(),  # without output stats yet: not valid for reuse until rewritten below
+        },
+    )
     record.outputs = cache.output_stats(html, ipynb)
     publish.write_atomic(cache.record_path(root, task.notebook, task.slug), record.to_json())
 
@@ -277,8 +355,16 @@ def _publish(root: Path, task: ReportTask, outcome: ExecutedReport, record: cach
 def _stopped(task: ReportTask, report: PlannedReport, root: Path) -> ReportResult:
     html, ipynb = _paths(root, task)
     previous = html.is_file() and ipynb.is_file()
-    return _result(task, report, "stopped", seconds=0.0, error="stopped before this report finished",
-                   previous=previous, html_path=html if previous else None, ipynb_path=ipynb if previous else None)
+    return _result(
+        task,
+        report,
+        "stopped",
+        seconds=0.0,
+        error="stopped before this report finished",
+        previous=previous,
+        html_path=html if previous else None,
+        ipynb_path=ipynb if previous else None,
+    )
 
 
 def stop_exit_code(signum: int | None) -> int:

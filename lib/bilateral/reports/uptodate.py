@@ -39,7 +39,8 @@ def _stat(path: Path) -> list[int]:
 def _library_stats() -> str:
     items = sorted(
         (p.relative_to(PACKAGE_DIR).as_posix(), *_stat(p))
-        for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        for p in PACKAGE_DIR.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
     )
     return hashlib.sha256(json.dumps(items).encode()).hexdigest()
 
@@ -95,7 +96,9 @@ def reuse(plan_file: Path, *, allow_outside: bool, max_reports: int) -> dict[str
         return None
 
 
-def save(plan_file: Path, *, allow_outside: bool, max_reports: int, plan: Any, planned: list[Any], results: list[Any]) -> None:
+def save(
+    plan_file: Path, *, allow_outside: bool, max_reports: int, plan: Any, planned: list[Any], results: list[Any]
+) -> None:
     """After a run in which every report is published (ran or reused): remember what it depended on."""
     from bilateral.reports import cache
     from bilateral.reports.publish import write_atomic
@@ -118,17 +121,27 @@ def save(plan_file: Path, *, allow_outside: bool, max_reports: int, plan: Any, p
             data[folder] = [digest, record.stats.get(folder, cache.file_stats(folder))]
         for path in (result.html_path, result.ipynb_path, cache.record_path(root, report.notebook, slug)):
             outputs[path.relative_to(root).as_posix()] = _stat(path)
-        cards.append({
-            "notebook": report.notebook, "parameters": report.params.model_dump(), "title": result.title,
-            "sources": result.sources, "publishers": result.publishers, "seconds": record.seconds,
-            "finished_utc": record.finished_utc, "html": result.html_path.relative_to(root).as_posix(),
-            "ipynb": result.ipynb_path.relative_to(root).as_posix(),
-        })
+        cards.append(
+            {
+                "notebook": report.notebook,
+                "parameters": report.params.model_dump(),
+                "title": result.title,
+                "sources": result.sources,
+                "publishers": result.publishers,
+                "seconds": record.seconds,
+                "finished_utc": record.finished_utc,
+                "html": result.html_path.relative_to(root).as_posix(),
+                "ipynb": result.ipynb_path.relative_to(root).as_posix(),
+            }
+        )
     snapshot = {
         "inputs": _inputs(plan_file, allow_outside, max_reports),
-        "title": plan.title, "description": plan.description,
+        "title": plan.title,
+        "description": plan.description,
         "notebooks": {str(report.path): _stat(report.path) for report in planned},
-        "data": data, "outputs": outputs, "cards": cards,
+        "data": data,
+        "outputs": outputs,
+        "cards": cards,
     }
     write_atomic(target, json.dumps(snapshot).encode())
 
@@ -139,8 +152,79 @@ def results_from(snapshot: dict[str, Any]) -> list[Any]:
 
     root = reports_dir()
     return [
-        ReportResult(notebook=card["notebook"], params=None, raw_params=card["parameters"], title=card["title"],
-                     status="reused", seconds=card["seconds"], html_path=root / card["html"], ipynb_path=root / card["ipynb"],
-                     sources=card["sources"], publishers=card["publishers"], finished_utc=card["finished_utc"])
+        ReportResult(
+            notebook=card["notebook"],
+            params=None,
+            raw_params=card["parameters"],
+            title=card["title"],
+            status="reused",
+            seconds=card["seconds"],
+            html_path=root / card["html"],
+            ipynb_path=root / card["ipynb"],
+            sources=card["sources"],
+            publishers=card["publishers"],
+            finished_utc=card["finished_utc"],
+        )
         for card in snapshot["cards"]
     ]
+
+
+# -- the fast path of `bilateral report plan`, before the command-line framework loads --------------
+_VALUED = ("-j", "--workers", "--timeout", "--executor", "--address", "--max-reports")
+
+
+def _parse(argv: list[str]) -> dict[str, Any] | None:
+    """Options of `report plan PLAN ...` when they are all plainly valid; None sends the command to typer."""
+    if len(argv) < 3 or argv[:2] != ["report", "plan"] or argv[2].startswith("-"):
+        return None
+    found: dict[str, Any] = {"plan": Path(argv[2]), "allow_outside": False, "max_reports": 500, "executor": "local"}
+    rest, index = argv[3:], 0
+    while index < len(rest):
+        name, equals, value = rest[index].partition("=")
+        if name == "--allow-outside-notebooks" and not equals:
+            found["allow_outside"], index = True, index + 1
+            continue
+        if name not in _VALUED:
+            return None  # --force, --help, anything else: the full command decides
+        if not equals:
+            if index + 1 >= len(rest):
+                return None
+            value, index = rest[index + 1], index + 2
+        else:
+            index += 1
+        found[name.lstrip("-").replace("-", "_")] = value
+    try:
+        max_reports, workers = int(found["max_reports"]), int(found.get("workers", found.get("j", 1)))
+        timeout = float(found.get("timeout", 600))
+    except ValueError:
+        return None
+    dask = found["executor"] == "dask"
+    if workers < 1 or not 0 < timeout <= 86400 or found["executor"] not in ("local", "dask") or dask != ("address" in found):
+        return None
+    found["max_reports"] = max_reports
+    return found
+
+
+def fast_rerun(argv: list[str]) -> bool:
+    """Answer `bilateral report plan PLAN` for an unchanged plan without loading the runner; False otherwise."""
+    options = _parse(argv)
+    if options is None:
+        return False
+    snapshot = reuse(options["plan"], allow_outside=options["allow_outside"], max_reports=options["max_reports"])
+    if snapshot is None:
+        return False
+    from bilateral.errors import BilateralError
+    from bilateral.reports.gallery import write_gallery
+
+    results = results_from(snapshot)
+    try:
+        index = write_gallery(results, reports_dir(), title=snapshot["title"], description=snapshot["description"])
+    except BilateralError:
+        return False  # the full command reports the problem properly
+    lines = [f"↺ {result.title} (reused)" for result in results] + [str(index)]
+    text = "\n".join(lines) + "\n"
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        sys.stdout.write(text.replace("↺", "reused:"))
+    return True
