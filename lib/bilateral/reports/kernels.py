@@ -267,6 +267,7 @@ class WarmKernel:
             raise ReportError(f"failed in cell {exc.exec_count} with {exc.ename}: {_first_line(exc.evalue)}") from None
         except CellTimeoutError:
             self.problems = ["a cell timed out"]
+            self.kill()  # the cell may still be running: stop it now, not at the next report
             raise ReportTimedOut(_timed_out(timeout)) from None
         except DeadKernelError:
             self.problems = ["the kernel died"]

@@ -199,7 +199,12 @@ def _parse(argv: list[str]) -> dict[str, Any] | None:
     except ValueError:
         return None
     dask = found["executor"] == "dask"
-    if workers < 1 or not 0 < timeout <= 86400 or found["executor"] not in ("local", "dask") or dask != ("address" in found):
+    if (
+        workers < 1
+        or not 0 < timeout <= 86400
+        or found["executor"] not in ("local", "dask")
+        or dask != ("address" in found)
+    ):
         return None
     found["max_reports"] = max_reports
     return found
