@@ -28,6 +28,7 @@ h1 { font-weight: 600; margin-bottom: .2rem; }
 .card h2 { font-size: 1.05rem; margin: 0 0 .5rem; }
 .card dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .8rem; margin: 0; font-size: .9rem; }
 .card dt { color: #666; }
+.card dd { margin: 0; overflow-wrap: anywhere; }
 .status-ok { color: #1e7e34; font-weight: 600; }
 .status-reused { color: #1f618d; font-weight: 600; }
 .status-failed { color: #c0392b; font-weight: 600; }
