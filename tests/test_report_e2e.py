@@ -61,6 +61,9 @@ def test_report_run_writes_html_and_the_executed_notebook_beside_it(china_russia
         "reporter": "CHN", "partner": "RUS", "start_year": 2005, "end_year": 2024, "source": "cited", "snapshot": "newest",
     }
     assert meta["sources"] == ["official_headlines"] and meta["duration_s"] > 0
+    # Shared notebooks name repository-relative paths, never this machine's folders.
+    assert executed.metadata["papermill"]["input_path"] == "notebooks/trade_overview.ipynb"
+    assert str(REPO) not in china_russia_report.with_suffix(".ipynb").read_text()
     html = china_russia_report.read_text()
     assert "Trade between China and Russia was US$244.8 bn in 2024" in html
     assert "import bilateral" not in html and "from bilateral" not in html, "code cells are hidden from readers"

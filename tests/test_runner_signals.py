@@ -104,15 +104,16 @@ def test_sigkill_of_a_parallel_plan_leaves_no_kernel_running(tmp_path: Path, env
     wait_for(lambda: gone(kernels), timeout=15, what="orphaned kernels to exit")
 
 
-def test_sigterm_stops_report_run_without_a_trace(tmp_path: Path, env):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_or_ctrl_c_stops_report_run_without_a_trace(tmp_path: Path, env, signum: int):
     reports = tmp_path / "reports"
     process = start(env, "report", "run", "trade_overview", "-p", "partner=BLR")
     wait_for(lambda: len(kernels_of(process)) == 1, what="the kernel")
     time.sleep(1.0)
     kernels = kernels_of(process)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 128 + signal.SIGTERM
+    assert process.returncode == 128 + signum
     assert "Stopped: no report was written" in stderr and "Traceback" not in stderr
     assert gone(kernels)
     assert leftovers(reports) == [] and not (reports / "trade_overview").exists()
