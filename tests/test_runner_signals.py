@@ -117,3 +117,23 @@ def test_sigterm_or_ctrl_c_stops_report_run_without_a_trace(tmp_path: Path, env,
     assert "Stopped: no report was written" in stderr and "Traceback" not in stderr
     assert gone(kernels)
     assert leftovers(reports) == [] and not (reports / "trade_overview").exists()
+
+
+def test_sigterm_while_reports_are_being_published_leaves_only_whole_pairs(tmp_path: Path, env):
+    reports = tmp_path / "reports"
+    path = tmp_path / "quick.yml"
+    path.write_text(
+        "reports:\n  - notebook: trade_overview\n    grid: {partner: [RUS, MNG, KGZ, UZB, TJK, BLR, ARM, GEO]}\n"
+    )
+    process = start({**env, "BILATERAL_TEST_SLOW": ""}, "report", "plan", str(path), "-j", "2")
+    wait_for(lambda: any((reports / "trade_overview").glob("*.html")), what="the first report")
+    kernels = kernels_of(process)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=60)
+    assert process.returncode in (0, 128 + signal.SIGTERM)
+    assert gone(kernels) and leftovers(reports) == []
+    published = {p.stem for p in (reports / "trade_overview").glob("*.html")}
+    assert published == {p.stem for p in (reports / "trade_overview").glob("*.ipynb")}, "a report without its pair"
+    index = (reports / "index.html").read_text()
+    assert index.count('class="card ok"') == len(published)
+    assert index.count('class="card ok"') + index.count('class="card stopped"') == 8
