@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,10 +235,3 @@ def describe_inputs(folders: set[str]) -> tuple[dict[str, str], dict[str, dict[s
 def _publisher(folder: str) -> str:
     sidecar = _sidecar(folder)
     return (_listing(*sidecar)[1] if sidecar else "") or folder
-
-
-def remove_record(root: Path, notebook: str, slug: str) -> None:
-    try:
-        os.unlink(record_path(root, notebook, slug))
-    except OSError:
-        pass

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -369,7 +368,3 @@ def _stopped(task: ReportTask, report: PlannedReport, root: Path) -> ReportResul
 
 def stop_exit_code(signum: int | None) -> int:
     return 128 + (signum or signal.SIGINT)
-
-
-def elapsed(started: float) -> float:
-    return time.perf_counter() - started
