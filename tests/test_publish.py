@@ -94,5 +94,8 @@ def test_sweep_keeps_the_staging_folder_of_a_live_run(tmp_path: Path):
     mine.mkdir()
     stale = tmp_path / f"{publish.TEMP_PREFIX}999999999-abcd1234-index.html"
     stale.write_text("half a gallery")
+    (tmp_path / ".bilateral" / "records").mkdir(parents=True)
+    stale_record = tmp_path / ".bilateral" / "records" / f"{publish.TEMP_PREFIX}999999999-abcd1234-x.json"
+    stale_record.write_text("{")
     publish.sweep(tmp_path)
-    assert mine.is_dir() and not stale.exists()
+    assert mine.is_dir() and not stale.exists() and not stale_record.exists()

@@ -128,9 +128,10 @@ def sweep(root: Path) -> list[str]:
                     continue
             shutil.rmtree(item, ignore_errors=True)
             done.append(f"removed {item.name}")
-        elif item.name.startswith(TEMP_PREFIX) and item.is_file() and not _pid_alive(_owner(item.name, TEMP_PREFIX)):
+    for item in root.rglob(f"{TEMP_PREFIX}*"):  # gallery, cache records, plan snapshots
+        if item.is_file() and not _pid_alive(_owner(item.name, TEMP_PREFIX)):
             item.unlink(missing_ok=True)
-            done.append(f"removed {item.name}")
+            done.append(f"removed {item.relative_to(root)}")
     return done
 
 
