@@ -12,7 +12,7 @@ DEV_LOCK := requirements-dev.lock
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup report test lab bench browser notebooks clean lock
+.PHONY: setup report test lint lab bench browser notebooks clean lock
 
 # The project itself goes in editable, without dependencies and without build isolation: everything it
 # needs, its build backend included, came from the lock.
@@ -41,6 +41,11 @@ browser:
 
 test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest
+
+# Lint and format check (ruff, configured in pyproject.toml). Not yet part of `make test`/.ci/run.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 lab: $(TEST_STAMP)
 	$(BIN)/jupyter lab notebooks/
