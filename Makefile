@@ -6,9 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+LAB_STAMP := $(VENV)/.installed-lab
 # Exact versions with sha256 hashes (tools/lock.py writes them from pyproject.toml; `make lock` refreshes them).
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
+LAB_LOCK := requirements-lab.lock
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -24,9 +26,14 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-# Test, lab, dask and bench extras: the same pins as the runtime lock, plus the tools.
+# Test, dask and bench extras: the same pins as the runtime lock, plus the tools. JupyterLab is kept out
+# (it makes every kernel start 1.5 s slower, see tools/lock.py); make lab adds it with the same pins.
 $(TEST_STAMP): $(STAMP) $(DEV_LOCK)
 	$(PIP) --require-hashes -r $(DEV_LOCK)
+	touch $@
+
+$(LAB_STAMP): $(TEST_STAMP) $(LAB_LOCK)
+	$(PIP) --require-hashes -r $(LAB_LOCK)
 	touch $@
 
 setup: $(STAMP)
@@ -47,7 +54,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-lab: $(TEST_STAMP)
+lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(TEST_STAMP)

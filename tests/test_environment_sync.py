@@ -10,7 +10,9 @@ import yaml
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRAS = ("test", "lab", "dask", "bench")
+DEV_EXTRAS = ("test", "dask", "bench")
+EXTRAS = (*DEV_EXTRAS, "lab")
+LOCKS = ("requirements.lock", "requirements-dev.lock", "requirements-lab.lock")
 
 
 def _normalise(name: str) -> str:
@@ -50,31 +52,44 @@ def _environment() -> dict[str, str]:
     return pinned
 
 
+def _requirements_of(extras: tuple[str, ...]) -> list[Requirement]:
+    project = _project()
+    return [
+        Requirement(r)
+        for r in [*project["dependencies"], *(r for e in extras for r in project["optional-dependencies"][e])]
+    ]
+
+
 def test_every_requirement_is_locked_at_a_version_its_bounds_allow():
-    locked = _locked("requirements-dev.lock")
-    for requirement in _requirements():
-        name = _normalise(requirement.name)
-        assert name in locked, f"{name} is not in requirements-dev.lock: run `make lock`"
-        assert requirement.specifier.contains(locked[name], prereleases=True), (
-            f"{name}=={locked[name]} violates {requirement}"
-        )
+    for lock, extras in zip(LOCKS, ((), DEV_EXTRAS, EXTRAS), strict=True):
+        locked = _locked(lock)
+        for requirement in _requirements_of(extras):
+            name = _normalise(requirement.name)
+            assert name in locked, f"{name} is not in {lock}: run `make lock`"
+            assert requirement.specifier.contains(locked[name], prereleases=True), (
+                f"{name}=={locked[name]} violates {requirement}"
+            )
 
 
-def test_runtime_and_dev_locks_agree_and_runtime_needs_no_tool():
-    runtime, dev = _locked("requirements.lock"), _locked("requirements-dev.lock")
+def test_each_lock_keeps_the_pins_of_the_one_before_and_runtime_needs_no_tool():
+    runtime, dev, lab = (_locked(lock) for lock in LOCKS)
     assert {name: version for name, version in dev.items() if name in runtime} == runtime
+    assert {name: version for name, version in lab.items() if name in dev} == dev
     for tool in ("pytest", "nbval", "playwright", "jupyterlab", "ruff"):
         assert tool not in runtime, f"{tool} is a test or lab tool, not a runtime dependency"
+    assert "jupyterlab" not in dev and "rfc3987-syntax" not in dev, (
+        "lab stays out of the test environment (slow kernels)"
+    )
 
 
 def test_locks_carry_hashes():
-    for name in ("requirements.lock", "requirements-dev.lock"):
+    for name in LOCKS:
         text = (ROOT / name).read_text()
         assert text.count("==") <= text.count("--hash=sha256:"), f"{name} has a pin without a hash"
 
 
 def test_environment_yml_pins_every_requirement_to_the_locked_version():
-    locked, environment = _locked("requirements-dev.lock"), _environment()
+    locked, environment = _locked("requirements-lab.lock"), _environment()
     expected = {_normalise(r.name): locked[_normalise(r.name)] for r in _requirements()}
     expected.update({_normalise(extra): locked[_normalise(extra)] for r in _requirements() for extra in r.extras})
     assert environment == expected
