@@ -64,3 +64,15 @@ def python3_kernel() -> str:
 
 # Data-copy fixtures (tests/datacopy.py) for every test module.
 from datacopy import data_copy, reports_copy  # noqa: E402, F401
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_warm_kernels() -> Iterator[None]:
+    """In-process report runs (CliRunner tests) share warm kernels across tests, as a long-lived caller would;
+    kernels still reset between reports. Subprocess runs of the CLI are unaffected."""
+    from bilateral.reports import executors
+
+    executors.KEEP_KERNELS = True
+    yield
+    executors.KEEP_KERNELS = False
+    executors._close_shared()

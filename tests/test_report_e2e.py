@@ -1,25 +1,34 @@
-"""End to end: the CLI runs the real notebook on the shipped data into an offline report.
+"""End to end: the CLI runs the real notebooks on the shipped data into offline reports.
 
-One report is produced per module (a kernel start costs seconds) and examined by the CLI tests
-and, in a real headless Chromium with the network cut off, by the browser tests.
+The CLI runs in process (typer's CliRunner): reports share this session's warm kernels, as consecutive
+runs of a long-lived process would, and error paths cost no interpreter start. The command as a real
+subprocess (signals, process table) is tested in test_runner_signals.py.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from datacopy import REPO, corrupt
+from datacopy import REPO, copy_shipped_data, corrupt
+from typer.testing import CliRunner
 
-CLI = [sys.executable, "-m", "bilateral.cli"]
+from bilateral.cli import app
+
+RUNNER = CliRunner()
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300)
+def run_cli(*args: str, env: dict[str, str] | None = None) -> SimpleNamespace:
+    """Run `bilateral ARGS` in process with `env` set; an unexpected exception fails the test with its traceback."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in (env or {}).items():
+            patch.setenv(key, value)
+        result = RUNNER.invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +61,9 @@ def test_report_run_writes_html_and_the_executed_notebook_beside_it(china_russia
         "reporter": "CHN", "partner": "RUS", "start_year": 2005, "end_year": 2024, "source": "imf_dots", "snapshot": "newest",
     }
     assert meta["sources"] == ["imf_dots", "official_headlines"] and meta["duration_s"] > 0
+    # Shared notebooks name repository-relative paths, never this machine's folders.
+    assert executed.metadata["papermill"]["input_path"] == "notebooks/trade_overview.ipynb"
+    assert str(REPO) not in china_russia_report.with_suffix(".ipynb").read_text()
     html = china_russia_report.read_text()
     # declared data (IMF DOTS) end in 2020; GAC's 2024 figure (244.8, official_headlines) is shown as a statement
     assert "The declared data end in 2020" in html and "US$244.8 bn in 2024" in html
@@ -82,7 +94,7 @@ def test_bad_parameters_exit_non_zero_with_a_message_and_write_nothing(tmp_path:
 @pytest.mark.slow
 def test_a_corrupted_data_file_fails_the_report_and_leaves_no_file(tmp_path: Path):
     data = tmp_path / "data"
-    shutil.copytree(REPO / "data", data)
+    copy_shipped_data(data)
     corrupt(data / "raw" / "official_headlines" / "china_russia_trade_totals.csv")
     env = {"BILATERAL_REPORTS_DIR": str(tmp_path / "reports"), "BILATERAL_DATA_DIR": str(data)}
     done = run_cli("report", "run", "trade_overview", env=env)
@@ -119,7 +131,7 @@ def test_plan_writes_a_gallery_card_per_report(gallery: Path):
 @pytest.mark.slow
 def test_a_failing_report_gets_a_red_card_and_the_plan_exits_non_zero(tmp_path: Path):
     data = tmp_path / "data"
-    shutil.copytree(REPO / "data", data)
+    copy_shipped_data(data)
     corrupt(data / "raw" / "official_headlines" / "china_russia_trade_totals.csv")
     plan = tmp_path / "plan.yml"
     plan.write_text("reports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n  - notebook: product_lens\n")
@@ -150,7 +162,7 @@ def test_a_plan_with_a_bad_entry_fails_before_running_anything(tmp_path: Path):
 
 def test_data_verify_names_the_corrupted_file_and_exits_non_zero(tmp_path: Path):
     data = tmp_path / "data"
-    shutil.copytree(REPO / "data", data)
+    copy_shipped_data(data)
     corrupt(data / "raw" / "hs_classification" / "harmonized-system.csv")
     done = run_cli("data", "verify", env={"BILATERAL_DATA_DIR": str(data)})
     assert done.returncode == 1
@@ -263,7 +275,7 @@ def imf_snapshot_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
     from bilateral.data.schemas import TRADE_FLOWS
 
     root = tmp_path_factory.mktemp("fetched")
-    shutil.copytree(REPO / "data", root / "data")
+    copy_shipped_data(root / "data")
     rows = [
         (reporter, partner, flow, value)
         for reporter, partner, flow, value in [

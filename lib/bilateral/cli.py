@@ -41,7 +41,7 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except BilateralError as exc:
             # The message may quote user input such as "[/]": never interpret it as rich markup.
-            err.print(Text.assemble(("Error: ", "bold red"), str(exc)), highlight=False)
+            err.print(Text.assemble(("Error: ", "bold red"), str(exc)), highlight=False, soft_wrap=not err.is_terminal)
             raise typer.Exit(2 if isinstance(exc, ParameterError) else 1) from None
 
     return wrapper
@@ -236,47 +236,90 @@ def parse_years(text: str) -> list[int]:
     return sorted(set(years))
 
 
+TIMEOUT_HELP = "Seconds one report may run before its kernel is stopped and it fails (1 to 86400)."
+ALLOW_HELP = "Also run notebooks outside the project's notebooks/ folder (they are code: only ones you trust)."
+
+
 @report_app.command("run")
 @friendly
 def report_run(
     notebook: Annotated[str, typer.Argument(help="Notebook name (e.g. trade_overview) or path.")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Run even if an unchanged report is already published.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help=TIMEOUT_HELP)] = 600.0,
+    allow_outside_notebooks: Annotated[bool, typer.Option("--allow-outside-notebooks", help=ALLOW_HELP)] = False,
 ) -> None:
     """Execute NOTEBOOK with parameters and write reports/<notebook>/<slug>.html (+ executed .ipynb)."""
-    from bilateral.reports.execute import run_report
+    from bilateral.errors import ReportError
+    from bilateral.reports import runner
     from bilateral.reports.params import parse_assignments
+    from bilateral.reports.plan import single_report
 
-    result = run_report(notebook, parse_assignments(param or []))
-    out.print(f"[green]✓[/] {result.title} in {result.seconds:.1f} s")
-    out.print(str(result.html_path))
+    planned = single_report(notebook, parse_assignments(param or []), allow_outside=allow_outside_notebooks)
+    summary = runner.run([planned], runner.RunOptions(workers=1, force=force, timeout=timeout))
+    _report_swept(summary.swept)
+    result = summary.results[0]
+    if summary.stopped_by is not None:
+        err.print("Stopped: no report was written (a previous one, if any, is kept).", soft_wrap=True)
+        raise typer.Exit(runner.stop_exit_code(summary.stopped_by))
+    if result.status == "failed":
+        raise ReportError(result.error or "The report failed.")
+    if result.status == "reused":
+        out.print(f"[blue]↺[/] {result.title}: unchanged since {result.finished_utc}, reused (--force reruns)", highlight=False)
+    else:
+        out.print(f"[green]✓[/] {result.title} in {result.seconds:.1f} s", highlight=False)
+    out.print(str(result.html_path), highlight=False, soft_wrap=True)
 
 
 @report_app.command("plan")
 @friendly
 def report_plan(
     plan_file: Annotated[Path, typer.Argument(help="Plan YAML, e.g. plans/default.yml.")],
-    workers: Annotated[int | None, typer.Option("--workers", "-j", help="Reports run at once (default: cores, at most 4).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", help="Reports run at once, one warm kernel each (default: cores, at most 4).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rerun every report, even unchanged ones.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help=TIMEOUT_HELP)] = 600.0,
+    executor: Annotated[str, typer.Option("--executor", help="local (warm kernels on this machine) or dask.")] = "local",
+    address: Annotated[str | None, typer.Option("--address", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
+    allow_outside_notebooks: Annotated[bool, typer.Option("--allow-outside-notebooks", help=ALLOW_HELP)] = False,
+    max_reports: Annotated[int, typer.Option("--max-reports", help="Refuse plans that expand to more reports than this.")] = 500,
 ) -> None:
-    """Run every report of a plan and write the gallery reports/index.html."""
+    """Run every report of a plan (unchanged ones are reused) and write the gallery reports/index.html."""
     from bilateral.data.paths import reports_dir
+    from bilateral.reports import uptodate
     from bilateral.reports.gallery import write_gallery
-    from bilateral.reports.plan import default_workers, run_plan
 
-    if workers is not None and workers < 1:
-        raise ParameterError(f"--workers must be 1 or more; got {workers}.")
+    checks = {"allow_outside": allow_outside_notebooks, "max_reports": max_reports}
+    snapshot = None if force else uptodate.reuse(plan_file, **checks)
+    if snapshot is not None:  # nothing the last complete run depended on changed
+        results = uptodate.results_from(snapshot)
+        for result in results:
+            out.print(Text.assemble(("↺ ", "blue"), f"{result.title} (reused)"), highlight=False)
+        index = write_gallery(results, reports_dir(), title=snapshot["title"], description=snapshot["description"])
+        out.print(str(index), highlight=False, soft_wrap=True)
+        return
+    from bilateral.reports import runner
+    from bilateral.reports.plan import default_workers, read_plan
 
-    def show(result: Any) -> None:
-        mark = "[green]✓[/]" if result.status == "ok" else "[red]✗[/]"
-        out.print(f"{mark} {result.title} ({result.seconds:.1f} s)")
-        if result.error:
-            err.print(Text("    " + result.error), highlight=False)
+    options = runner.RunOptions(workers=workers or default_workers(), force=force, timeout=timeout,
+                                executor=executor, address=address)
+    options.check()
+    plan, planned = read_plan(plan_file, allow_outside=allow_outside_notebooks, max_reports=max_reports)
+    from bilateral.reports.progress import Reporter
 
-    plan, results = run_plan(plan_file, workers=workers or default_workers(), on_result=show)
-    index = write_gallery(results, reports_dir(), title=plan.title, description=plan.description)
-    failed = [r for r in results if r.status != "ok"]
-    out.print(str(index))
+    with Reporter(out, err, len(planned)) as shown:
+        summary = runner.run(planned, options, on_result=shown.result, on_start=shown.started)
+    _report_swept(summary.swept)
+    index = write_gallery(summary.results, reports_dir(), title=plan.title, description=plan.description)
+    if summary.stopped_by is None:
+        uptodate.save(plan_file, **checks, plan=plan, planned=planned, results=summary.results)
+    out.print(str(index), highlight=False, soft_wrap=True)
+    if summary.stopped_by is not None:
+        done = sum(r.status in ("ok", "reused") for r in summary.results)
+        err.print(f"Stopped: {done} of {len(summary.results)} reports done; the gallery says which.", soft_wrap=True)
+        raise typer.Exit(runner.stop_exit_code(summary.stopped_by))
+    failed = summary.failed
     if failed:
-        err.print(f"{len(failed)} of {len(results)} reports failed; see the gallery for details.")
+        err.print(f"{len(failed)} of {len(summary.results)} reports failed; see the gallery for details.", soft_wrap=True)
         raise typer.Exit(1)
 
 
@@ -324,6 +367,11 @@ def claims_check(
 def _choose(value: str, choices: tuple[str, ...], option: str) -> None:
     if value not in choices:
         raise ParameterError(f"{option} {value!r} is not one of {', '.join(choices)}.")
+
+
+def _report_swept(swept: list[str]) -> None:
+    if swept:
+        err.print(Text("Cleaned up after an interrupted run: " + "; ".join(swept)), highlight=False, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - entry point for `python -m bilateral.cli`

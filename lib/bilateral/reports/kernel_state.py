@@ -1,0 +1,293 @@
+"""Runs inside a report kernel: warm it up once, remember a clean baseline, put it back after each report.
+
+A warm kernel saves the 4-5 s of start-up and `import altair` per report, but the next report must not
+see anything the last one left: variables, changed options (altair theme, polars/pandas display),
+environment variables, the working directory, imported modules with side effects, widgets, threads.
+`reset()` restores what can be restored exactly and returns the differences it could not undo; the
+runner then replaces the kernel instead of reusing it. Modules a report imported for the first time
+count as such a difference when they belong to a package the baseline had not loaded (their import
+may have patched anything); new submodules of an already loaded package are that package's lazy
+imports and are kept.
+
+The runner also asks which datasets a report read: an audit hook records every `source.yml` opened
+(every loader reads one before its data), so the cache can invalidate a report on data it read even
+when its parameter schema did not declare that folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import importlib
+import json
+import locale
+import os
+import pkgutil
+import random
+import sys
+import threading
+import warnings
+from typing import Any
+
+from IPython import get_ipython
+
+PROVENANCE_FILE = "source.yml"
+# What notebooks import from the library (the runner's own modules stay out of the kernel).
+REPORT_PACKAGES = ("bilateral.data", "bilateral.analysis", "bilateral.viz")
+_reads: set[str] = set()
+_baseline: dict[str, Any] | None = None
+_hook_installed = False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event == "open" and args and isinstance(args[0], str | os.PathLike):
+        path = os.fspath(args[0])
+        if isinstance(path, str) and path.endswith(PROVENANCE_FILE):
+            _reads.add(os.path.abspath(path))
+
+
+def warm_up(extra_modules: tuple[str, ...] = ()) -> None:
+    """Import what reports use (every bilateral module, altair, polars, widgets), exercise the lazy paths
+    of a chart once, then record the baseline that `reset()` restores."""
+    global _hook_installed
+    if not _hook_installed:
+        sys.addaudithook(_audit)
+        _hook_installed = True
+    for name in REPORT_PACKAGES:
+        package = importlib.import_module(name)
+        for module in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
+            importlib.import_module(module.name)
+    for name in (
+        "bilateral.reports.params",
+        "altair",
+        "polars",
+        "pandas",
+        "ipywidgets",
+        "IPython.display",
+        "IPython.core.ultratb",
+        *extra_modules,
+    ):
+        importlib.import_module(name)
+    _exercise()
+    reset(capture=True)
+
+
+def _exercise() -> None:
+    """Touch the code paths a report takes so their lazy imports belong to the baseline."""
+    import altair as alt
+    import polars as pl
+    from IPython.display import Markdown
+
+    frame = pl.DataFrame({"year": [2023, 2024], "value_usd": [1.0, 2.0]})
+    chart = alt.Chart(frame).mark_line().encode(x="year:O", y="value_usd:Q", tooltip=["year", "value_usd"])
+    chart._repr_mimebundle_()
+    Markdown("**x**")._repr_markdown_()
+    repr(frame), frame._repr_html_()
+    shell = get_ipython()
+    try:  # a failing cell formats its traceback with stack_data: load it now, not in the first failing report
+        raise ValueError("warm-up")
+    except ValueError:
+        shell.InteractiveTB.structured_traceback(*sys.exc_info())
+
+
+def _capture() -> dict[str, Any]:
+    import altair as alt
+    import polars as pl
+
+    shell = get_ipython()
+    formatters = shell.display_formatter.formatters
+    state: dict[str, Any] = {
+        "modules": set(sys.modules),
+        "packages": {name.partition(".")[0] for name in sys.modules},
+        "user_ns": set(shell.user_ns),
+        "environ": dict(os.environ),
+        "cwd": os.getcwd(),
+        "sys_path": list(sys.path),
+        "warnings": list(warnings.filters),
+        "random": random.getstate(),
+        "locale": locale.setlocale(locale.LC_ALL),
+        "threads": threading.active_count(),
+        "altair": (
+            alt.theme.active,
+            alt.renderers.active,
+            alt.data_transformers.active,
+            dict(alt.renderers.options),
+            dict(alt.data_transformers.options),
+        ),
+        "polars": pl.Config.save(),
+        "pandas": _pandas_options(),
+        "formatters": {
+            mime: (dict(f.type_printers), dict(f.deferred_printers), f.enabled) for mime, f in formatters.items()
+        },
+        "globals": _module_globals(),
+        "matplotlib": _matplotlib_rc(),
+    }
+    return state
+
+
+def _pandas_options() -> dict[str, Any]:
+    if "pandas" not in sys.modules:
+        return {}
+    import pandas as pd
+    from pandas._config import config  # no public "all options" accessor
+
+    return {key: repr(pd.get_option(key)) for key in config._registered_options}
+
+
+def _restore_pandas(options: dict[str, str]) -> None:
+    """Set back only the options that changed (`reset_option("all")` would validate the matplotlib backend)."""
+    import pandas as pd
+    from pandas._config import config
+
+    for key, text in options.items():
+        if repr(pd.get_option(key)) != text:
+            pd.set_option(key, config._registered_options[key].defval)
+
+
+def _matplotlib_rc() -> dict[str, str] | None:
+    if "matplotlib" not in sys.modules:
+        return None
+    import matplotlib
+
+    return {key: repr(value) for key, value in matplotlib.rcParams.items()}
+
+
+def _module_globals() -> dict[str, dict[str, int]]:
+    """Identity of the globals of bilateral's modules and of altair's and polars' public modules.
+
+    Rebinding one shows up. Private modules and names of the libraries (`polars._utils`, `_cache`) are
+    their own lazy caches, not state a report sets.
+    """
+    watched = {}
+    for name, module in list(sys.modules.items()):
+        package = name.partition(".")[0]
+        if module is None or name == __name__ or package not in ("bilateral", "altair", "polars"):
+            continue
+        own = package == "bilateral"
+        if not own and any(part.startswith("_") for part in name.split(".")):
+            continue
+        watched[name] = {
+            key: id(value)
+            for key, value in list(vars(module).items())
+            if not key.startswith("__") and (own or not key.startswith("_"))
+        }
+    return watched
+
+
+def _restore(base: dict[str, Any]) -> None:
+    import altair as alt
+    import polars as pl
+
+    shell = get_ipython()
+    os.environ.clear()
+    os.environ.update(base["environ"])
+    os.chdir(base["cwd"])
+    sys.path[:] = base["sys_path"]
+    warnings.filters[:] = base["warnings"]
+    warnings._filters_mutated()  # type: ignore[attr-defined]  # invalidate the per-module warning caches
+    random.setstate(base["random"])
+    locale.setlocale(locale.LC_ALL, base["locale"])
+    theme, renderer, transformer, renderer_options, transformer_options = base["altair"]
+    alt.theme.enable(theme)
+    alt.renderers.enable(renderer, **renderer_options)
+    alt.data_transformers.enable(transformer, **transformer_options)
+    pl.Config.restore_defaults()
+    pl.Config.load(base["polars"])
+    if base["pandas"]:
+        _restore_pandas(base["pandas"])
+    for mime, (types, deferred, enabled) in base["formatters"].items():
+        formatter = shell.display_formatter.formatters.get(mime)
+        if formatter is not None:
+            formatter.type_printers, formatter.deferred_printers, formatter.enabled = (
+                dict(types),
+                dict(deferred),
+                enabled,
+            )
+    if base["matplotlib"] is not None:
+        import matplotlib
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+        matplotlib.rcdefaults()
+    if "ipywidgets" in sys.modules:
+        sys.modules["ipywidgets"].Widget.close_all()
+    _clear_caches()
+
+
+def _clear_caches() -> None:
+    """Empty every functools cache in bilateral (loaded tables): the next report reads and verifies afresh."""
+    for name, module in list(sys.modules.items()):
+        if module is None or not name.startswith("bilateral"):
+            continue
+        for value in list(vars(module).values()):
+            if isinstance(value, functools._lru_cache_wrapper):
+                value.cache_clear()
+
+
+def _differences(base: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    problems = []
+    new_packages = sorted({name.partition(".")[0] for name in now["modules"] - base["modules"]} - base["packages"])
+    if new_packages:
+        problems.append(f"imported new packages: {', '.join(new_packages[:5])}")
+    for key in (
+        "user_ns",
+        "environ",
+        "cwd",
+        "sys_path",
+        "warnings",
+        "locale",
+        "altair",
+        "polars",
+        "pandas",
+        "matplotlib",
+    ):
+        if now[key] != base[key]:
+            problems.append(f"{key} differs from the baseline")
+    if now["threads"] > base["threads"]:
+        problems.append(f"{now['threads'] - base['threads']} thread(s) still running")
+    changed = [
+        f"{module}.{key}"
+        for module, names in now["globals"].items()
+        if module in base["globals"]
+        for key in names.keys() | base["globals"][module].keys()
+        if base["globals"][module].get(key) != names.get(key)
+    ]
+    if changed:
+        problems.append(f"module globals rebound: {', '.join(sorted(changed)[:5])}")
+    if {m: (len(t), len(d), e) for m, (t, d, e) in now["formatters"].items()} != {
+        m: (len(t), len(d), e) for m, (t, d, e) in base["formatters"].items()
+    }:
+        problems.append("display formatters differ from the baseline")
+    return problems
+
+
+def prepare(environ: dict[str, str], cwd: str) -> None:
+    """Point this report at the caller's folders (BILATERAL_* variables, working directory); undone by reset()."""
+    for key in [k for k in os.environ if k.startswith("BILATERAL_") and k not in environ]:
+        del os.environ[key]
+    os.environ.update(environ)
+    if cwd:
+        os.chdir(cwd)
+
+
+def reset(capture: bool = False) -> str:
+    """Clear the user namespace and restore the baseline; returns JSON {"problems": [...], "reads": [...]}.
+
+    "problems" lists what could not be put back (the runner then replaces the kernel); "reads" lists the
+    source.yml files opened since the last reset.
+    """
+    global _baseline
+    reads = sorted(_reads)
+    _reads.clear()
+    shell = get_ipython()
+    shell.reset(new_session=True)  # user variables, Out cache; execution count back to 1
+    if capture or _baseline is None:
+        _baseline = _capture()
+        # Everything loaded so far lives as long as the kernel: keep it out of every later collection
+        # (IPython's reset runs a full gc, which over altair's and polars' objects cost ~0.2 s a report).
+        gc.collect()
+        gc.freeze()
+        return json.dumps({"problems": [], "reads": reads})
+    _restore(_baseline)
+    problems = _differences(_baseline, _capture())
+    return json.dumps({"problems": problems, "reads": reads})

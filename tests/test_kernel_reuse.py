@@ -1,0 +1,127 @@
+"""A warm kernel runs report after report: nothing one report changes may reach the next.
+
+What can be put back exactly (variables, environment, working directory, sys.path, warning filters,
+altair theme and data-transformer options, polars and pandas display options) is put back and the
+kernel is reused; what cannot (a module global rebound, a new package imported: its import may have
+patched anything) makes the runner replace the kernel. Either way the next report sees a clean kernel.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from runner_notebooks import cell, notebook
+
+from bilateral.reports.kernels import WarmKernel
+
+CHANGE_RESTORABLE_STATE = """
+import os, sys, warnings
+import altair as alt
+import pandas as pd
+import polars as pl
+leaked_variable = 42
+os.environ["BILATERAL_LEAK"] = "1"
+os.chdir("/")
+sys.path.append("/leak")
+warnings.simplefilter("error")
+alt.theme.enable("dark")
+alt.data_transformers.enable("default", max_rows=None)
+pl.Config.set_tbl_rows(3)
+pd.set_option("display.max_rows", 3)
+"""
+
+REBIND_A_LIBRARY_GLOBAL = """
+import bilateral.viz.charts as charts
+charts.LEAKED = "from the previous report"
+"""
+
+IMPORT_A_PACKAGE_WITH_SIDE_EFFECTS = """
+import sys
+sys.path.insert(0, {folder!r})
+import leakprobe  # on import, it patches bilateral.viz.charts
+"""
+
+REPORT_STATE = """
+import json, os, sys, warnings
+import altair as alt
+import pandas as pd
+import bilateral.viz.charts as charts
+print(json.dumps({
+    "variable": "leaked_variable" in globals(),
+    "env": os.environ.get("BILATERAL_LEAK"),
+    "cwd": os.getcwd(),
+    "sys_path": "/leak" in sys.path,
+    "warnings_as_errors": warnings.filters[0][:3] == ("error", None, Warning),
+    "theme": alt.theme.active,
+    "max_rows": alt.data_transformers.options.get("max_rows", "unset"),
+    "polars_rows": os.environ.get("POLARS_FMT_MAX_ROWS"),
+    "pandas_rows": pd.get_option("display.max_rows"),
+    "charts_global": hasattr(charts, "LEAKED"),
+    "probe_loaded": "leakprobe" in sys.modules,
+}))
+"""
+
+
+def clean_state(cwd: Path) -> dict[str, object]:
+    """What a fresh kernel reports (written by hand: defaults of each library)."""
+    return {
+        "variable": False,
+        "env": None,
+        "cwd": str(cwd),
+        "sys_path": False,
+        "warnings_as_errors": False,
+        "theme": "default",
+        "max_rows": "unset",
+        "polars_rows": None,
+        "pandas_rows": 60,
+        "charts_global": False,
+        "probe_loaded": False,
+    }
+
+
+def code_notebook(source: str) -> nbformat.NotebookNode:
+    return nbformat.from_dict(notebook([cell("code", source)]))
+
+
+def printed_state(kernel: WarmKernel) -> dict[str, object]:
+    executed = kernel.execute(code_notebook(REPORT_STATE), {}, timeout=60).notebook
+    return json.loads(executed.cells[0].outputs[0]["text"])
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory: pytest.TempPathFactory, python3_kernel: str) -> Iterator[WarmKernel]:
+    warm = WarmKernel(tmp_path_factory.mktemp("kernel-cwd"), kernel_name=python3_kernel)
+    warm.start()
+    yield warm
+    warm.close()
+
+
+def test_restorable_changes_are_undone_and_the_kernel_is_reused(kernel: WarmKernel):
+    kernel.execute(code_notebook(CHANGE_RESTORABLE_STATE), {}, timeout=60)
+    pid = kernel.pid
+    assert kernel.problems == []
+    assert printed_state(kernel) == clean_state(kernel.cwd)
+    assert kernel.pid == pid, "nothing unrestorable happened: the same kernel ran the next report"
+
+
+def test_a_rebound_library_global_or_an_import_with_side_effects_replaces_the_kernel(
+    kernel: WarmKernel, tmp_path: Path
+):
+    (tmp_path / "leakprobe.py").write_text("import bilateral.viz.charts as charts\ncharts.PROBE = True\n")
+    source = REBIND_A_LIBRARY_GLOBAL + IMPORT_A_PACKAGE_WITH_SIDE_EFFECTS.format(folder=str(tmp_path))
+    kernel.execute(code_notebook(source), {}, timeout=60)
+    pid = kernel.pid
+    assert any("imported new packages: leakprobe" in problem for problem in kernel.problems)
+    assert any("bilateral.viz.charts.LEAKED" in problem for problem in kernel.problems)
+    assert printed_state(kernel) == clean_state(kernel.cwd)
+    assert kernel.pid != pid
+
+
+def test_execution_counts_start_at_one_for_every_report(kernel: WarmKernel):
+    for _ in range(2):
+        executed = kernel.execute(code_notebook("x = 1\ny = 2"), {}, timeout=60).notebook
+        assert executed.cells[0].execution_count == 1
