@@ -33,10 +33,10 @@ def test_a_grid_expands_to_one_report_per_value_and_notebook(tmp_path: Path):
   - notebook: energy_flows
 """
     assert slugs(tmp_path, text) == [
-        "trade_overview/RUS-CHN_2015-2024",
-        "partner_ranking/CHN-in-RUS_cited_2015-2024",
-        "trade_overview/KAZ-CHN_2015-2024",
-        "partner_ranking/CHN-in-KAZ_cited_2015-2024",
+        "trade_overview/RUS-CHN_imf_dots_2015-2024",
+        "partner_ranking/CHN-in-RUS_imf_dots_2015-2024",
+        "trade_overview/KAZ-CHN_imf_dots_2015-2024",
+        "partner_ranking/CHN-in-KAZ_imf_dots_2015-2024",
         "energy_flows/RUS-CHN_2010-2024",
     ]
 
@@ -77,7 +77,7 @@ def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path: Path):
 
 def test_aliases_within_the_limit_are_fine(tmp_path: Path):
     text = "anchors:\n  common: &common {start_year: 2015}\nreports:\n  - notebook: trade_overview\n    parameters: *common\n"
-    assert slugs(tmp_path, text) == ["trade_overview/CHN-RUS_2015-2024"]
+    assert slugs(tmp_path, text) == ["trade_overview/CHN-RUS_imf_dots_2015-2024"]
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_copy: Path, 
 def plan_file(folder: Path, partners: list[str], name: str = "plan.yml") -> Path:
     path = folder / name
     path.write_text(
-        f"title: Runner test\nreports:\n  - notebook: trade_overview\n    grid: {{partner: [{', '.join(partners)}]}}\n"
+        f"title: Runner test\nreports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n    grid: {{partner: [{', '.join(partners)}]}}\n"
     )
     return path
 
@@ -116,15 +116,15 @@ def test_a_data_file_changed_without_its_checksum_fails_the_rerun_and_keeps_the_
 
 
 def test_report_run_reuses_an_unchanged_report(workspace: Path):
-    first = run("report", "run", "trade_overview", "-p", "partner=RUS")
+    first = run("report", "run", "trade_overview", "-p", "source=cited", "-p", "partner=RUS")
     assert first.exit_code == 0 and first.output.strip().endswith("CHN-RUS_2005-2024.html")
-    second = run("report", "run", "trade_overview", "-p", "partner=RUS")
+    second = run("report", "run", "trade_overview", "-p", "source=cited", "-p", "partner=RUS")
     assert second.exit_code == 0 and "reused" in second.output
 
 
 def test_a_notebook_that_lost_its_parameters_tag_is_refused_before_running(workspace: Path):
     write_report_notebook(workspace / "notebooks", tags=[])
-    result = run("report", "run", "trade_overview", "-p", "partner=RUS")
+    result = run("report", "run", "trade_overview", "-p", "source=cited", "-p", "partner=RUS")
     assert result.exit_code == 2
     assert "trade_overview.ipynb has no cell tagged `parameters`" in result.output
     assert not (workspace / "reports" / "trade_overview").exists()
@@ -139,7 +139,7 @@ def test_a_notebook_that_overrides_its_parameters_later_is_refused(workspace: Pa
 
 def test_a_parameters_cell_that_does_not_match_the_schema_is_refused(workspace: Path):
     write_report_notebook(workspace / "notebooks", parameters=PARAMETERS_SOURCE.replace("snapshot", "snap"))
-    result = run("report", "run", "trade_overview")
+    result = run("report", "run", "trade_overview", "-p", "source=cited")
     assert result.exit_code == 2
     assert "missing snapshot; not in the schema: snap" in " ".join(result.output.split())
 
@@ -169,7 +169,7 @@ def test_a_reports_folder_that_is_a_file_is_a_message(workspace: Path, monkeypat
     blocker = workspace / "reports-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("BILATERAL_REPORTS_DIR", str(blocker))
-    result = run("report", "run", "trade_overview")
+    result = run("report", "run", "trade_overview", "-p", "source=cited")
     assert result.exit_code == 2 and "is a file; move it away or set BILATERAL_REPORTS_DIR" in " ".join(
         result.output.split()
     )

@@ -69,7 +69,7 @@ def leftovers(reports: Path) -> list[str]:
 def plan(tmp_path: Path) -> Path:
     path = tmp_path / "plan.yml"
     path.write_text(
-        "title: Stop test\nreports:\n  - notebook: trade_overview\n    grid: {partner: [RUS, BLR, UKR, GEO]}\n"
+        "title: Stop test\nreports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n    grid: {partner: [RUS, BLR, UKR, GEO]}\n"
     )
     return path
 
@@ -107,7 +107,7 @@ def test_sigkill_of_a_parallel_plan_leaves_no_kernel_running(tmp_path: Path, env
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_sigterm_or_ctrl_c_stops_report_run_without_a_trace(tmp_path: Path, env, signum: int):
     reports = tmp_path / "reports"
-    process = start(env, "report", "run", "trade_overview", "-p", "partner=BLR")
+    process = start(env, "report", "run", "trade_overview", "-p", "source=cited", "-p", "partner=BLR")
     wait_for(lambda: len(kernels_of(process)) == 1, what="the kernel")
     time.sleep(1.0)
     kernels = kernels_of(process)
@@ -123,7 +123,7 @@ def test_sigterm_while_reports_are_being_published_leaves_only_whole_pairs(tmp_p
     reports = tmp_path / "reports"
     path = tmp_path / "quick.yml"
     path.write_text(
-        "reports:\n  - notebook: trade_overview\n    grid: {partner: [RUS, MNG, KGZ, UZB, TJK, BLR, ARM, GEO]}\n"
+        "reports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n    grid: {partner: [RUS, MNG, KGZ, UZB, TJK, BLR, ARM, GEO]}\n"
     )
     process = start({**env, "BILATERAL_TEST_SLOW": ""}, "report", "plan", str(path), "-j", "2")
     wait_for(lambda: any((reports / "trade_overview").glob("*.html")), what="the first report")

@@ -103,7 +103,25 @@ def _position_findings() -> str:
     return ranking.position_findings(own, lead, statements, reporter_iso3="RUS", partner_iso3="CHN", source_label="IMF DOTS (US$ m)")
 
 
+def _page_answer(notebook: str, **parameters: object) -> Callable[[], str]:
+    """The answer of a report page, which is where these findings functions' sentences are shown."""
+
+    def answer() -> str:
+        import importlib
+
+        page = importlib.import_module(f"bilateral.reports.pages.{notebook}").build(validate_parameters(notebook, parameters))
+        return page.answer + "\n\n" + page.tables_markdown()
+
+    return answer
+
+
 FINDINGS: dict[str, Callable[[], str]] = {
+    "people_currency.travel_findings": _page_answer("people_currency"),
+    "people_currency.student_findings": _page_answer("people_currency"),
+    "people_currency.currency_findings": _page_answer("people_currency"),
+    "investment.portfolio_findings": _page_answer("investment_finance"),
+    "investment.levels_findings": _page_answer("investment_finance"),
+    "investment.loans_findings": _page_answer("investment_finance"),
     "ranking.position_findings": _position_findings,
     "trade.findings": _trade_findings,
     "trade.no_data_message": lambda: trade.no_data_message("China", "Japan", 2005, 2024, [("CHN", "RUS")]),
@@ -124,7 +142,8 @@ def analysis_findings_functions() -> set[str]:
     for module_info in pkgutil.iter_modules(bilateral.analysis.__path__):
         module = importlib.import_module(f"bilateral.analysis.{module_info.name}")
         for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ == module.__name__ and FINDINGS_NAME.search(name) and not name.startswith("_"):
+            returns_text = inspect.signature(function).return_annotation in (str, "str")
+            if function.__module__ == module.__name__ and FINDINGS_NAME.search(name) and not name.startswith("_") and returns_text:
                 found.add(f"{module_info.name}.{name}")
     return found
 

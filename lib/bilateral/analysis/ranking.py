@@ -189,17 +189,25 @@ def cited_findings(cited: pl.DataFrame, partner_name: str, reporter_name: str) -
     return text.strip()
 
 
-def runs_at_rank(years_and_ranks: pl.DataFrame, rank: int = 1) -> list[tuple[int, int]]:
-    """Maximal runs of consecutive years at `rank`, as (first, last). A missing year breaks a run: a year
-    without data is not a year at rank."""
-    years = sorted(years_and_ranks.filter(pl.col("rank") == rank).get_column("year").to_list())
+def _runs(years: list[int]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
-    for year in years:
+    for year in sorted(years):
         if runs and year == runs[-1][1] + 1:
             runs[-1] = (runs[-1][0], year)
         else:
             runs.append((year, year))
     return runs
+
+
+def _years_text(runs: list[tuple[int, int]]) -> str:
+    """[(2005, 2009), (2011, 2011)] -> '2005–2009, 2011'."""
+    return ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in runs)
+
+
+def runs_at_rank(years_and_ranks: pl.DataFrame, rank: int = 1) -> list[tuple[int, int]]:
+    """Maximal runs of consecutive years at `rank`, as (first, last). A missing year breaks a run: a year
+    without data is not a year at rank."""
+    return _runs(years_and_ranks.filter(pl.col("rank") == rank).get_column("year").to_list())
 
 
 def position_findings(
@@ -222,16 +230,18 @@ def position_findings(
     sentences = []
     if runs:
         longest = max(runs, key=lambda r: (r[1] - r[0], r[1]))
-        span = f"every year {longest[0]}–{longest[1]} ({longest[1] - longest[0] + 1} years)" if longest[1] > longest[0] else str(longest[0])
+        if len(runs) == 1 and longest[1] > longest[0]:
+            span = f"every year {longest[0]}–{longest[1]} ({longest[1] - longest[0] + 1} years)"
+        else:
+            span = _years_text(runs)
         sentences.append(f"By {reporter}'s own declarations ({source_label}), {partner} was {reporter}'s largest trading partner in {span}")
-        before = lead.filter(pl.col("year") < longest[0]).filter(pl.col("year") >= first)
-        if not before.is_empty():
-            leaders_before = before.group_by("leader_iso3").agg(pl.col("year").min().alias("a"), pl.col("year").max().alias("b")).sort("a")
+        others = lead.filter((pl.col("leader_iso3") != partner_iso3) & pl.col("year").is_between(first, last))
+        if not others.is_empty():
+            by_leader = others.group_by("leader_iso3").agg(pl.col("year").sort()).sort(pl.col("year").list.first())
             named = "; ".join(
-                f"{country_name(r['leader_iso3'])} {r['a']}" + (f"–{r['b']}" if r["b"] > r["a"] else "")
-                for r in leaders_before.iter_rows(named=True)
+                f"{country_name(r['leader_iso3'])} {_years_text(_runs(r['year']))}" for r in by_leader.iter_rows(named=True)
             )
-            sentences[-1] += f"; before that the largest was {named}"
+            sentences[-1] += f"; in the other years the largest was {named}"
         sentences[-1] += "."
     else:
         best = rows.sort("rank", "year", descending=[False, True]).row(0, named=True)

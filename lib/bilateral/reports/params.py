@@ -610,13 +610,42 @@ class PeopleCurrencyParams(ReportParams):
         return f"People and the currency of settlement: China and Russia, {self.start_year}–{self.end_year}"
 
 
+class PairProfileParams(ReportParams):
+    """Parameters of notebooks/pair_profile.ipynb (one page linking every theme of a pair's relationship)."""
+
+    notebook: ClassVar[str] = "pair_profile"
+
+    reporter: str = "CHN"
+    partner: str = "RUS"
+
+    _codes = field_validator("reporter", "partner", mode="before")(_iso3)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> PairProfileParams:
+        if self.reporter == self.partner:
+            raise ValueError(f"reporter and partner are both {self.reporter}; choose two different countries")
+        return self
+
+    def sources(self) -> list[str]:
+        """Every data folder the linked themes read (the report builds each theme's page)."""
+        from bilateral.reports.pages.pair_profile import theme_sources
+
+        return theme_sources(self.reporter, self.partner)
+
+    def slug(self) -> str:
+        return f"{self.reporter}-{self.partner}"
+
+    def title(self) -> str:
+        return f"{country_name(self.reporter)} and {country_name(self.partner)}: the relationship in one page"
+
+
 SCHEMAS: dict[str, type[ReportParams]] = {
     schema.notebook: schema
     for schema in (
         TradeOverviewParams, ProductLensParams, EnergyFlowsParams, GroupLinkParams, PartnerRankingParams, TradeCompositionParams,
         ProjectsParams, HitechScienceParams,
         ClaimsParams,
-        InvestmentFinanceParams, PeopleCurrencyParams,
+        InvestmentFinanceParams, PeopleCurrencyParams, PairProfileParams,
     )  # fmt: skip
 }
 
