@@ -30,11 +30,18 @@ NOTEBOOKS = sorted(path.name for path in (REPO_DIR / "notebooks").glob("*.ipynb"
 # trade_overview: headline + growth; energy_flows, group_link, partner_ranking, product_lens: one each;
 # explore: one per tab (pair trade, products in a lens, partner ranking).
 EXPECTED_CHARTS = {
+    "claims.ipynb": 9,
     "energy_flows.ipynb": 1,
     "explore.ipynb": 3,
     "group_link.ipynb": 1,
+    "hitech_science.ipynb": 4,
+    "investment_finance.ipynb": 4,
+    "pair_profile.ipynb": 0,
     "partner_ranking.ipynb": 1,
+    "people_currency.ipynb": 3,
     "product_lens.ipynb": 1,
+    "projects.ipynb": 3,
+    "trade_composition.ipynb": 3,
     "trade_overview.ipynb": 2,
 }
 RUN_TIMEOUT_MS = 180_000

@@ -33,7 +33,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_copy: Path, 
 def plan_file(folder: Path, partners: list[str], name: str = "plan.yml") -> Path:
     path = folder / name
     path.write_text(
-        f"title: Runner test\nreports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n    grid: {{partner: [{', '.join(partners)}]}}\n"
+        f"title: Runner test\nreports:\n  - notebook: trade_overview\n    parameters: {{source: cited}}\n    grid: {{partner: [{', '.join(partners)}]}}\n"
     )
     return path
 

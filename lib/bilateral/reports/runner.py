@@ -368,3 +368,24 @@ def _stopped(task: ReportTask, report: PlannedReport, root: Path) -> ReportResul
 
 def stop_exit_code(signum: int | None) -> int:
     return 128 + (signum or signal.SIGINT)
+
+
+def run_report(
+    notebook: str, values: dict[str, Any], *, force: bool = False, timeout: float = 600.0, allow_outside: bool = False
+) -> ReportResult:
+    """Run one report (the `bilateral report run` path, also the explorer's button): its result, published or reused.
+
+    Raises ParameterError for bad parameters, ReportError when the report failed (the previous good one is kept)
+    and RunStopped when a signal stopped it.
+    """
+    from bilateral.errors import ReportError
+    from bilateral.reports.plan import single_report
+
+    planned = single_report(notebook, values, allow_outside=allow_outside)
+    summary = run([planned], RunOptions(workers=1, force=force, timeout=timeout))
+    if summary.stopped_by is not None:
+        raise RunStopped(summary.stopped_by)
+    result = summary.results[0]
+    if result.status == "failed":
+        raise ReportError(result.error or "The report failed.")
+    return result

@@ -3,7 +3,7 @@
 Controls wrap on narrow screens and never cut their labels (ipywidgets' fixed description width and
 slider readout cut "2004 – 2024" to "2004 – 202"). Text goes into HTML widgets, which JupyterLab does
 not typeset as math. The report button renders the current selection through the same path as
-`bilateral report run` (bilateral.reports.execute.run_report) and links the file.
+`bilateral report run` (bilateral.reports.runner.run_report) and links the file.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ class ReportButton:
         self.view = row(self.button, self.status)
 
     def render(self) -> None:
-        from bilateral.reports.execute import run_report
+        from bilateral.reports.runner import run_report
 
         params = self.parameters()
         self.button.disabled = True
