@@ -34,9 +34,10 @@ from IPython import get_ipython
 PROVENANCE_FILE = "source.yml"
 # What notebooks import from the library (the runner's own modules stay out of the kernel).
 REPORT_PACKAGES = ("bilateral.data", "bilateral.analysis", "bilateral.viz")
-# Loaded when a report reads that source (upstream clients pull in pandas, sdmx, comtradeapicall: 0.6-0.9 s of
-# a kernel start). A report that brings in a new package this way costs one kernel replacement; the runner then
-# passes the bilateral modules it imported to the next warm-up (`extra_modules`), so it happens once per run.
+# Loaded when a report reads that source (upstream clients pull in sdmx, comtradeapicall, lxml, requests:
+# 0.2-0.6 s of a kernel start). A report that brings in a new package this way costs one kernel replacement;
+# the runner then passes the bilateral modules it imported to the next warm-up (`extra_modules`), so that
+# happens once per run.
 LAZY_PACKAGES = ("bilateral.data.sources.",)
 _reads: set[str] = set()
 _baseline: dict[str, Any] | None = None
@@ -63,10 +64,12 @@ def warm_up(extra_modules: tuple[str, ...] = ()) -> None:
         for module in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
             if not module.name.startswith(LAZY_PACKAGES):
                 importlib.import_module(module.name)
+    # pandas too: reports may use it directly, and a package first imported by a report costs a new kernel
     for name in (
         "bilateral.reports.params",
         "altair",
         "polars",
+        "pandas",
         "ipywidgets",
         "IPython.display",
         "IPython.core.ultratb",
