@@ -56,6 +56,7 @@ class LocalExecutor:
         self._kernels: list[object] = []
         self._stopping = threading.Event()
         self._lock = threading.Lock()
+        self._learned: set[str] = set()  # shared by this executor's kernels (WarmKernel.learned)
 
     def submit(self, tasks: list[ReportTask]) -> None:
         for task in tasks:
@@ -68,7 +69,7 @@ class LocalExecutor:
     def _slot(self) -> None:
         from bilateral.reports.kernels import WarmKernel
 
-        kernel = WarmKernel(kernel_cwd())
+        kernel = WarmKernel(kernel_cwd(), learned=self._learned)
         with self._lock:
             self._kernels.append(kernel)
         try:
@@ -158,6 +159,7 @@ def _forget(executor: LocalExecutor) -> None:
 # -- Dask -------------------------------------------------------------------------------------------
 _worker_kernels = threading.local()
 _all_worker_kernels: list[object] = []
+_worker_learned: set[str] = set()
 
 
 def _close_worker_kernels() -> None:
@@ -187,7 +189,7 @@ def run_on_worker(task: ReportTask) -> Outcome:
         )
     kernel = getattr(_worker_kernels, "kernel", None)
     if kernel is None:
-        kernel = _worker_kernels.kernel = WarmKernel(kernel_cwd())
+        kernel = _worker_kernels.kernel = WarmKernel(kernel_cwd(), learned=_worker_learned)
         if not _all_worker_kernels:
             atexit.register(_close_worker_kernels)
         _all_worker_kernels.append(kernel)

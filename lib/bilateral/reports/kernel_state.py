@@ -34,6 +34,11 @@ from IPython import get_ipython
 PROVENANCE_FILE = "source.yml"
 # What notebooks import from the library (the runner's own modules stay out of the kernel).
 REPORT_PACKAGES = ("bilateral.data", "bilateral.analysis", "bilateral.viz")
+# Loaded when a report reads that source (upstream clients pull in sdmx, comtradeapicall, lxml, requests:
+# 0.2-0.6 s of a kernel start). A report that brings in a new package this way costs one kernel replacement;
+# the runner then passes the bilateral modules it imported to the next warm-up (`extra_modules`), so that
+# happens once per run.
+LAZY_PACKAGES = ("bilateral.data.sources.",)
 _reads: set[str] = set()
 _baseline: dict[str, Any] | None = None
 _hook_installed = False
@@ -47,8 +52,9 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 
 
 def warm_up(extra_modules: tuple[str, ...] = ()) -> None:
-    """Import what reports use (every bilateral module, altair, polars, widgets), exercise the lazy paths
-    of a chart once, then record the baseline that `reset()` restores."""
+    """Import what reports use (bilateral's modules but its per-source loaders, altair, polars, widgets, and
+    `extra_modules`: bilateral modules earlier reports needed), exercise the lazy paths of a chart once, then
+    record the baseline that `reset()` restores."""
     global _hook_installed
     if not _hook_installed:
         sys.addaudithook(_audit)
@@ -56,7 +62,9 @@ def warm_up(extra_modules: tuple[str, ...] = ()) -> None:
     for name in REPORT_PACKAGES:
         package = importlib.import_module(name)
         for module in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
-            importlib.import_module(module.name)
+            if not module.name.startswith(LAZY_PACKAGES):
+                importlib.import_module(module.name)
+    # pandas too: reports may use it directly, and a package first imported by a report costs a new kernel
     for name in (
         "bilateral.reports.params",
         "altair",
@@ -65,9 +73,14 @@ def warm_up(extra_modules: tuple[str, ...] = ()) -> None:
         "ipywidgets",
         "IPython.display",
         "IPython.core.ultratb",
-        *extra_modules,
     ):
         importlib.import_module(name)
+    for name in extra_modules:
+        if name.startswith("bilateral."):  # only the project's own modules are ever preloaded
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass
     _exercise()
     reset(capture=True)
 
@@ -251,6 +264,8 @@ def _differences(base: dict[str, Any], now: dict[str, Any]) -> list[str]:
         if module in base["globals"]
         for key in names.keys() | base["globals"][module].keys()
         if base["globals"][module].get(key) != names.get(key)
+        # importing a submodule binds it on its package: that is the import itself, not a change of state
+        and not (key not in base["globals"][module] and f"{module}.{key}" in now["modules"])
     ]
     if changed:
         problems.append(f"module globals rebound: {', '.join(sorted(changed)[:5])}")
@@ -271,10 +286,10 @@ def prepare(environ: dict[str, str], cwd: str) -> None:
 
 
 def reset(capture: bool = False) -> str:
-    """Clear the user namespace and restore the baseline; returns JSON {"problems": [...], "reads": [...]}.
+    """Clear the user namespace and restore the baseline; returns JSON {"problems", "reads", "learned"}.
 
     "problems" lists what could not be put back (the runner then replaces the kernel); "reads" lists the
-    source.yml files opened since the last reset.
+    source.yml files opened since the last reset; "learned" the bilateral modules imported since warm-up.
     """
     global _baseline
     reads = sorted(_reads)
@@ -289,5 +304,6 @@ def reset(capture: bool = False) -> str:
         gc.freeze()
         return json.dumps({"problems": [], "reads": reads})
     _restore(_baseline)
-    problems = _differences(_baseline, _capture())
-    return json.dumps({"problems": problems, "reads": reads})
+    now = _capture()
+    learned = sorted(name for name in now["modules"] - _baseline["modules"] if name.startswith("bilateral."))
+    return json.dumps({"problems": _differences(_baseline, now), "reads": reads, "learned": learned})

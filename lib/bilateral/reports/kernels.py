@@ -102,9 +102,12 @@ class Execution:
 class WarmKernel:
     """A started kernel that runs one report at a time and is reset between reports."""
 
-    def __init__(self, cwd: Path, kernel_name: str = "python3") -> None:
+    def __init__(self, cwd: Path, kernel_name: str = "python3", learned: set[str] | None = None) -> None:
         self.cwd = Path(cwd)
         self.kernel_name = kernel_name
+        # bilateral modules reports imported after warm-up; shared by the kernels of one executor, so a
+        # replacement kernel preloads them (kernel_state.LAZY_PACKAGES)
+        self.learned = learned if learned is not None else set()
         self.km: Any = None
         self.kc: Any = None
         self.pid = 0
@@ -151,7 +154,7 @@ class WarmKernel:
         self.kc = km.client()
         self.kc.start_channels()
         await self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT_S)
-        reply = await self._aexecute(f"{_STATE}.warm_up()", {}, STARTUP_TIMEOUT_S)
+        reply = await self._aexecute(f"{_STATE}.warm_up({tuple(sorted(self.learned))!r})", {}, STARTUP_TIMEOUT_S)
         if reply["content"]["status"] != "ok":
             content = reply["content"]
             raise ReportError(f"The report kernel failed to warm up: {content.get('ename')}: {content.get('evalue')}")
@@ -296,6 +299,7 @@ class WarmKernel:
             self.problems = [f"reset failed: {type(exc).__name__}"]
             return []
         self.problems = list(state.get("problems", []))
+        self.learned.update(state.get("learned", []))
         return list(state.get("reads", []))
 
     async def _aprepare(self, environ: dict[str, str], cwd: str) -> None:

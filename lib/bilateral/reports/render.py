@@ -11,10 +11,11 @@ thread keeps its own exporter (the template is compiled once), which makes a ren
 
 from __future__ import annotations
 
-import copy
 import functools
+import queue
 import re
 import threading
+import uuid
 from pathlib import Path
 
 import markupsafe
@@ -40,9 +41,26 @@ def _verified_scripts() -> VendorScripts:
     return load_vendor_scripts()
 
 
+_ready: queue.SimpleQueue[HTMLExporter] = queue.SimpleQueue()
+
+
+def prewarm(count: int) -> None:
+    """Verify the scripts and compile `count` exporters' templates now (the runner calls this while its kernels
+    start, when this process would otherwise wait); each worker thread then takes one ready-made."""
+    _verified_scripts()
+    for _ in range(count):
+        exporter = make_exporter()
+        exporter.template  # noqa: B018 - loading the property compiles the template chain
+        _ready.put(exporter)
+
+
 def _exporter() -> HTMLExporter:
+    """This thread's exporter (one per thread: an exporter keeps state while it converts)."""
     if getattr(_local, "exporter", None) is None:
-        _local.exporter = make_exporter()
+        try:
+            _local.exporter = _ready.get_nowait()
+        except queue.Empty:
+            _local.exporter = make_exporter()
     return _local.exporter
 
 
@@ -69,15 +87,36 @@ def _inline_script(js: str) -> markupsafe.Markup:
     return markupsafe.Markup(_SCRIPT_END.sub(r"<\\/\1", js))  # noqa: S704 - vendored, checksummed JS
 
 
-def _template_resources(scripts: VendorScripts, *, with_widgets: bool) -> dict[str, markupsafe.Markup | str]:
-    """What templates/bilateral/index.html.j2 reads as `resources.bilateral`."""
-    return {
-        "vega": _inline_script(scripts.vega),
-        "vega_lite": _inline_script(scripts.vega_lite),
-        "vega_embed": _inline_script(scripts.vega_embed),
-        "requirejs": _inline_script(scripts.requirejs),
-        "html_manager": _inline_script(scripts.html_manager) if with_widgets else "",
-    }
+# The template receives markers, and the vendored scripts replace them after nbconvert: nbconvert parses
+# and re-serialises its whole output with BeautifulSoup, which over 1 MB of inlined JavaScript cost about
+# 50 ms a report. The token is random per process, so no notebook output can contain a marker by chance.
+_TOKEN = uuid.uuid4().hex
+_SCRIPTS = {"vega": "vega", "vega_lite": "vega_lite", "vega_embed": "vega_embed", "requirejs": "requirejs"}
+
+
+def _marker(name: str) -> str:
+    return f"/*bilateral-inline-{_TOKEN}-{name}*/"
+
+
+def _template_resources(*, with_widgets: bool) -> dict[str, markupsafe.Markup | str]:
+    """What templates/bilateral/index.html.j2 reads as `resources.bilateral` (markers, see `_inline`)."""
+    names = [*_SCRIPTS, "html_manager"] if with_widgets else list(_SCRIPTS)
+    resources: dict[str, markupsafe.Markup | str] = {name: markupsafe.Markup(_marker(name)) for name in names}
+    resources.setdefault("html_manager", "")
+    return resources
+
+
+def _inline(html: str, scripts: VendorScripts, *, with_widgets: bool) -> str:
+    """Put each vendored script where the template left its marker (exactly once each)."""
+    names = [*_SCRIPTS, "html_manager"] if with_widgets else list(_SCRIPTS)
+    for name in names:
+        marker = _marker(name)
+        if html.count(marker) != 1:
+            raise ReportError(
+                f"The report template placed the {name} script {html.count(marker)} times instead of once."
+            )
+        html = html.replace(marker, _inline_script(getattr(scripts, name)))
+    return html
 
 
 def make_exporter() -> HTMLExporter:
@@ -98,14 +137,17 @@ def render_html(nb: nbformat.NotebookNode, *, title: str | None = None) -> str:
     vendored vega-lite does not match the installed altair, or if nbconvert cannot render it.
     """
     scripts = _verified_scripts()
-    nb = copy.deepcopy(nb)
-    nb.metadata["title"] = report_title(nb, title)
-    resources = {"bilateral": _template_resources(scripts, with_widgets=has_widget_state(nb))}
+    # A shallow copy with its own metadata: nbconvert deep-copies the notebook itself, and ours stays untouched.
+    nb = nbformat.NotebookNode(
+        {**nb, "metadata": nbformat.NotebookNode({**nb.metadata, "title": report_title(nb, title)})}
+    )
+    with_widgets = has_widget_state(nb)
+    resources = {"bilateral": _template_resources(with_widgets=with_widgets)}
     try:
         html, _ = _exporter().from_notebook_node(nb, resources=resources)
     except Exception as exc:  # nbconvert/jinja raise many types; the reader needs one message
         raise ReportError(f"Could not render '{nb.metadata['title']}' to HTML: {exc}") from exc
-    return html
+    return _inline(html, scripts, with_widgets=with_widgets)
 
 
 def write_html(nb: nbformat.NotebookNode, target: Path, *, title: str | None = None) -> Path:

@@ -265,6 +265,10 @@ def _execute(
     finished = False
     try:
         executor.submit(todo)
+        if options.executor == "local":
+            from bilateral.reports import render
+
+            render.prewarm(min(options.workers, len(todo)))  # while the kernels start
         while pending:
             outcome = executor.next_outcome(timeout=0.2)
             if outcome is None or outcome.index not in pending:
