@@ -127,7 +127,9 @@ def task_baseline_ranking(folder: str) -> dict:
         grid = pl.read_excel(Path(folder) / RUSSIA, sheet_name=sheet, has_header=False, infer_schema_length=0)
         body = grid.slice(4)
         body.columns = ["partner", *grid.row(3)[1:]]
-        parts.append(body.unique().unpivot(index="partner", variable_name="year", value_name="value").drop_nulls("value"))
+        parts.append(
+            body.unique().unpivot(index="partner", variable_name="year", value_name="value").drop_nulls("value")
+        )
     value = pl.col("value").str.strip_suffix(" e").str.replace_all(",", "").cast(pl.Float64) * 1e6
     ranked = (
         pl.concat(parts)
@@ -139,8 +141,12 @@ def task_baseline_ranking(folder: str) -> dict:
         .with_columns(pl.col("turnover_usd").rank("min", descending=True).over("year").cast(pl.Int32).alias("rank"))
     )
     report = clock.report(None)
-    mapping = harmonise.to_iso3(ranked.get_column("partner").unique().to_list(), source="imf_dots")  # for comparing only
-    result = ranked.select("year", pl.col("partner").replace_strict(mapping).alias("partner_iso3"), "rank", "turnover_usd")
+    mapping = harmonise.to_iso3(
+        ranked.get_column("partner").unique().to_list(), source="imf_dots"
+    )  # for comparing only
+    result = ranked.select(
+        "year", pl.col("partner").replace_strict(mapping).alias("partner_iso3"), "rank", "turnover_usd"
+    )
     return {**report, "result": result.rows()}
 
 
@@ -214,7 +220,9 @@ def main() -> None:
     try:
         data_dir = make_data_dir(root, args.limit)
         count = len(list((data_dir / "raw" / "imf_dots").glob("DOTS_*.xlsx")))
-        print(f"IMF DOTS benchmark: {count} real workbooks (data/raw/imf_dots), median of {args.repeat} fresh process(es)")
+        print(
+            f"IMF DOTS benchmark: {count} real workbooks (data/raw/imf_dots), median of {args.repeat} fresh process(es)"
+        )
         first_run = run_child("first_load", data_dir, args)
         first, first_cpu = first_run["seconds"], first_run["cpu"]
         cached, rows, cached_cpu = median_of("cached_load", data_dir, args)
@@ -233,7 +241,9 @@ def main() -> None:
         for label, ours_s, base_s, ours_cpu, base_cpu in lines:
             cpu_text = f"{ours_cpu:>8.2f}{base_cpu:>14.2f}" if ours_cpu is not None else f"{'':>8}{'':>14}"
             print(f"{label:<44}{ours_s:>9.3f}{base_s:>12.3f}{base_s / ours_s:>12.1f}x{cpu_text}")
-        print(f"rows: cache {rows:,} (countries only, typed, checked); baseline {base_rows:,} cells (aggregates included)")
+        print(
+            f"rows: cache {rows:,} (countries only, typed, checked); baseline {base_rows:,} cells (aggregates included)"
+        )
         print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"rankings agree: {agree}")
         if agree != "yes":

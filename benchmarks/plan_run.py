@@ -25,8 +25,13 @@ def run(plan: Path, workers: int) -> float:
     with tempfile.TemporaryDirectory() as reports:
         env = {**os.environ, "BILATERAL_REPORTS_DIR": reports}
         started = time.perf_counter()
-        subprocess.run([str(BILATERAL), "report", "plan", str(plan), "--workers", str(workers)],
-                       check=True, capture_output=True, env=env, cwd=REPO)
+        subprocess.run(
+            [str(BILATERAL), "report", "plan", str(plan), "--workers", str(workers)],
+            check=True,
+            capture_output=True,
+            env=env,
+            cwd=REPO,
+        )
         return time.perf_counter() - started
 
 

@@ -42,10 +42,18 @@ def baseline(notebook: str, out: Path) -> tuple[float, Path]:
     nb = REPO / "notebooks" / f"{notebook}.ipynb"
     env = dict(os.environ)
     started = time.perf_counter()
-    subprocess.run([str(BIN / "papermill"), str(nb), str(executed), "--cwd", str(nb.parent), "--no-progress-bar"],
-                   check=True, capture_output=True, env=env)
-    subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-                   check=True, capture_output=True, env=env)
+    subprocess.run(
+        [str(BIN / "papermill"), str(nb), str(executed), "--cwd", str(nb.parent), "--no-progress-bar"],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    subprocess.run(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
     return time.perf_counter() - started, executed.with_suffix(".html")
 
 
@@ -68,7 +76,9 @@ def main() -> None:
         print(f"{'pipeline':<24}{'median s':>10}{'HTML MB':>10}{'external resources':>20}")
         for name, times in results.items():
             html = pages[name].read_text(encoding="utf-8")
-            print(f"{name:<24}{statistics.median(times):>10.2f}{len(html.encode()) / 1e6:>10.2f}{len(EXTERNAL.findall(html)):>20}")
+            print(
+                f"{name:<24}{statistics.median(times):>10.2f}{len(html.encode()) / 1e6:>10.2f}{len(EXTERNAL.findall(html)):>20}"
+            )
         ratio = statistics.median(results["bilateral report run"]) / statistics.median(results["papermill + nbconvert"])
         print(f"time ratio (bilateral / baseline): {ratio:.2f}")
 

@@ -64,7 +64,9 @@ def pick_countries(n: int, rng) -> list[tuple[int, str, str, str]]:
     """(code, name, iso2, iso3): China and Russia plus random ISO countries, sorted by code like CEPII's table."""
     import pycountry
 
-    pool = [(int(c.numeric), c.name, c.alpha_2, c.alpha_3) for c in pycountry.countries if c.alpha_3 not in ("CHN", "RUS")]
+    pool = [
+        (int(c.numeric), c.name, c.alpha_2, c.alpha_3) for c in pycountry.countries if c.alpha_3 not in ("CHN", "RUS")
+    ]
     chosen = [pool[i] for i in rng.choice(len(pool), size=n - 2, replace=False)]
     fixed = [(156, "China", "CN", "CHN"), (643, "Russian Federation", "RU", "RUS")]
     return sorted(fixed + chosen)
@@ -115,7 +117,10 @@ def write_year(path: Path, year: int, codes, products: list[str], rng) -> int:
         }
     )
     text = frame.select(
-        "t", "i", "j", "k",
+        "t",
+        "i",
+        "j",
+        "k",
         v=padded_thousandths("v_milli"),
         q=pl.when(pl.col("q_na")).then(pl.lit("NA").str.pad_start(13)).otherwise(padded_thousandths("q_milli")),
     )
@@ -146,8 +151,13 @@ def generate(case: Path, rows: int, seed: int) -> dict:
     with zipfile.ZipFile(case / f"SYNTHETIC_BACI_HS92_V{VERSION}.zip", "w", compression=zipfile.ZIP_STORED) as archive:
         for path in sorted(csv_dir.iterdir()):
             archive.write(path, path.name)
-    meta = {"rows": total, "countries": n_countries, "products": n_products, "seed": seed,
-            "generate_s": round(time.perf_counter() - started, 1)}
+    meta = {
+        "rows": total,
+        "countries": n_countries,
+        "products": n_products,
+        "seed": seed,
+        "generate_s": round(time.perf_counter() - started, 1),
+    }
     marker.write_text(json.dumps(meta))
     return meta | {"generated_now": True}
 
@@ -188,7 +198,9 @@ def polars_query(case: Path, query: str):
         ranked = totals.sort(["year", "value_usd", "partner_iso3"], descending=[False, True, False])
         return ranked.with_columns(rank=pl.int_range(1, pl.len() + 1).over("year"))
     rows = query_baci(parquet, reporters=REPORTER[0], partners=PARTNER[0], years=YEARS[-1])
-    return rows.sort(["value_usd", "product_code"], descending=[True, False]).head(50).select("product_code", "value_usd")
+    return (
+        rows.sort(["value_usd", "product_code"], descending=[True, False]).head(50).select("product_code", "value_usd")
+    )
 
 
 def pandas_query(case: Path, query: str, engine: str):
@@ -216,14 +228,18 @@ def pandas_query(case: Path, query: str, engine: str):
     if query == "partner_ranking":
         rows = pd.concat([df[df.i == REPORTER[1]] for df in map(read_year, YEARS)])
         totals = rows.groupby(["t", "j"], as_index=False)["v"].sum()
-        totals = totals.assign(year=totals.t.astype("int32"), partner_iso3=totals.j.map(iso3), value_usd=totals.v * 1000)
+        totals = totals.assign(
+            year=totals.t.astype("int32"), partner_iso3=totals.j.map(iso3), value_usd=totals.v * 1000
+        )
         totals = totals.sort_values(["year", "value_usd", "partner_iso3"], ascending=[True, False, True])
         totals["rank"] = totals.groupby("year").cumcount() + 1
         return totals[["year", "partner_iso3", "value_usd", "rank"]]
     df = read_year(YEARS[-1])
     pair = df[(df.i == REPORTER[1]) & (df.j == PARTNER[1])]
     top = pair.assign(value_usd=pair.v * 1000, product_code=pair.k.map("{:06d}".format))
-    return top.sort_values(["value_usd", "product_code"], ascending=[False, True]).head(50)[["product_code", "value_usd"]]
+    return top.sort_values(["value_usd", "product_code"], ascending=[False, True]).head(50)[
+        ["product_code", "value_usd"]
+    ]
 
 
 def peak_rss_mb() -> float:
@@ -277,9 +293,22 @@ def run_child(args: argparse.Namespace) -> None:
 
 def spawn(side: str, case: Path, args: argparse.Namespace, query: str = "-") -> dict:
     """Run one child process and return its JSON report plus the process wall time."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", side, "--query", query,
-               "--case-dir", str(case), "--pandas-engine", args.pandas_engine, "--seed", str(args.seed),
-               "--rows", str(args.rows)]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        side,
+        "--query",
+        query,
+        "--case-dir",
+        str(case),
+        "--pandas-engine",
+        args.pandas_engine,
+        "--seed",
+        str(args.seed),
+        "--rows",
+        str(args.rows),
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = process.communicate()
@@ -318,7 +347,9 @@ def run_benchmark(args: argparse.Namespace) -> None:
     print(f"SYNTHETIC BACI-layout data (numpy, seed {args.seed}); NOT trade data. Case folder: {case}")
     meta = spawn("generate", case, args)
     what = f"generated in {meta['generate_s']:.0f} s" if meta["generated_now"] else "reused from cache"
-    print(f"data: {meta['rows']:,} rows ({len(YEARS)} years x {meta['countries']} countries x {meta['products']} products), {what}")
+    print(
+        f"data: {meta['rows']:,} rows ({len(YEARS)} years x {meta['countries']} countries x {meta['products']} products), {what}"
+    )
     shutil.rmtree(case / "parquet", ignore_errors=True)
     (case / "results").mkdir(exist_ok=True)
     conversion = spawn("convert", case, args)
@@ -361,13 +392,17 @@ def print_table(table: list, args: argparse.Namespace) -> None:
         ours_mb, theirs_mb = median_of(runs["polars"], "peak_mb"), median_of(runs["pandas"], "peak_mb")
         speed, memory = theirs_s / ours_s, ours_mb / theirs_mb
         verdicts.append(speed >= TARGET_SPEEDUP and memory <= TARGET_MEMORY_RATIO and same == "yes")
-        print(f"{query:<18} {ours_s:>11.3f} {theirs_s:>9.2f} {speed:>10.1f}x {ours_mb:>12.0f} {theirs_mb:>9.0f} {memory:>11.2f}x  {same}")
+        print(
+            f"{query:<18} {ours_s:>11.3f} {theirs_s:>9.2f} {speed:>10.1f}x {ours_mb:>12.0f} {theirs_mb:>9.0f} {memory:>11.2f}x  {same}"
+        )
     print("\nspeed ratio = pandas time / bilateral time; memory ratio = bilateral peak RSS / pandas peak RSS")
     print("peak RSS = the child's own VmHWM at the end of the query (interpreter and imports included)")
     print("process wall time incl. interpreter start and imports (median s), bilateral vs pandas:")
     for query, runs, _ in table:
-        print(f"  {query:<18} {median_of(runs['polars'], 'process_s'):.2f} vs {median_of(runs['pandas'], 'process_s'):.2f}"
-              f"   (RSS right after imports: {median_of(runs['polars'], 'baseline_mb'):.0f} vs {median_of(runs['pandas'], 'baseline_mb'):.0f} MB)")
+        print(
+            f"  {query:<18} {median_of(runs['polars'], 'process_s'):.2f} vs {median_of(runs['pandas'], 'process_s'):.2f}"
+            f"   (RSS right after imports: {median_of(runs['polars'], 'baseline_mb'):.0f} vs {median_of(runs['pandas'], 'baseline_mb'):.0f} MB)"
+        )
     met = "met" if all(verdicts) else "NOT met"
     print(f"target (>= {TARGET_SPEEDUP:.0f}x faster at <= {TARGET_MEMORY_RATIO}x peak memory, same result): {met}")
 
@@ -379,12 +414,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     size.add_argument("--scale", type=float, default=1.0, help="fraction of full scale (0.01 = 400k rows)")
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per side and query (median reported)")
     parser.add_argument("--seed", type=int, default=20250101)
-    parser.add_argument("--cache-dir", default=str(REPO / ".cache" / "benchmarks" / "trade_query"),
-                        help="where the generated data is kept for reuse (default .cache/, keep it gitignored)")
+    parser.add_argument(
+        "--cache-dir",
+        default=str(REPO / ".cache" / "benchmarks" / "trade_query"),
+        help="where the generated data is kept for reuse (default .cache/, keep it gitignored)",
+    )
     parser.add_argument("--clean", action="store_true", help="delete the generated data afterwards")
-    parser.add_argument("--pandas-engine", choices=["c", "pyarrow"], default="c",
-                        help="pandas CSV parser: 'c' (pandas' default) or 'pyarrow' (multi-threaded)")
-    parser.add_argument("--child", choices=["polars", "pandas", "convert", "generate", "compare"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--pandas-engine",
+        choices=["c", "pyarrow"],
+        default="c",
+        help="pandas CSV parser: 'c' (pandas' default) or 'pyarrow' (multi-threaded)",
+    )
+    parser.add_argument(
+        "--child", choices=["polars", "pandas", "convert", "generate", "compare"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--query", help=argparse.SUPPRESS)
     parser.add_argument("--case-dir", help=argparse.SUPPRESS)
     return parser.parse_args(argv)

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from browser import OfflinePage, launch_chromium, new_offline_page
 
 KERNEL_NAME = "python3"
@@ -61,6 +60,7 @@ def python3_kernel() -> str:
             pytrace=False,
         )
     return KERNEL_NAME
+
 
 # Data-copy fixtures (tests/datacopy.py) for every test module.
 from datacopy import data_copy, reports_copy  # noqa: E402, F401

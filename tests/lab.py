@@ -78,9 +78,16 @@ class LabServer:
             "BILATERAL_REPORTS_DIR": str(self.reports_dir),
         }
         # the repository's layout in miniature: notebooks/ and reports/ under the server's root
-        args = ["--no-browser", f"--port={self.port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.workdir}"]
+        args = [
+            "--no-browser",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={self.workdir}",
+        ]
         with self.log_path.open("w") as log:
-            self.process = subprocess.Popen([sys.executable, str(LAUNCHER), *args], env=env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                [sys.executable, str(LAUNCHER), *args], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -128,7 +135,9 @@ class LabServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(10)
-            raise RuntimeError(f"JupyterLab ignored SIGTERM for {timeout_s:.0f} s and was killed:\n{self.log()}") from None
+            raise RuntimeError(
+                f"JupyterLab ignored SIGTERM for {timeout_s:.0f} s and was killed:\n{self.log()}"
+            ) from None
 
     def leftover_processes(self, grace_s: float = 10.0) -> list[str]:
         """Processes still alive `grace_s` after the stop that this server started or that use its runtime folder."""

@@ -42,7 +42,9 @@ def test_yearly_totals_match_provenance(baci: pl.DataFrame, year: int, china_to_
 
 
 def test_russian_crude_to_china_2022_is_86_25_mt(baci: pl.DataFrame):
-    crude = baci.filter((pl.col("year") == 2022) & (pl.col("reporter_iso3") == "RUS") & (pl.col("product_code") == "270900"))
+    crude = baci.filter(
+        (pl.col("year") == 2022) & (pl.col("reporter_iso3") == "RUS") & (pl.col("product_code") == "270900")
+    )
     assert crude.height == 1
     assert round(crude.get_column("quantity")[0] / 1e6, 2) == 86.25  # tonnes -> Mt
     assert crude.get_column("quantity_unit")[0] == "t"
@@ -53,7 +55,9 @@ def test_russian_crude_to_china_2022_is_86_25_mt(baci: pl.DataFrame):
 
 def test_a_row_follows_the_baci_conventions(baci: pl.DataFrame):
     # First line of the file: 2017,156,643,10620,48.641,3.124 (k lost its leading zero)
-    row = baci.filter((pl.col("year") == 2017) & (pl.col("reporter_iso3") == "CHN") & (pl.col("product_code") == "010620"))
+    row = baci.filter(
+        (pl.col("year") == 2017) & (pl.col("reporter_iso3") == "CHN") & (pl.col("product_code") == "010620")
+    )
     assert row.drop("product_name").row(0, named=True) == {
         "year": 2017, "period": "2017", "reporter_iso3": "CHN", "partner_iso3": "RUS", "flow": "export",
         "classification": "HS17", "hs_level": 6, "product_code": "010620", "value_usd": 48_641.0,
@@ -65,7 +69,9 @@ def test_a_row_follows_the_baci_conventions(baci: pl.DataFrame):
 
 def test_an_empty_quantity_stays_empty(baci: pl.DataFrame):
     # 2017,156,643,281219,0.16, -> no quantity, no unit, no weight
-    row = baci.filter((pl.col("year") == 2017) & (pl.col("reporter_iso3") == "CHN") & (pl.col("product_code") == "281219"))
+    row = baci.filter(
+        (pl.col("year") == 2017) & (pl.col("reporter_iso3") == "CHN") & (pl.col("product_code") == "281219")
+    )
     assert row.select("value_usd", "quantity", "quantity_unit", "net_weight_kg").row(0) == (160.0, None, None, None)
 
 
@@ -91,7 +97,9 @@ def test_product_names_never_invent_text(baci: pl.DataFrame):
 
 def test_a_malformed_value_names_the_line(data_copy: Path):
     folder = data_copy / "raw" / FOLDER
-    rewrite_keeping_provenance(folder, baci_extract.BACI_FILE, "2017,156,643,10620,48.641,", "2017,156,643,10620,48.6x1,")
+    rewrite_keeping_provenance(
+        folder, baci_extract.BACI_FILE, "2017,156,643,10620,48.641,", "2017,156,643,10620,48.6x1,"
+    )
     with pytest.raises(DataError, match=r"line 2: value v is not a number \('48.6x1'\)"):
         baci_extract.load_baci_extract()
 
@@ -118,7 +126,12 @@ def test_comtrade_monthly_imports_of_china_from_russia():
     assert months.get_column("period").to_list()[:2] == ["2017-01", "2017-02"]
     assert months.get_column("period")[-1] == "2024-12"
     first = months.row(0, named=True)
-    assert (first["reporter_iso3"], first["partner_iso3"], first["flow"], first["reported_by"]) == ("CHN", "RUS", "import", "CHN")
+    assert (first["reporter_iso3"], first["partner_iso3"], first["flow"], first["reported_by"]) == (
+        "CHN",
+        "RUS",
+        "import",
+        "CHN",
+    )
     assert (first["product_code"], first["hs_level"], first["classification"]) == ("TOTAL", 0, "HS17")
     assert first["value_usd"] == 3_159_813_913.0 and first["quantity"] is None and first["net_weight_kg"] is None
     assert months.filter(pl.col("year") >= 2022).get_column("classification").unique().to_list() == ["HS22"]
@@ -145,8 +158,18 @@ def test_product_complexity_table():
     assert pci.height == 4_965 and pci.get_column("hs4").n_unique() == 1_047
     horses = pci.filter((pl.col("hs4") == "0101") & (pl.col("year") == 2018)).row(0, named=True)
     # File line: 1,Animal Products,101,Horses,2018,29200.0,-0.29
-    assert (horses["pci"], horses["export_value_usd"], horses["section_id"], horses["section_name"], horses["hs4_name"]) == (
-        -0.29, 29_200.0, 1, "Animal Products", "Horses",
+    assert (
+        horses["pci"],
+        horses["export_value_usd"],
+        horses["section_id"],
+        horses["section_name"],
+        horses["hs4_name"],
+    ) == (
+        -0.29,
+        29_200.0,
+        1,
+        "Animal Products",
+        "Horses",
     )
     assert (horses["exporter_iso3"], horses["importer_iso3"]) == ("RUS", "CHN")
 

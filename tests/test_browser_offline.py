@@ -10,10 +10,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from browser import OfflinePage
 from nbclient import NotebookClient
 
 from bilateral.reports.render import write_html
-from browser import OfflinePage
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,9 @@ def report_path(tmp_path_factory: pytest.TempPathFactory, python3_kernel: str) -
     """The notebook above, executed in the venv's kernel and rendered to report.html."""
     workdir = tmp_path_factory.mktemp("offline_report")
     nb = build_notebook()
-    NotebookClient(nb, kernel_name=python3_kernel, timeout=120, resources={"metadata": {"path": str(workdir)}}).execute()
+    NotebookClient(
+        nb, kernel_name=python3_kernel, timeout=120, resources={"metadata": {"path": str(workdir)}}
+    ).execute()
     assert "application/vnd.jupyter.widget-state+json" in nb.metadata.get("widgets", {}), "widget state not saved"
     return write_html(nb, workdir / "report.html")
 

@@ -70,7 +70,10 @@ def test_verify_reports_leftover_temporary_folders_and_snapshots_without_provena
     (baci / "2026-11-27T000000Z").mkdir()  # a snapshot folder whose source.yml is gone
     (baci / "2026-11-27T000000Z" / "trade_flows.parquet").write_bytes(b"PAR1")
     _, problems = catalog.verify_all()
-    assert any(".2026-11-28T000000Z.abcd.tmp: a temporary folder left by an interrupted fetch" in p and "rm -r" in p for p in problems)
+    assert any(
+        ".2026-11-28T000000Z.abcd.tmp: a temporary folder left by an interrupted fetch" in p and "rm -r" in p
+        for p in problems
+    )
     assert any("2026-11-27T000000Z: a snapshot folder without source.yml" in p for p in problems)
 
 

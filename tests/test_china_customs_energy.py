@@ -122,13 +122,13 @@ def test_origin_less_value_columns_are_china_totals_not_russia(monthly: pl.DataF
     totals = monthly.filter((pl.col("file") == "russia") & pl.col("origin_iso3").is_null())
     assert sorted(totals.get_column("series_id").unique()) == ["R5881679", "Z1785825"]
     assert set(totals.get_column("origin_name")) == {TOTAL_ORIGIN_NAME}
-    assert not monthly.filter(pl.col("origin_iso3") == "RUS").get_column("series_id").is_in(["R5881679", "Z1785825"]).any()
+    assert (
+        not monthly.filter(pl.col("origin_iso3") == "RUS").get_column("series_id").is_in(["R5881679", "Z1785825"]).any()
+    )
 
 
 def test_russia_pipeline_gas_volume_2022_is_unpublished_not_zero(monthly: pl.DataFrame) -> None:
-    rows = monthly.filter(
-        (pl.col("file") == "russia") & (pl.col("series_id") == "S5151677") & (pl.col("year") == 2022)
-    )
+    rows = monthly.filter((pl.col("file") == "russia") & (pl.col("series_id") == "S5151677") & (pl.col("year") == 2022))
     assert rows.height == 12
     assert rows.get_column("value").null_count() == 12
     assert not rows.get_column("is_published").any()
@@ -239,7 +239,12 @@ def test_identical_duplicated_columns_are_kept_once() -> None:
 
 
 def test_classify_title_reads_origin_and_total_titles() -> None:
-    assert classify_title("Volume of Imports: Crude Oil: Saudi Arabia") == ("volume", "crude_oil", "SAU", "Saudi Arabia")
+    assert classify_title("Volume of Imports: Crude Oil: Saudi Arabia") == (
+        "volume",
+        "crude_oil",
+        "SAU",
+        "Saudi Arabia",
+    )
     assert classify_title("China: Value of Imports: Natural Gas(271121)") == (
         "value", "pipeline_gas", None, TOTAL_ORIGIN_NAME,
     )  # fmt: skip

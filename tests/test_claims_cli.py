@@ -21,7 +21,16 @@ NOT_CHECKABLE = 9
 
 # schema.org property names (https://schema.org/ClaimReview, /Claim, /Rating, /CreativeWork, /Organization, /Person).
 SCHEMA_ORG = {
-    "ClaimReview": {"@context", "@type", "claimReviewed", "datePublished", "author", "itemReviewed", "reviewRating", "url"},
+    "ClaimReview": {
+        "@context",
+        "@type",
+        "claimReviewed",
+        "datePublished",
+        "author",
+        "itemReviewed",
+        "reviewRating",
+        "url",
+    },
     "Claim": {"@type", "author", "datePublished", "appearance", "firstAppearance"},
     "Rating": {"@type", "alternateName", "ratingExplanation", "ratingValue", "bestRating", "worstRating"},
     "CreativeWork": {"@type", "url", "datePublished", "publisher", "headline"},
@@ -98,7 +107,9 @@ def test_an_unknown_claim_id_is_a_clear_error_with_exit_2():
     done = run_cli("claims", "check", "--claim", "xi-largest-partner-13-yrs")
     assert done.returncode == 2
     message = " ".join(done.stderr.split())
-    assert "no claim 'xi-largest-partner-13-yrs'" in message and "did you mean 'xi-largest-partner-13-years'?" in message
+    assert (
+        "no claim 'xi-largest-partner-13-yrs'" in message and "did you mean 'xi-largest-partner-13-years'?" in message
+    )
     assert "Traceback" not in done.stderr and done.stdout == ""
 
 
@@ -126,7 +137,11 @@ def test_data_check_lists_the_growth_inconsistencies_and_exits_0():
     assert "2016: +2.2% to 69.5 bn (Chinese Customs via RIA Novosti (RT)) implies about 68.00 bn for 2015" in text
     assert "says 64.2 bn for 2015" in text
     # 2007 "+44% to 48.2" (la Repubblica) implies 48.2 / 1.44 = 33.47 bn for 2006; the 2006 row says "around $29 billion".
-    assert "2007: +44% to 48.2 bn" in text and "implies about 33.47 bn for 2006" in text and "says around 29 bn for 2006" in text
+    assert (
+        "2007: +44% to 48.2 bn" in text
+        and "implies about 33.47 bn for 2006" in text
+        and "says around 29 bn for 2006" in text
+    )
     assert "https://www.finchannel.com/business/20168-" in text, "both sources are named"
 
 
@@ -135,7 +150,10 @@ def test_data_check_json_and_strict_mode():
     done = run_cli("data", "check", "--format", "json", "--strict")
     assert done.returncode == 1, "--strict turns inconsistencies into a failing exit status"
     document = json.loads(done.stdout)
-    assert document["inconsistencies"] >= 2 and len(document["findings"]) == document["inconsistencies"] + document["minor_differences"]
+    assert (
+        document["inconsistencies"] >= 2
+        and len(document["findings"]) == document["inconsistencies"] + document["minor_differences"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bilateral.analysis import claims, claims_evidence as ce
+from bilateral.analysis import claims
+from bilateral.analysis import claims_evidence as ce
 from bilateral.analysis.evidence import Rating
 from bilateral.data import catalog
 from bilateral.data.schemas import TRADE_FLOWS
@@ -41,9 +42,20 @@ def test_state_media_urls_have_a_side_and_others_none():
 
 def row(year: int, reporter: str, partner: str, flow: str, value: float, reported_by: str | None = None) -> dict:
     return {
-        "year": year, "period": str(year), "reporter_iso3": reporter, "partner_iso3": partner, "flow": flow,
-        "classification": "TOTAL", "hs_level": 0, "product_code": "TOTAL", "value_usd": value, "quantity": None,
-        "quantity_unit": None, "net_weight_kg": None, "reported_by": reported_by or reporter, "source": "imf_dots",
+        "year": year,
+        "period": str(year),
+        "reporter_iso3": reporter,
+        "partner_iso3": partner,
+        "flow": flow,
+        "classification": "TOTAL",
+        "hs_level": 0,
+        "product_code": "TOTAL",
+        "value_usd": value,
+        "quantity": None,
+        "quantity_unit": None,
+        "net_weight_kg": None,
+        "reported_by": reported_by or reporter,
+        "source": "imf_dots",
         "dataset_version": "t",
     }
 
@@ -51,14 +63,21 @@ def row(year: int, reporter: str, partner: str, flow: str, value: float, reporte
 DOTS_2010 = pl.DataFrame(
     [
         # Russia's declarations: CHN 58.8, NLD 57.7, DEU 50
-        row(2010, "RUS", "CHN", "export", 20.0), row(2010, "RUS", "CHN", "import", 38.8),
-        row(2010, "RUS", "NLD", "export", 50.0), row(2010, "RUS", "NLD", "import", 7.7),
-        row(2010, "RUS", "DEU", "export", 20.0), row(2010, "RUS", "DEU", "import", 30.0),
-        row(2010, "RUS", "WLD", "export", 400.0), row(2010, "RUS", "WLD", "import", 250.0),
+        row(2010, "RUS", "CHN", "export", 20.0),
+        row(2010, "RUS", "CHN", "import", 38.8),
+        row(2010, "RUS", "NLD", "export", 50.0),
+        row(2010, "RUS", "NLD", "import", 7.7),
+        row(2010, "RUS", "DEU", "export", 20.0),
+        row(2010, "RUS", "DEU", "import", 30.0),
+        row(2010, "RUS", "WLD", "export", 400.0),
+        row(2010, "RUS", "WLD", "import", 250.0),
         # each partner's own declarations of its trade with Russia: CHN 55.45, NLD 60, DEU 45
-        row(2010, "CHN", "RUS", "export", 29.61), row(2010, "CHN", "RUS", "import", 25.84),
-        row(2010, "NLD", "RUS", "export", 8.0), row(2010, "NLD", "RUS", "import", 52.0),
-        row(2010, "DEU", "RUS", "export", 25.0), row(2010, "DEU", "RUS", "import", 20.0),
+        row(2010, "CHN", "RUS", "export", 29.61),
+        row(2010, "CHN", "RUS", "import", 25.84),
+        row(2010, "NLD", "RUS", "export", 8.0),
+        row(2010, "NLD", "RUS", "import", 52.0),
+        row(2010, "DEU", "RUS", "export", 25.0),
+        row(2010, "DEU", "RUS", "import", 20.0),
     ],
     schema=TRADE_FLOWS.polars_schema(),
 )
@@ -76,7 +95,9 @@ def test_rank_evidence_on_both_declared_bases_with_margin_and_disagreement():
 
 
 def test_a_rank_among_one_declarant_is_not_evidence():
-    only_china = DOTS_2010.filter(~((pl.col("reporter_iso3").is_in(["NLD", "DEU"])) & (pl.col("partner_iso3") == "RUS")))
+    only_china = DOTS_2010.filter(
+        ~((pl.col("reporter_iso3").is_in(["NLD", "DEU"])) & (pl.col("partner_iso3") == "RUS"))
+    )
     rows = ce.rank_evidence(only_china, "RUS", "CHN", 2010, 2010)
     assert rows.get_column("reported_by").to_list() == ["RUS"], "China alone in the mirror would always rank first"
 
@@ -90,20 +111,50 @@ def test_a_year_the_two_bases_rank_differently_is_disputed_and_close():
 
 def test_turnover_evidence_declared_by_each_side_and_reconciled():
     baci = pl.DataFrame(
-        [{**row(2010, "CHN", "RUS", "export", 30.0, "RECONCILED"), "hs_level": 6, "product_code": "850171", "source": "baci"},
-         {**row(2010, "RUS", "CHN", "export", 26.0, "RECONCILED"), "hs_level": 6, "product_code": "270900", "source": "baci"}],
+        [
+            {
+                **row(2010, "CHN", "RUS", "export", 30.0, "RECONCILED"),
+                "hs_level": 6,
+                "product_code": "850171",
+                "source": "baci",
+            },
+            {
+                **row(2010, "RUS", "CHN", "export", 26.0, "RECONCILED"),
+                "hs_level": 6,
+                "product_code": "270900",
+                "source": "baci",
+            },
+        ],
         schema=TRADE_FLOWS.polars_schema(),
     )
     rows = ce.turnover_evidence(pl.concat([DOTS_2010, baci]), "CHN", "RUS")
     values = {(r["kind"], r["reported_by"]): r["value"] for r in rows.iter_rows(named=True)}
-    assert values == {("declared", "CHN"): pytest.approx(55.45), ("declared", "RUS"): pytest.approx(58.8), ("reconciled", "RECONCILED"): 56.0}
+    assert values == {
+        ("declared", "CHN"): pytest.approx(55.45),
+        ("declared", "RUS"): pytest.approx(58.8),
+        ("reconciled", "RECONCILED"): 56.0,
+    }
 
 
 def test_product_diversification_is_one_over_hhi_of_hs6_products():
     baci = pl.DataFrame(
-        [{**row(2022, "CHN", "RUS", "export", v, "RECONCILED"), "hs_level": 6, "product_code": code, "source": "baci"}
-         for code, v in (("850171", 50.0), ("870323", 30.0))]
-        + [{**row(2022, "RUS", "CHN", "export", 20.0, "RECONCILED"), "hs_level": 6, "product_code": "270900", "source": "baci"}],
+        [
+            {
+                **row(2022, "CHN", "RUS", "export", v, "RECONCILED"),
+                "hs_level": 6,
+                "product_code": code,
+                "source": "baci",
+            }
+            for code, v in (("850171", 50.0), ("870323", 30.0))
+        ]
+        + [
+            {
+                **row(2022, "RUS", "CHN", "export", 20.0, "RECONCILED"),
+                "hs_level": 6,
+                "product_code": "270900",
+                "source": "baci",
+            }
+        ],
         schema=TRADE_FLOWS.polars_schema(),
     )
     value = ce.diversification_evidence(baci, "CHN", "RUS").row(0, named=True)["value"]
@@ -112,11 +163,20 @@ def test_product_diversification_is_one_over_hhi_of_hs6_products():
 
 def test_energy_volumes_need_twelve_published_months():
     months = [f"2021-{m:02d}" for m in range(1, 13)]
-    customs = pl.DataFrame({
-        "year": [2021] * 12 + [2022] * 12, "origin_iso3": "RUS", "commodity": "crude_oil", "measure": "volume", "unit": "t",
-        "file": "russia", "value": [1e6] * 12 + [2e6] * 11 + [0.0], "is_published": [True] * 23 + [False],
-        "source": "china_customs", "period": months * 2,
-    })
+    customs = pl.DataFrame(
+        {
+            "year": [2021] * 12 + [2022] * 12,
+            "origin_iso3": "RUS",
+            "commodity": "crude_oil",
+            "measure": "volume",
+            "unit": "t",
+            "file": "russia",
+            "value": [1e6] * 12 + [2e6] * 11 + [0.0],
+            "is_published": [True] * 23 + [False],
+            "source": "china_customs",
+            "period": months * 2,
+        }
+    )
     rows = ce.energy_volume_evidence(customs, None)
     assert rows.select("year", "value").rows() == [(2021, 12.0)], "2022 has an unpublished month: no row, not a total"
 
@@ -135,7 +195,10 @@ def test_rank_statements_from_the_shipped_share_rank_table():
 
 
 def test_shipped_statements_alone_leave_2022_of_the_13_year_claim_untested():
-    verdict = claims.check_claim(LEDGER.get("xi-largest-partner-13-years"), ce.rank_statements(catalog.get("partner_share_rank").loader(), "RUS", "CHN"))
+    verdict = claims.check_claim(
+        LEDGER.get("xi-largest-partner-13-years"),
+        ce.rank_statements(catalog.get("partner_share_rank").loader(), "RUS", "CHN"),
+    )
     # The Wire China (not the claimant's side) says 12 years as of 2021; Xi's own 13 years for 2022 is a restatement.
     assert verdict.rating == Rating.PARTLY_SUPPORTED
     assert verdict.years_on_statements == tuple(range(2010, 2022)) and verdict.years_untested == (2022,)
@@ -144,20 +207,26 @@ def test_shipped_statements_alone_leave_2022_of_the_13_year_claim_untested():
 
 def test_turnover_statements_keep_outturns_only():
     rows = ce.turnover_statements(catalog.get("trade_headlines").loader())
-    assert rows.filter(pl.col("year") == 2023).get_column("value").max() == pytest.approx(240.11e9), "the 220 projection is left out"
+    assert rows.filter(pl.col("year") == 2023).get_column("value").max() == pytest.approx(240.11e9), (
+        "the 220 projection is left out"
+    )
     gac_2024 = rows.filter((pl.col("year") == 2024) & (pl.col("value") == 244.81e9)).row(0, named=True)
     assert gac_2024["side"] == "CHN" and gac_2024["source_url"].startswith("https://bne.eu/")
 
 
 def test_the_250bn_target_is_contradicted_on_statements_only():
-    verdict = claims.check_claim(LEDGER.get("putin-250bn-by-2024"), ce.turnover_statements(catalog.get("trade_headlines").loader()))
+    verdict = claims.check_claim(
+        LEDGER.get("putin-250bn-by-2024"), ce.turnover_statements(catalog.get("trade_headlines").loader())
+    )
     # GAC figures (China's side, not the Russian claimant's): 2022 190.27, 2023 240.11, 2024 244.81, all below 250.
     assert verdict.rating == Rating.CONTRADICTED
     assert verdict.years_on_statements == (2022, 2023, 2024) and verdict.years_tested == ()
 
 
 def test_energy_claim_on_shipped_customs_and_ei_data_is_supported():
-    rows = ce.energy_volume_evidence(catalog.get("china_energy_imports").loader(), catalog.get("russia_china_energy_flows").loader())
+    rows = ce.energy_volume_evidence(
+        catalog.get("china_energy_imports").loader(), catalog.get("russia_china_energy_flows").loader()
+    )
     verdict = claims.check_claim(LEDGER.get("xi-energy-cooperation-deepening"), rows)
     assert verdict.rating == Rating.SUPPORTED
     # GAC crude 79.64 Mt (2021) and 86.25 Mt (2022) per the energy headlines; EI pipeline gas 7.5848 -> 14.6694 bcm.

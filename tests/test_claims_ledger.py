@@ -32,7 +32,7 @@ def test_every_quote_with_a_stored_source_is_verbatim():
 
 
 def test_a_paraphrased_quote_is_caught():
-    changed = LEDGER_TEXT.replace("for 13 consecutive years\"", "for thirteen consecutive years\"")
+    changed = LEDGER_TEXT.replace('for 13 consecutive years"', 'for thirteen consecutive years"')
     problems = claims.quote_problems(claims.parse_ledger(changed), stored_texts())
     assert any(p.startswith("claim 'xi-largest-partner-13-years': quote is not verbatim") for p in problems)
 
@@ -40,9 +40,14 @@ def test_a_paraphrased_quote_is_caught():
 def test_the_report_s_checkable_statements_are_all_in_the_ledger():
     checkable = {c.id for c in LEDGER.claims if c.checkable and c.source == "xinhua-2023-03-22"}
     assert checkable == {
-        "xi-largest-partner-13-years", "xi-sound-momentum-since-last-year", "xi-energy-cooperation-deepening",
-        "xi-mega-projects-solid-progress", "xi-people-exchanges-closer", "xi-raise-quantity-and-quality",
-        "xi-supply-chains-secure-stable", "xi-eaeu-synergy",
+        "xi-largest-partner-13-years",
+        "xi-sound-momentum-since-last-year",
+        "xi-energy-cooperation-deepening",
+        "xi-mega-projects-solid-progress",
+        "xi-people-exchanges-closer",
+        "xi-raise-quantity-and-quality",
+        "xi-supply-chains-secure-stable",
+        "xi-eaeu-synergy",
     }
 
 
@@ -68,20 +73,29 @@ def test_claims_that_need_world_trade_by_product_name_the_data_that_would_decide
 
 
 def test_a_wrong_field_is_reported_with_the_claim_id_and_the_field():
-    broken = LEDGER_TEXT.replace("      max_rank: 1\n    period: {start: 2010, end: 2022}", "      max_rank: first\n    period: {start: 2010, end: 2022}")
-    with pytest.raises(DataError, match=r"claim 'xi-largest-partner-13-years': field test\.max_rank: Input should be a valid integer"):
+    broken = LEDGER_TEXT.replace(
+        "      max_rank: 1\n    period: {start: 2010, end: 2022}",
+        "      max_rank: first\n    period: {start: 2010, end: 2022}",
+    )
+    with pytest.raises(
+        DataError, match=r"claim 'xi-largest-partner-13-years': field test\.max_rank: Input should be a valid integer"
+    ):
         claims.parse_ledger(broken)
 
 
 def test_a_checkable_claim_without_its_proxy_reason_is_refused():
-    broken = LEDGER_TEXT.replace("    why_this_proxy: The target is stated in US$ of bilateral trade, which turnover measures directly.\n", "")
+    broken = LEDGER_TEXT.replace(
+        "    why_this_proxy: The target is stated in US$ of bilateral trade, which turnover measures directly.\n", ""
+    )
     with pytest.raises(DataError, match="claim 'putin-250bn-by-2024': a checkable claim needs why_this_proxy"):
         claims.parse_ledger(broken)
 
 
 def test_a_claim_citing_an_unknown_source_is_refused():
     broken = LEDGER_TEXT.replace("source: tass-2022-09-zhang-hanhui\n    quote", "source: tass-2022\n    quote")
-    with pytest.raises(DataError, match="claim 'zhang-largest-partner-12-years': source 'tass-2022' is not among the sources"):
+    with pytest.raises(
+        DataError, match="claim 'zhang-largest-partner-12-years': source 'tass-2022' is not among the sources"
+    ):
         claims.parse_ledger(broken)
 
 
@@ -96,8 +110,12 @@ CLAIMREVIEW_FIELDS = {"@context", "@type", "claimReviewed", "datePublished", "au
 
 
 def supported(claim_id: str, close: bool = False) -> Verdict:
-    rows = evidence.evidence_frame([{"year": 2020, "series": "rank", "kind": "declared", "source": "imf_dots", "value": 1.0, "reported_by": "RUS"}])
-    return Verdict(claim_id, Rating.SUPPORTED, "China is first in 2020.", rows.with_columns(role=pl.lit("counted")), is_close=close)
+    rows = evidence.evidence_frame(
+        [{"year": 2020, "series": "rank", "kind": "declared", "source": "imf_dots", "value": 1.0, "reported_by": "RUS"}]
+    )
+    return Verdict(
+        claim_id, Rating.SUPPORTED, "China is first in 2020.", rows.with_columns(role=pl.lit("counted")), is_close=close
+    )
 
 
 def test_claimreview_uses_schema_org_names_and_the_verdict():

@@ -51,8 +51,12 @@ def test_the_claims_report_opens_offline_with_every_chart_drawn(claims_report: P
     # 11 checkable claims; people-to-people (no count for 2021) and supply chains (no world trade by product) have
     # nothing to draw, so 9 charts.
     assert charts.count() == 9
-    page.wait_for_function("document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= 9", timeout=30_000)
+    page.wait_for_function(
+        "document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= 9", timeout=30_000
+    )
     assert page.locator(".claim-verdict").count() == CHECKABLE
-    embedded = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).length")
+    embedded = page.evaluate(
+        "JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).length"
+    )
     assert embedded == CHECKABLE
     offline_page.assert_clean()

@@ -48,7 +48,9 @@ def test_unassigned_trade_is_the_world_total_minus_the_partners():
 
 
 def test_a_year_without_the_world_total_in_both_directions_has_no_unassigned_figure():
-    frame = flows([r for r in russia_declares(2010, 100.0, 50.0) if not (r["partner_iso3"] == "WLD" and r["flow"] == "import")])
+    frame = flows(
+        [r for r in russia_declares(2010, 100.0, 50.0) if not (r["partner_iso3"] == "WLD" and r["flow"] == "import")]
+    )
     assert ce.unassigned_trade(frame, "RUS").is_empty()
 
 
@@ -64,7 +66,10 @@ def test_a_lead_smaller_than_the_unassigned_trade_is_a_close_call():
     verdict = claims.check_claim(claim, rows)
     # 2010: lead 9.1% < 63.6% unassigned -> close; 2012: lead 9.1% > 1.8% -> not close; 2011 has no data.
     assert verdict.is_close
-    assert "close call in 2010: the margin is smaller than the trade Russia declared without assigning it to any partner" in verdict.why
+    assert (
+        "close call in 2010: the margin is smaller than the trade Russia declared without assigning it to any partner"
+        in verdict.why
+    )
 
 
 def test_stated_energy_volumes_keep_tonnes_and_bcm_only():
@@ -114,16 +119,24 @@ def test_russia_left_more_trade_unassigned_in_2009_and_2010_than_chinas_lead(res
     # DOTS_162.xlsx (Russian Federation), "Countries & Areas not specified", exports + imports, US$ m: 2009
     # 49,345.3 + 3,498.3 (52.8 bn), 2010 50,382.7 + 4,028.4 (54.4 bn); regional residuals add a little more.
     assert unassigned[2009] >= 52.8e9 and unassigned[2010] >= 54.4e9
-    rank = results["xi-largest-partner-13-years"].verdict.evidence.filter(
-        (pl.col("series") == "rank") & (pl.col("reported_by") == "RUS") & (pl.col("year") == 2010)
-    ).row(0, named=True)
+    rank = (
+        results["xi-largest-partner-13-years"]
+        .verdict.evidence.filter(
+            (pl.col("series") == "rank") & (pl.col("reported_by") == "RUS") & (pl.col("year") == 2010)
+        )
+        .row(0, named=True)
+    )
     # China's lead over the Netherlands in 2010 is 2.0% of the Dutch ~57 bn: about 1.2 bn, far below 54 bn.
     assert rank["rival"] == "NLD" and 0 < rank["margin_pct"] < 3 and rank["unassigned_pct"] > 90
 
 
 def test_turnover_targets_on_reconciled_data_and_statements(results):
     reached = results["putin-200bn-by-2024"].verdict
-    assert reached.rating == Rating.SUPPORTED and "reached in 2023" in reached.why and reached.years_on_statements == (2024,)
+    assert (
+        reached.rating == Rating.SUPPORTED
+        and "reached in 2023" in reached.why
+        and reached.years_on_statements == (2024,)
+    )
     missed = results["putin-250bn-by-2024"].verdict
     # GAC's 2024 figure, US$244.81 bn (bne IntelliNews), is the closest; BACI gives 2022 and 2023 below 250 bn.
     assert missed.rating == Rating.CONTRADICTED and "closest: US$244.81 bn in 2024" in missed.why
@@ -131,7 +144,10 @@ def test_turnover_targets_on_reconciled_data_and_statements(results):
 
 def test_chinese_customs_figures_are_restatements_of_a_chinese_claim(results):
     momentum = results["xi-sound-momentum-since-last-year"]
-    assert momentum.verdict.rating == Rating.SUPPORTED and momentum.datasets == ("baci_china_russia_hs6", "trade_headlines")
+    assert momentum.verdict.rating == Rating.SUPPORTED and momentum.datasets == (
+        "baci_china_russia_hs6",
+        "trade_headlines",
+    )
     restated = momentum.verdict.restatements
     assert set(restated.get_column("side")) == {"CHN"} and 146.9e9 in restated.get_column("value").to_list()
 
@@ -139,7 +155,10 @@ def test_chinese_customs_figures_are_restatements_of_a_chinese_claim(results):
 def test_supply_chains_name_the_missing_world_trade_by_product(results):
     result = results["xi-supply-chains-secure-stable"]
     assert result.verdict.rating == Rating.INSUFFICIENT_DATA and result.verdict.evidence.is_empty()
-    assert result.missing_series == ("china_effective_suppliers_top20_from_russia", "russia_effective_suppliers_top20_from_china")
+    assert result.missing_series == (
+        "china_effective_suppliers_top20_from_russia",
+        "russia_effective_suppliers_top20_from_china",
+    )
     assert "bilateral data fetch baci" in result.verdict.why
 
 

@@ -7,7 +7,15 @@ import pytest
 from bilateral.cli import fetch_query, parse_years
 from bilateral.errors import ParameterError
 
-DEFAULTS = {"release": None, "reporter": None, "partner": None, "years": None, "frequency": "A", "hs_level": "0", "flow": "both"}
+DEFAULTS = {
+    "release": None,
+    "reporter": None,
+    "partner": None,
+    "years": None,
+    "frequency": "A",
+    "hs_level": "0",
+    "flow": "both",
+}
 
 
 def query(source: str, **options):
@@ -25,7 +33,12 @@ def test_year_ranges_and_lists():
 
 def test_comtrade_query_from_cli_strings():
     assert query("comtrade", reporter="chn", partner="rus", years="2020-2021", hs_level="2", flow="export") == {
-        "reporter": "CHN", "years": [2020, 2021], "frequency": "A", "partner": "RUS", "hs_level": 2, "flow": "export",
+        "reporter": "CHN",
+        "years": [2020, 2021],
+        "frequency": "A",
+        "partner": "RUS",
+        "hs_level": 2,
+        "flow": "export",
     }
 
 
@@ -61,14 +74,29 @@ def test_fetch_offline_fails_at_once_listing_cached_snapshots(tmp_path):
     from bilateral.data.provenance import list_snapshots, write_snapshot
 
     cached = tmp_path / "raw" / "imf"
-    record = {"name": "imf", "title": "t", "publisher": "IMF", "origin": {"api": "test"}, "licence": "t",
-              "description": "made by a test", "is_format_sample": True}
+    record = {
+        "name": "imf",
+        "title": "t",
+        "publisher": "IMF",
+        "origin": {"api": "test"},
+        "licence": "t",
+        "description": "made by a test",
+        "is_format_sample": True,
+    }
     write_snapshot(cached, {"a.txt": b"x"}, record=record, stamp="2026-01-02T030405Z")
-    env = {**os.environ, "BILATERAL_DATA_DIR": str(tmp_path), "HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+    env = {
+        **os.environ,
+        "BILATERAL_DATA_DIR": str(tmp_path),
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "https_proxy": "http://127.0.0.1:9",
+    }
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "bilateral.cli", "data", "fetch", "imf", "--reporter", "CHN", "--years", "2022"],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     elapsed = time.perf_counter() - started
     message = " ".join(done.stderr.split())

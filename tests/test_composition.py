@@ -34,7 +34,8 @@ RECONCILED = frame([
 def test_reconciled_rows_are_taken_per_exporter_and_named_by_direction():
     rows = composition.directional(RECONCILED, "CHN", "RUS", NAMES)
     assert composition.totals(rows).select("direction", "value_usd", "products").rows() == [
-        ("China → Russia", 100.0, 2), ("Russia → China", 400.0, 2)
+        ("China → Russia", 100.0, 2),
+        ("Russia → China", 400.0, 2),
     ]
 
 
@@ -44,7 +45,10 @@ def test_declared_rows_use_one_sides_declarations_for_both_directions():
         flow("RUS", "CHN", "270900", 300.0, reported_by="RUS"),  # Russia's own declaration: not mixed in
     ])  # fmt: skip
     rows = composition.directional(declared, "CHN", "RUS", NAMES)
-    assert rows.select("exporter_iso3", "importer_iso3", "value_usd").sort("value_usd").rows() == [("CHN", "RUS", 60.0), ("RUS", "CHN", 250.0)]
+    assert rows.select("exporter_iso3", "importer_iso3", "value_usd").sort("value_usd").rows() == [
+        ("CHN", "RUS", 60.0),
+        ("RUS", "CHN", 250.0),
+    ]
 
 
 def test_top_products_rank_within_a_direction_and_unit_values_need_a_positive_weight():
@@ -54,15 +58,29 @@ def test_top_products_rank_within_a_direction_and_unit_values_need_a_positive_we
         ("Russia → China", "270900", 75.0, 600.0),  # 300 of 400; 300 / 0.5 t
     ]
     crude_to_russia = composition.top_products(composition.directional(RECONCILED, "CHN", "RUS", NAMES), 2023)
-    assert crude_to_russia.filter(pl.col("product_code") == "270900", pl.col("exporter_iso3") == "CHN")["unit_value_usd_per_t"][0] is None
+    assert (
+        crude_to_russia.filter(pl.col("product_code") == "270900", pl.col("exporter_iso3") == "CHN")[
+            "unit_value_usd_per_t"
+        ][0]
+        is None
+    )
 
 
 def test_a_lens_without_products_in_a_year_is_a_zero_share_and_overlapping_lenses_are_kept_apart():
     rows = composition.directional(RECONCILED, "CHN", "RUS", NAMES)
-    lenses = {"energy": pl.col("product_code").str.starts_with("27"), "wood": pl.col("product_code").str.starts_with("44")}
+    lenses = {
+        "energy": pl.col("product_code").str.starts_with("27"),
+        "wood": pl.col("product_code").str.starts_with("44"),
+    }
     shares = composition.lens_shares(rows, lenses)
-    assert shares.filter(pl.col("direction") == "China → Russia").select("lens", "share_pct").rows() == [("energy", 40.0), ("wood", 0.0)]
-    assert shares.filter(pl.col("direction") == "Russia → China").select("lens", "share_pct").rows() == [("energy", 75.0), ("wood", 25.0)]
+    assert shares.filter(pl.col("direction") == "China → Russia").select("lens", "share_pct").rows() == [
+        ("energy", 40.0),
+        ("wood", 0.0),
+    ]
+    assert shares.filter(pl.col("direction") == "Russia → China").select("lens", "share_pct").rows() == [
+        ("energy", 75.0),
+        ("wood", 25.0),
+    ]
 
 
 def test_grubel_lloyd_from_one_side_counts_a_product_sold_both_ways():

@@ -40,8 +40,12 @@ def test_china_russia_polysilicon_2023_matches_the_documented_spot_check(flows: 
 
 def test_rows_are_china_exports_reported_by_china_at_hs6_monthly(flows: pl.DataFrame) -> None:
     assert flows.select(
-        pl.col("reporter_iso3").unique(), pl.col("flow").unique(), pl.col("reported_by").unique(),
-        pl.col("hs_level").unique(), pl.col("classification").unique(), pl.col("quantity_unit").unique(),
+        pl.col("reporter_iso3").unique(),
+        pl.col("flow").unique(),
+        pl.col("reported_by").unique(),
+        pl.col("hs_level").unique(),
+        pl.col("classification").unique(),
+        pl.col("quantity_unit").unique(),
         pl.col("source").unique(),
     ).row(0) == ("CHN", "export", "CHN", 6, "HS", "kg", "comtrade_china_critical_minerals")
     assert flows.get_column("period").str.contains(r"^\d{4}-\d{2}$").all()
@@ -68,7 +72,9 @@ def test_dataset_version_names_the_upstream_repository_and_commit(flows: pl.Data
 
 def test_zero_quantity_with_a_value_is_loaded_as_unknown(flows: pl.DataFrame) -> None:
     # 2017-01 polysilicon to Russia: val 60,474, qty 0 in the file (uv = inf)
-    row = flows.filter(pl.col("partner_iso3") == "RUS", pl.col("period") == "2017-01", pl.col("product_code") == "280461")
+    row = flows.filter(
+        pl.col("partner_iso3") == "RUS", pl.col("period") == "2017-01", pl.col("product_code") == "280461"
+    )
     assert row.select("value_usd", "quantity").row(0) == (60_474.0, None)
 
 

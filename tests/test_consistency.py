@@ -48,7 +48,9 @@ def test_a_qualifier_counts_only_directly_before_the_figure(quote, value, expect
 
 
 def test_stated_growth_implying_a_level_far_from_last_years_statement_is_inconsistent():
-    got = findings(stated(2015, "turnover", "64.2"), stated(2016, "turnover", "69.5", yoy=2.2, page="https://example.org/b"))
+    got = findings(
+        stated(2015, "turnover", "64.2"), stated(2016, "turnover", "69.5", yoy=2.2, page="https://example.org/b")
+    )
     row = got.row(0, named=True)
     # 69.5 / 1.022 = 68.00 bn implied for 2015; the 2015 statement says 64.2: (64.2 - 68.00) / 68.00 = -5.6%.
     assert (row["check"], row["year"], row["is_inconsistent"]) == ("growth_vs_levels", 2016, True)
@@ -69,19 +71,25 @@ def test_a_qualified_level_keeps_its_qualifier_and_is_still_compared():
 
 
 def test_a_revision_within_one_percent_is_a_minor_difference_not_an_inconsistency():
-    got = findings(stated(2016, "turnover", "69.525"), stated(2017, "turnover", "84.07", yoy=20.8, page="https://example.org/b"))
+    got = findings(
+        stated(2016, "turnover", "69.525"), stated(2017, "turnover", "84.07", yoy=20.8, page="https://example.org/b")
+    )
     # 84.07 / 1.208 = 69.59 vs 69.525: beyond the printed rounding (84.065 / 1.2085 = 69.56) but only 0.1% apart.
     assert got.height == 1 and not got.row(0, named=True)["is_inconsistent"]
 
 
 def test_a_lower_bound_is_met_by_any_larger_implied_level():
-    rows = [stated(2004, "turnover_exceeds", "20", basis="unspecified"), stated(2005, "turnover", "29.1", yoy=37, basis="CN_official")]
+    rows = [
+        stated(2004, "turnover_exceeds", "20", basis="unspecified"),
+        stated(2005, "turnover", "29.1", yoy=37, basis="CN_official"),
+    ]
     assert findings(*rows).is_empty(), "29.1 / 1.37 = 21.24 bn is more than 20 bn"
 
 
 def test_last_years_level_of_the_same_basis_is_preferred_to_other_bases():
     rows = [
-        stated(2020, "turnover", "107.76"), stated(2020, "turnover", "104", basis="RU_official", page="https://example.org/putin"),
+        stated(2020, "turnover", "107.76"),
+        stated(2020, "turnover", "104", basis="RU_official", page="https://example.org/putin"),
         stated(2021, "turnover", "146.9", yoy=35.9, page="https://example.org/b"),
     ]
     got = findings(*rows)
@@ -115,7 +123,9 @@ def test_the_same_figure_on_two_pages_agrees_within_its_rounding():
     rows = [stated(2017, "turnover", "84"), stated(2017, "turnover", "84.07", page="https://example.org/b"),
             stated(2017, "turnover", "80.07", page="https://example.org/typo")]  # fmt: skip
     got = findings(*rows).filter(pl.col("check") == "same_figure")
-    assert got.height == 2 and got.get_column("is_inconsistent").all(), "84 agrees with 84.07; 80.07 agrees with neither"
+    assert got.height == 2 and got.get_column("is_inconsistent").all(), (
+        "84 agrees with 84.07; 80.07 agrees with neither"
+    )
     assert set(got.get_column("other_source_url")) == {"https://example.org/typo"}
 
 
@@ -142,7 +152,9 @@ def test_a_customs_statement_is_compared_with_its_own_declarant_and_an_officials
     declared = pl.DataFrame({"year": [2015, 2015, 2007, 2007], "reported_by": ["CHN", "RUS", "CHN", "RUS"],
                              "metric": ["turnover"] * 4, "value_usd": [67.95e9, 64.2e9, 48.11e9, 40.31e9], "dataset": ["DOTS"] * 4},
                             schema_overrides={"year": pl.Int32})  # fmt: skip
-    got = findings(stated(2015, "turnover", "64.2"), stated(2007, "turnover", "48.2", basis="RU_official"), declared=declared)
+    got = findings(
+        stated(2015, "turnover", "64.2"), stated(2007, "turnover", "48.2", basis="RU_official"), declared=declared
+    )
     # GAC's 64.2 vs China's own declaration 67.95: 5.5% apart (Russia's 64.2 is not its basis); the Russian trade
     # mission's 48.2 quotes no basis and matches China's 48.11 (0.2%, within the 2% allowance).
     rows = {r["year"]: r for r in got.iter_rows(named=True)}
@@ -151,15 +163,22 @@ def test_a_customs_statement_is_compared_with_its_own_declarant_and_an_officials
 
 
 def test_disputed_statements_name_both_sides_of_a_growth_inconsistency():
-    got = findings(stated(2015, "turnover", "64.2"), stated(2016, "turnover", "69.5", yoy=2.2, page="https://example.org/b"))
+    got = findings(
+        stated(2015, "turnover", "64.2"), stated(2016, "turnover", "69.5", yoy=2.2, page="https://example.org/b")
+    )
     disputed = cs.disputed_statements(got)
-    assert sorted(disputed.select("year", "source_url").rows()) == [(2015, "https://example.org/a"), (2016, "https://example.org/b")]
+    assert sorted(disputed.select("year", "source_url").rows()) == [
+        (2015, "https://example.org/a"),
+        (2016, "https://example.org/b"),
+    ]
 
 
 # --- stated energy volumes ---------------------------------------------------------------------------------------------
 
 
-def volume(year: str, metric: str, value: float, unit: str, *, basis: str = "RU_operator", page: str = "https://example.org/v") -> dict:
+def volume(
+    year: str, metric: str, value: float, unit: str, *, basis: str = "RU_operator", page: str = "https://example.org/v"
+) -> dict:
     return {"year": year, "metric": metric, "value": value, "unit": unit, "basis": basis, "publisher_named": page.rsplit("/", 1)[-1],
             "source_url": page, "quote": "as quoted"}  # fmt: skip
 
@@ -178,7 +197,9 @@ def test_volumes_on_several_pages_agree_within_rounding_and_disagree_beyond_it()
     # 15.4 (15.35-15.45) and 15.5 (15.45-15.55) touch: no finding. 15.1 (15.05-15.15) is 0.2 below 15.35 (1.3% of 15.1)
     # and 0.3 below 15.45 (2.0%): both beyond the 1% allowance. Barrels per day and projections are not compared.
     assert got.height == 2 and got.get_column("is_inconsistent").all()
-    assert set(got.get_column("other_source_url")) == {"https://example.org/c"} and set(got.get_column("unit")) == {"bcm"}
+    assert set(got.get_column("other_source_url")) == {"https://example.org/c"} and set(got.get_column("unit")) == {
+        "bcm"
+    }
 
 
 def test_a_customs_volume_statement_against_chinas_customs_series():

@@ -25,7 +25,10 @@ def test_projects_sector_and_status_forgive_case_and_spaces():
     [
         ({"sector": "rail"}, "'rail' is not a sector in the data; choose all or one of: aerospace,"),
         ({"sector": "energy_gas"}, "Did you mean 'energy-gas'?"),
-        ({"status": "capacity reached"}, "is not a stage any project is at as of its latest cited fact; choose all or one of: agreed, construction, commissioned, suspended"),
+        (
+            {"status": "capacity reached"},
+            "is not a stage any project is at as of its latest cited fact; choose all or one of: agreed, construction, commissioned, suspended",
+        ),
         ({"start_year": 1990}, "span 1995–2030; 1990 is outside it"),
     ],
 )
@@ -36,7 +39,10 @@ def test_projects_values_outside_the_data_are_refused_with_the_choices(values: d
 
 
 def test_hitech_years_must_lie_in_the_extracts_and_top_n_in_range():
-    assert validate_parameters("hitech_science", {"start_year": "2019", "end_year": "2023"}).slug() == "CHN-RUS_2019-2023_top10"
+    assert (
+        validate_parameters("hitech_science", {"start_year": "2019", "end_year": "2023"}).slug()
+        == "CHN-RUS_2019-2023_top10"
+    )
     with pytest.raises(ParameterError, match="span 2017–2024; 2016 is outside it"):
         validate_parameters("hitech_science", {"start_year": 2016})
     with pytest.raises(ParameterError, match="top_n: must be between 3 and 30 products; got 2"):

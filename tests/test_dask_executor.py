@@ -30,7 +30,9 @@ def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_copy: Path, py
 
 def test_a_plan_runs_on_dask_and_shares_the_cache_with_local_runs(tmp_path: Path, cluster: str):
     plan = tmp_path / "plan.yml"
-    plan.write_text("reports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n    grid: {partner: [RUS, MNG]}\n")
+    plan.write_text(
+        "reports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n    grid: {partner: [RUS, MNG]}\n"
+    )
     on_dask = RUNNER.invoke(
         app, ["report", "plan", str(plan), "--executor", "dask", "--address", cluster, "--timeout", "60"]
     )

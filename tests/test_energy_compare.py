@@ -12,7 +12,16 @@ def headlines(*rows: tuple) -> pl.DataFrame:
     """rows: (year, metric, value, unit, basis)."""
     return pl.DataFrame(
         [
-            {"year": y, "metric": m, "value": v, "unit": u, "basis": b, "publisher_named": "p", "source_url": "https://x.org", "quote": "q"}
+            {
+                "year": y,
+                "metric": m,
+                "value": v,
+                "unit": u,
+                "basis": b,
+                "publisher_named": "p",
+                "source_url": "https://x.org",
+                "quote": "q",
+            }
             for y, m, v, u, b in rows
         ]
     )
@@ -26,8 +35,14 @@ def test_only_comparable_units_are_taken_from_press_statements():
         ("2022", "power_of_siberia_gas_to_china", 15.5, "bcm", "RU_operator"),
     )
     long = ec.from_headlines(frame, "RUS")
-    assert long.select("year", "commodity", "value", "unit").rows() == [(2022, "crude_oil", 86.25, "Mt"), (2022, "pipeline_gas", 15.5, "bcm")]
-    assert long["source_label"].to_list() == ["Chinese customs, as reported in the press", "Gazprom and officials, as reported"]
+    assert long.select("year", "commodity", "value", "unit").rows() == [
+        (2022, "crude_oil", 86.25, "Mt"),
+        (2022, "pipeline_gas", 15.5, "bcm"),
+    ]
+    assert long["source_label"].to_list() == [
+        "Chinese customs, as reported in the press",
+        "Gazprom and officials, as reported",
+    ]
 
 
 def test_press_statements_exist_for_russia_only():
@@ -62,17 +77,36 @@ def test_comparison_counts_independent_origins_not_publications():
             "commodity": ["pipeline_gas"] * 5 + ["crude_oil"],
             "value": [15.5, 15.1, 14.67, 15.4, 7.58, 86.25],
             "unit": ["bcm"] * 5 + ["Mt"],
-            "origin": ["Gazprom and officials", "Gazprom and officials", "Statistical Review", "Gazprom and officials",
-                       "Statistical Review", "Chinese customs"],
+            "origin": [
+                "Gazprom and officials",
+                "Gazprom and officials",
+                "Statistical Review",
+                "Gazprom and officials",
+                "Statistical Review",
+                "Chinese customs",
+            ],
             "source_label": ["g", "g", "ei", "g", "ei", "press"],
-            "detail": [""] * 6, "source_url": [""] * 6, "quote": [""] * 6,
+            "detail": [""] * 6,
+            "source_url": [""] * 6,
+            "quote": [""] * 6,
         },
         schema=ec.LONG_SCHEMA,
-    ).vstack(pl.DataFrame(
-        {"year": [2022], "commodity": ["crude_oil"], "value": [86.248], "unit": ["Mt"], "origin": ["Chinese customs"],
-         "source_label": ["wind"], "detail": [""], "source_url": [""], "quote": [""]},
-        schema=ec.LONG_SCHEMA,
-    ))
+    ).vstack(
+        pl.DataFrame(
+            {
+                "year": [2022],
+                "commodity": ["crude_oil"],
+                "value": [86.248],
+                "unit": ["Mt"],
+                "origin": ["Chinese customs"],
+                "source_label": ["wind"],
+                "detail": [""],
+                "source_url": [""],
+                "quote": [""],
+            },
+            schema=ec.LONG_SCHEMA,
+        )
+    )
     compared = ec.comparison(long)
     assert compared.height == 1, "2021 has one origin; crude has two publications of one origin (Chinese customs)"
     row = compared.row(0, named=True)
@@ -85,21 +119,33 @@ def test_comparison_counts_independent_origins_not_publications():
 
 
 def test_a_constant_spread_is_read_as_a_different_standard():
-    compared = pl.DataFrame({
-        "commodity": ["pipeline_gas", "pipeline_gas"], "year": [2020, 2022], "unit": ["bcm", "bcm"], "origins": [2, 2],
-        "publications": [2, 2], "low": [3.88, 14.67], "high": [4.1, 15.5], "origin_names": ["a; b", "a; b"],
-        "spread_pct": [5.66, 5.66],
-    })
+    compared = pl.DataFrame(
+        {
+            "commodity": ["pipeline_gas", "pipeline_gas"],
+            "year": [2020, 2022],
+            "unit": ["bcm", "bcm"],
+            "origins": [2, 2],
+            "publications": [2, 2],
+            "low": [3.88, 14.67],
+            "high": [4.1, 15.5],
+            "origin_names": ["a; b", "a; b"],
+            "spread_pct": [5.66, 5.66],
+        }
+    )
     assert ec.comparison_findings(compared, "Russia").endswith(
         "The spread is the same 5.7% in every compared year, which points to a different volume standard rather than to a different flow."
     )
 
 
 def test_rank_sentence_names_the_latest_rank_and_the_best_one():
-    ranking = pl.DataFrame({
-        "year": [2016, 2021, 2021], "origin_iso3": ["RUS", "RUS", "SAU"], "rank": [1, 2, 1],
-        "share_pct": [13.77, 15.52, 17.06],
-    })
+    ranking = pl.DataFrame(
+        {
+            "year": [2016, 2021, 2021],
+            "origin_iso3": ["RUS", "RUS", "SAU"],
+            "rank": [1, 2, 1],
+            "share_pct": [13.77, 15.52, 17.06],
+        }
+    )
     assert ec.supplier_rank_sentence(ranking, "RUS", "Russia", 2021) == (
         "By Chinese customs, Russia was China's 2nd largest crude oil supplier in 2021 (15.5% of volume); "
         "it was the largest in 2016."
@@ -117,6 +163,6 @@ def test_a_supplier_with_unpublished_months_is_still_ranked():
 
     annual_all = energy.annual_energy_imports(catalog.load("china_energy_imports"), complete_years_only=False)
     ranking = energy.ranking_in_complete_years(annual_all, "crude_oil").filter(pl.col("year") == 2020)
-    ranks = dict(zip(ranking["origin_iso3"], ranking["rank"]))
+    ranks = dict(zip(ranking["origin_iso3"], ranking["rank"], strict=False))
     assert (ranks["SAU"], ranks["RUS"], ranks["USA"], ranks["NOR"]) == (1, 2, 9, 10)
     assert ranking.filter(pl.col("origin_iso3") == "USA")["months_reported"].item() == 9

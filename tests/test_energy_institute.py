@@ -139,7 +139,9 @@ def test_intra_area_diagonal_is_not_a_row(trade_2023: pl.DataFrame) -> None:
 def test_pipeline_rows_are_importers(trade_2023: pl.DataFrame) -> None:
     # Sheet row "China" (To), column "Kazakhstan" (From) holds 4.37323112491025.
     assert cell(trade_2023, "natural_gas_pipeline", "Kazakhstan", "China") == 4.37323112491025
-    assert trade_2023.filter(pl.col("commodity") == "natural_gas_pipeline", pl.col("exporter_name") == "China").is_empty()
+    assert trade_2023.filter(
+        pl.col("commodity") == "natural_gas_pipeline", pl.col("exporter_name") == "China"
+    ).is_empty()
 
 
 def test_oil_rows_are_exporters(trade_2023: pl.DataFrame) -> None:
@@ -208,7 +210,9 @@ def test_every_printed_name_maps_and_the_name_table_has_no_unused_or_redundant_e
 
 def test_tidy_pipeline_gas_series() -> None:
     flows = load_russia_china_energy_flows("2023")
-    series = flows.filter(pl.col("commodity") == "natural_gas_pipeline", pl.col("sheet") == "Gas - Inter-regional trade")
+    series = flows.filter(
+        pl.col("commodity") == "natural_gas_pipeline", pl.col("sheet") == "Gas - Inter-regional trade"
+    )
     values = dict(zip(series["year"], series["value"].round(2), strict=True))
     assert len(values) == 23  # 2000-2022
     assert [values[y] for y in (2018, 2019, 2020, 2021, 2022)] == [0.0, 0.28, 3.88, 7.58, 14.67]
@@ -289,7 +293,9 @@ def test_cell_that_breaks_the_sheet_total_raises_even_with_a_valid_checksum(data
     # row/column totals check can notice.
     relative = "raw_sheet__coal_inter_area_movements_2022.csv"
     target = data_copy / relative
-    target.write_text(target.read_text(encoding="utf-8").replace("1.791681939639661", "2.791681939639661"), encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("1.791681939639661", "2.791681939639661"), encoding="utf-8"
+    )
     sidecar = data_copy / "source.yml"
     record = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
     for item in record["files"]:

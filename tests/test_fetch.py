@@ -19,6 +19,7 @@ import polars as pl
 import pytest
 import urllib3
 import yaml
+from pydantic import ValidationError
 
 from bilateral.data import fetch as fetching
 from bilateral.data import registry
@@ -58,7 +59,14 @@ def recorded_comtrade(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def make_snapshot(source: str, stamp: str) -> Path:
-    record = {"name": source, "title": "t", "publisher": "t", "origin": {}, "licence": "t", "description": "made by a test"}
+    record = {
+        "name": source,
+        "title": "t",
+        "publisher": "t",
+        "origin": {},
+        "licence": "t",
+        "description": "made by a test",
+    }
     return write_snapshot(fetching.source_dir(source), {"a.txt": b"x"}, record=record, stamp=stamp)
 
 
@@ -96,8 +104,10 @@ def test_snapshot_is_written_atomically_and_never_overwritten(recorded_comtrade:
 def test_failed_snapshot_leaves_nothing_behind(isolated: Path) -> None:
     frame = comtrade.parse_comtrade_body(RECORDING.read_bytes(), dataset_version="v")
 
-    with pytest.raises(Exception):  # the record lacks required provenance fields
-        fetching.write_trade_snapshot("comtrade", {"response_001.json": b"{}"}, frame, record={"name": "x"}, stamp="2026-01-01T000000Z")
+    with pytest.raises(ValidationError):  # the record lacks required provenance fields
+        fetching.write_trade_snapshot(
+            "comtrade", {"response_001.json": b"{}"}, frame, record={"name": "x"}, stamp="2026-01-01T000000Z"
+        )
 
     assert not (isolated / "raw" / "comtrade").exists(), "not even an empty source folder is left"
 
@@ -210,7 +220,9 @@ def test_no_network_raises_fast_and_lists_cached_snapshots(monkeypatch: pytest.M
         raise socket.gaierror(-2, "Name or service not known")
 
     monkeypatch.setattr(socket, "create_connection", unresolvable)
-    importlib.import_module(registry.get_source("imf").module_path)  # its first import (sdmx1) is not part of the timing
+    importlib.import_module(
+        registry.get_source("imf").module_path
+    )  # its first import (sdmx1) is not part of the timing
 
     started = time.monotonic()
     with pytest.raises(FetchError) as caught:
@@ -248,6 +260,8 @@ def test_backoff_doubles_and_is_capped() -> None:
     assert policy.delay(1, retry_after=600.0) == 5.0
 
 
-@pytest.mark.parametrize(("status", "retry"), [(429, True), (500, True), (503, True), (400, False), (401, False), (404, False)])
+@pytest.mark.parametrize(
+    ("status", "retry"), [(429, True), (500, True), (503, True), (400, False), (401, False), (404, False)]
+)
 def test_only_busy_answers_are_retried(status: int, retry: bool) -> None:
     assert fetching.is_retryable_status(status) is retry

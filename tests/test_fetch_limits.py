@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_source_baci import TRADE_2022, make_zip
 
 from bilateral.cli import parse_years
 from bilateral.data import fetch as fetching
 from bilateral.data.sources import baci
 from bilateral.errors import DataError, FetchError, ParameterError
 from bilateral.reports.params import parse_assignments, validate_parameters
-from test_source_baci import TRADE_2022, make_zip
 
 
 @pytest.fixture
@@ -81,14 +81,18 @@ def serve(handler: type[http.server.BaseHTTPRequestHandler]) -> tuple[http.serve
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def test_a_download_that_trickles_stops_at_the_overall_deadline(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_download_that_trickles_stops_at_the_overall_deadline(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BILATERAL_MAX_DOWNLOAD_SECONDS", "1")
     server, root = serve(_Slow)
     try:
         started = time.monotonic()
         with pytest.raises(FetchError, match=r"BILATERAL_MAX_DOWNLOAD_SECONDS") as raised:
             baci.fetch_baci_snapshot(f"{root}/BACI_HS92_V202501.zip?token=s3cr3t")
-        assert time.monotonic() - started < 5, "each read arrives within the per-read timeout; only the deadline stops it"
+        assert time.monotonic() - started < 5, (
+            "each read arrives within the per-read timeout; only the deadline stops it"
+        )
         assert "s3cr3t" not in str(raised.value)
     finally:
         server.shutdown()
@@ -126,7 +130,9 @@ def test_credentials_and_secret_query_values_are_redacted_from_urls() -> None:
     assert fetching.redact_url("https://host/x.zip") == "https://host/x.zip"
 
 
-def test_two_fetches_in_one_second_get_distinct_stamps_and_an_explicit_stamp_is_checked(isolated: Path, tmp_path: Path) -> None:
+def test_two_fetches_in_one_second_get_distinct_stamps_and_an_explicit_stamp_is_checked(
+    isolated: Path, tmp_path: Path
+) -> None:
     release = make_zip(tmp_path)
     first = baci.fetch_baci_snapshot(release, stamp="2026-11-28T000000Z")
     with pytest.raises(ParameterError, match="already exists; snapshots are immutable. Pass another --stamp"):
@@ -190,7 +196,9 @@ def test_cli_error_paths_print_a_message_never_a_traceback(tmp_path: Path) -> No
         ["data", "show", "nothing_like_it"],
     ]
     for args in cases:
-        done = subprocess.run([sys.executable, "-m", "bilateral.cli", *args], capture_output=True, text=True, env=env, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "bilateral.cli", *args], capture_output=True, text=True, env=env, timeout=120
+        )
         assert done.returncode != 0, args
         assert "Traceback" not in done.stderr and "Error:" in done.stderr, (args, done.stderr[-500:])
         assert len(done.stderr) < 2_000, (args, len(done.stderr))

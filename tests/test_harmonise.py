@@ -135,7 +135,7 @@ def test_a_wrong_header_is_refused(table_dir: Path):
 
 
 def test_former_and_user_assigned_codes_are_accepted(table_dir: Path):
-    path = write_table(table_dir, "example", "USSR,SUN,country,former\n\"Kosovo, Rep. of\",XKX,country,user-assigned\n")
+    path = write_table(table_dir, "example", 'USSR,SUN,country,former\n"Kosovo, Rep. of",XKX,country,user-assigned\n')
     assert {e.name: e.iso3 for e in harmonise.read_table(path).values()} == {"USSR": "SUN", "Kosovo, Rep. of": "XKX"}
 
 

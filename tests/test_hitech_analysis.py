@@ -23,7 +23,11 @@ def rows(*data: tuple) -> pl.DataFrame:
 def test_segments_break_where_a_year_is_missing_within_each_group():
     frame = pl.DataFrame({"g": ["a", "a", "a", "b", "b"], "year": [2017, 2018, 2020, 2018, 2019]})
     assert hitech.with_segments(frame, ("g",)).select("g", "year", "segment").rows() == [
-        ("a", 2017, 0), ("a", 2018, 0), ("a", 2020, 1), ("b", 2018, 0), ("b", 2019, 0),
+        ("a", 2017, 0),
+        ("a", 2018, 0),
+        ("a", 2020, 1),
+        ("b", 2018, 0),
+        ("b", 2019, 0),
     ]
 
 
@@ -34,10 +38,18 @@ def test_lens_series_gives_value_and_share_of_the_direction_with_a_real_zero_whe
     )  # fmt: skip
     series = hitech.lens_series(data, {"chips": CHIPS, "planes": PLANES})
     assert series.select("lens", "year", "value_usd", "share_pct").rows() == [
-        ("chips", 2017, 30.0, 30.0), ("chips", 2018, 10.0, 10.0), ("planes", 2017, 0.0, 0.0), ("planes", 2018, 40.0, 40.0),
+        ("chips", 2017, 30.0, 30.0),
+        ("chips", 2018, 10.0, 10.0),
+        ("planes", 2017, 0.0, 0.0),
+        ("planes", 2018, 40.0, 40.0),
     ]
     assert hitech.change(series, "chips", "A → B") == {
-        "first_year": 2017, "first_usd": 30.0, "first_pct": 30.0, "last_year": 2018, "last_usd": 10.0, "last_pct": 10.0,
+        "first_year": 2017,
+        "first_usd": 30.0,
+        "first_pct": 30.0,
+        "last_year": 2018,
+        "last_usd": 10.0,
+        "last_pct": 10.0,
     }
     assert hitech.change(series, "chips", "B → A") is None
 
@@ -49,5 +61,7 @@ def test_top_products_rank_within_the_lens_and_share_the_lens_value():
     )  # fmt: skip
     top = hitech.lens_top_products(data, {"chips": CHIPS}, 2023, 2)
     assert top.select("direction", "rank", "product_code", "share_pct").rows() == [
-        ("A → B", 1, "854231", 60.0), ("A → B", 2, "854232", 25.0), ("B → A", 1, "854232", 100.0),
+        ("A → B", 1, "854231", 60.0),
+        ("A → B", 2, "854232", 25.0),
+        ("B → A", 1, "854232", 100.0),
     ]

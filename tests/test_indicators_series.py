@@ -8,15 +8,17 @@ import pytest
 from bilateral.analysis import indicators as ind
 from bilateral.errors import ParameterError
 
-
 # --- growth ------------------------------------------------------------------------------------------------
 
+
 def test_yoy_growth_is_computed_only_between_adjacent_full_years():
-    frame = pl.DataFrame({
-        "year": [2018, 2019, 2021, 2022],
-        "value_usd": [100.0, 110.0, 121.0, 60.5],
-        "months_reported": [None, None, None, 6],
-    })
+    frame = pl.DataFrame(
+        {
+            "year": [2018, 2019, 2021, 2022],
+            "value_usd": [100.0, 110.0, 121.0, 60.5],
+            "months_reported": [None, None, None, 6],
+        }
+    )
     growth = ind.yoy_growth(frame)
     by_year = {r["year"]: r for r in growth.iter_rows(named=True)}
     assert by_year[2018]["growth_pct"] is None, "no previous year"
@@ -31,7 +33,9 @@ def test_yoy_growth_from_zero_is_null_not_infinite():
 
 
 def test_yoy_growth_by_group_and_duplicate_rows_refused():
-    frame = pl.DataFrame({"partner_iso3": ["CHN", "CHN", "DEU", "DEU"], "year": [2020, 2021] * 2, "value_usd": [50.0, 75.0, 40.0, 30.0]})
+    frame = pl.DataFrame(
+        {"partner_iso3": ["CHN", "CHN", "DEU", "DEU"], "year": [2020, 2021] * 2, "value_usd": [50.0, 75.0, 40.0, 30.0]}
+    )
     growth = ind.yoy_growth(frame, by=["partner_iso3"]).filter(pl.col("year") == 2021)
     assert growth.get_column("growth_pct").to_list() == pytest.approx([50.0, -25.0])
     with pytest.raises(ParameterError, match="more than one row"):
@@ -46,12 +50,14 @@ def test_cagr_uses_the_end_points_and_counts_years_with_data():
 
 
 def test_cagr_edge_cases_are_null():
-    frame = pl.DataFrame({
-        "partner_iso3": ["A", "A", "B", "C", "C"],
-        "year": [2019, 2021, 2019, 2019, 2021],
-        "value_usd": [0.0, 50.0, 10.0, 10.0, 40.0],
-        "is_partial": [False, False, False, False, True],
-    })
+    frame = pl.DataFrame(
+        {
+            "partner_iso3": ["A", "A", "B", "C", "C"],
+            "year": [2019, 2021, 2019, 2019, 2021],
+            "value_usd": [0.0, 50.0, 10.0, 10.0, 40.0],
+            "is_partial": [False, False, False, False, True],
+        }
+    )
     rows = {r["partner_iso3"]: r for r in ind.cagr(frame, 2019, 2021, by=["partner_iso3"]).iter_rows(named=True)}
     assert rows["A"]["cagr_pct"] is None, "start value zero"
     assert rows["B"]["cagr_pct"] is None and rows["B"]["end_value"] is None, "end year missing"
@@ -62,11 +68,13 @@ def test_cagr_edge_cases_are_null():
 
 # --- shares and ranks ------------------------------------------------------------------------------------
 
-TRADE_2021 = pl.DataFrame({
-    "year": [2021] * 5,
-    "partner_iso3": ["WLD", "CHN", "DEU", "NLD", "TUR"],
-    "value_usd": [400.0, 140.0, 70.0, 70.0, None],
-})
+TRADE_2021 = pl.DataFrame(
+    {
+        "year": [2021] * 5,
+        "partner_iso3": ["WLD", "CHN", "DEU", "NLD", "TUR"],
+        "value_usd": [400.0, 140.0, 70.0, 70.0, None],
+    }
+)
 
 
 def test_shares_use_the_world_row_when_there_is_one():
@@ -102,7 +110,9 @@ def test_leaders_give_runner_up_and_margin():
 
 
 def test_rival_margin_is_signed_and_a_year_without_the_focus_has_no_rank():
-    frame = pl.concat([TRADE_2021, pl.DataFrame({"year": [2020, 2020], "partner_iso3": ["DEU", "NLD"], "value_usd": [50.0, 45.0]})])
+    frame = pl.concat(
+        [TRADE_2021, pl.DataFrame({"year": [2020, 2020], "partner_iso3": ["DEU", "NLD"], "value_usd": [50.0, 45.0]})]
+    )
     nld = ind.rival_margin(frame, "NLD").filter(pl.col("year") == 2021).row(0, named=True)
     assert (nld["rank"], nld["rival"]) == (2, "CHN")
     assert nld["margin_pct"] == pytest.approx(-50.0), "(70 - 140) / 140"
@@ -111,10 +121,12 @@ def test_rival_margin_is_signed_and_a_year_without_the_focus_has_no_rank():
     assert china[2020]["rank"] is None and china[2020]["rival"] is None, "no CHN row in 2020"
 
 
-RANKS = pl.DataFrame({
-    "year": [2009, 2010, 2011, 2012, 2013, 2014, 2016, 2017],
-    "rank": [1, 1, 2, 1, 1, 1, 1, None],
-})
+RANKS = pl.DataFrame(
+    {
+        "year": [2009, 2010, 2011, 2012, 2013, 2014, 2016, 2017],
+        "rank": [1, 1, 2, 1, 1, 1, 1, None],
+    }
+)
 
 
 def test_runs_at_rank_are_broken_by_a_lower_rank_and_by_a_year_without_data():

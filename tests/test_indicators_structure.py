@@ -14,7 +14,9 @@ from bilateral.errors import ParameterError
 
 
 def test_hhi_over_partners_with_normalised_form_and_effective_number():
-    frame = pl.DataFrame({"year": [2021] * 4, "partner_iso3": ["WLD", "A", "B", "C"], "value_usd": [999.0, 50.0, 30.0, 20.0]})
+    frame = pl.DataFrame(
+        {"year": [2021] * 4, "partner_iso3": ["WLD", "A", "B", "C"], "value_usd": [999.0, 50.0, 30.0, 20.0]}
+    )
     row = ind.hhi(frame).row(0, named=True)
     assert row["n_items"] == 3, "the WLD row is a total, not a partner"
     assert row["hhi"] == pytest.approx(0.38), "0.5^2 + 0.3^2 + 0.2^2"
@@ -23,7 +25,9 @@ def test_hhi_over_partners_with_normalised_form_and_effective_number():
 
 
 def test_hhi_edge_cases_one_item_and_zero_total():
-    frame = pl.DataFrame({"year": [2020, 2021, 2021], "product_code": ["2709", "2709", "2701"], "value_usd": [80.0, 0.0, 0.0]})
+    frame = pl.DataFrame(
+        {"year": [2020, 2021, 2021], "product_code": ["2709", "2709", "2701"], "value_usd": [80.0, 0.0, 0.0]}
+    )
     rows = {r["year"]: r for r in ind.hhi(frame, over="product_code").iter_rows(named=True)}
     assert (rows[2020]["hhi"], rows[2020]["effective_number"], rows[2020]["hhi_normalized"]) == (1.0, 1.0, None)
     assert (rows[2021]["hhi"], rows[2021]["effective_number"]) == (None, None), "zero total: null, not NaN"
@@ -34,14 +38,16 @@ def test_hhi_refuses_negative_values():
         ind.hhi(pl.DataFrame({"year": [2021, 2021], "partner_iso3": ["A", "B"], "value_usd": [5.0, -1.0]}))
 
 
-IMPORTS = pl.DataFrame({
-    "year": [2021] * 6,
-    "reporter_iso3": ["CHN"] * 6,
-    "flow": ["import"] * 6,
-    "product_code": ["2709", "2709", "2709", "2709", "2701", "2701"],
-    "partner_iso3": ["WLD", "RUS", "SAU", "AGO", "IDN", "RUS"],
-    "value_usd": [100.0, 60.0, 30.0, 10.0, 80.0, 20.0],
-})
+IMPORTS = pl.DataFrame(
+    {
+        "year": [2021] * 6,
+        "reporter_iso3": ["CHN"] * 6,
+        "flow": ["import"] * 6,
+        "product_code": ["2709", "2709", "2709", "2709", "2701", "2701"],
+        "partner_iso3": ["WLD", "RUS", "SAU", "AGO", "IDN", "RUS"],
+        "value_usd": [100.0, 60.0, 30.0, 10.0, 80.0, 20.0],
+    }
+)
 
 
 def test_import_dependency_per_product_with_supplier_rank_and_concentration():
@@ -66,9 +72,15 @@ def test_supplier_concentration_needs_one_importers_imports():
 
 def test_trade_intensity_against_the_reporters_world():
     rows = [
-        ("A", "B", 20.0), ("A", "C", 30.0), ("A", "WLD", 100.0),
-        ("B", "A", 10.0), ("B", "C", 40.0), ("B", "WLD", 50.0),
-        ("C", "A", 25.0), ("C", "B", 25.0), ("C", "WLD", 150.0),
+        ("A", "B", 20.0),
+        ("A", "C", 30.0),
+        ("A", "WLD", 100.0),
+        ("B", "A", 10.0),
+        ("B", "C", 40.0),
+        ("B", "WLD", 50.0),
+        ("C", "A", 25.0),
+        ("C", "B", 25.0),
+        ("C", "WLD", 150.0),
         ("D", "A", 5.0),  # no WLD row: D is not part of the world and gets no index
     ]
     exports = pl.DataFrame(rows, schema=["reporter_iso3", "partner_iso3", "value_usd"], orient="row").with_columns(
@@ -87,17 +99,32 @@ def test_trade_intensity_against_the_reporters_world():
 
 def flow_row(year: int, reporter: str, partner: str, flow: str, value: float) -> dict:
     return {
-        "year": year, "period": str(year), "reporter_iso3": reporter, "partner_iso3": partner, "flow": flow,
-        "classification": "TOTAL", "hs_level": 0, "product_code": "TOTAL", "value_usd": value, "quantity": None,
-        "quantity_unit": None, "net_weight_kg": None, "reported_by": reporter, "source": "imf_dots", "dataset_version": "t",
+        "year": year,
+        "period": str(year),
+        "reporter_iso3": reporter,
+        "partner_iso3": partner,
+        "flow": flow,
+        "classification": "TOTAL",
+        "hs_level": 0,
+        "product_code": "TOTAL",
+        "value_usd": value,
+        "quantity": None,
+        "quantity_unit": None,
+        "net_weight_kg": None,
+        "reported_by": reporter,
+        "source": "imf_dots",
+        "dataset_version": "t",
     }
 
 
 MIRROR = pl.DataFrame(
     [
-        flow_row(2020, "CHN", "RUS", "export", 100.0), flow_row(2020, "RUS", "CHN", "import", 110.0),
-        flow_row(2020, "RUS", "CHN", "export", 80.0), flow_row(2020, "CHN", "RUS", "import", 100.0),
-        flow_row(2019, "CHN", "RUS", "export", 90.0), flow_row(2019, "RUS", "CHN", "import", 95.0),
+        flow_row(2020, "CHN", "RUS", "export", 100.0),
+        flow_row(2020, "RUS", "CHN", "import", 110.0),
+        flow_row(2020, "RUS", "CHN", "export", 80.0),
+        flow_row(2020, "CHN", "RUS", "import", 100.0),
+        flow_row(2019, "CHN", "RUS", "export", 90.0),
+        flow_row(2019, "RUS", "CHN", "import", 95.0),
         flow_row(2019, "CHN", "RUS", "import", 70.0),  # Russia's own 2019 exports to China are not in the frame
     ],
     schema=TRADE_FLOWS.polars_schema(),
@@ -105,7 +132,11 @@ MIRROR = pl.DataFrame(
 
 
 def test_mirror_gap_ratio_and_symmetric_percentage():
-    gap = ind.mirror_gap(MIRROR, "CHN", "RUS").filter((pl.col("year") == 2020) & (pl.col("exporter_iso3") == "CHN")).row(0, named=True)
+    gap = (
+        ind.mirror_gap(MIRROR, "CHN", "RUS")
+        .filter((pl.col("year") == 2020) & (pl.col("exporter_iso3") == "CHN"))
+        .row(0, named=True)
+    )
     assert gap["mirror_ratio"] == pytest.approx(1.1), "110 CIF / 100 FOB"
     assert gap["gap_pct_of_mean"] == pytest.approx(10 / 105 * 100)
 
@@ -123,12 +154,16 @@ def test_declared_turnover_gap_needs_both_directions_from_a_side():
 
 def gl_frame() -> pl.DataFrame:
     rows = [
-        (2021, "p1", "export", 60.0), (2021, "p1", "import", 40.0),
+        (2021, "p1", "export", 60.0),
+        (2021, "p1", "import", 40.0),
         (2021, "p2", "export", 30.0),  # exported only
-        (2021, "p3", "export", 10.0), (2021, "p3", "import", 20.0),
+        (2021, "p3", "export", 10.0),
+        (2021, "p3", "import", 20.0),
         (2022, "p1", "export", 5.0),  # 2022 has no import rows at all
     ]
-    return pl.DataFrame(rows, schema=["year", "product_code", "flow", "value_usd"], orient="row").with_columns(pl.lit("CHN").alias("reporter_iso3"))
+    return pl.DataFrame(rows, schema=["year", "product_code", "flow", "value_usd"], orient="row").with_columns(
+        pl.lit("CHN").alias("reporter_iso3")
+    )
 
 
 def test_grubel_lloyd_per_product():
@@ -149,8 +184,14 @@ def test_grubel_lloyd_aggregate_and_imbalance_adjusted():
 
 
 def test_grubel_lloyd_zero_trade_in_a_product_is_null():
-    frame = pl.DataFrame({"year": [2021] * 3, "product_code": ["p1", "p1", "p2"], "flow": ["export", "import", "export"],
-                          "value_usd": [0.0, 0.0, 4.0]})
+    frame = pl.DataFrame(
+        {
+            "year": [2021] * 3,
+            "product_code": ["p1", "p1", "p2"],
+            "flow": ["export", "import", "export"],
+            "value_usd": [0.0, 0.0, 4.0],
+        }
+    )
     gl = dict(ind.grubel_lloyd(frame).select("product_code", "gl_index").iter_rows())
     assert gl == {"p1": None, "p2": 0.0}
 
@@ -166,7 +207,10 @@ def world_exports() -> pl.DataFrame:
 
 
 def test_balassa_rca_against_the_exporters_in_the_frame():
-    rca = {(r["exporter_iso3"], r["product_code"]): r["rca"] for r in ind.balassa_rca(world_exports()).iter_rows(named=True)}
+    rca = {
+        (r["exporter_iso3"], r["product_code"]): r["rca"]
+        for r in ind.balassa_rca(world_exports()).iter_rows(named=True)
+    }
     assert rca[("A", "p1")] == pytest.approx(1.5), "(30/40) / (50/100)"
     assert rca[("A", "p2")] == pytest.approx(0.5), "(10/40) / (50/100)"
     assert rca[("B", "p1")] == pytest.approx(2 / 3), "(20/60) / (50/100)"
@@ -183,13 +227,22 @@ def test_rca_refuses_mixed_levels_and_world_rows_beside_partner_rows():
 
 
 def test_trade_complementarity_and_a_year_without_the_importer():
-    imports = pl.DataFrame({
-        "reporter_iso3": ["C", "C"], "product_code": ["p1", "p3"], "value_usd": [20.0, 60.0],
-        "year": [2021, 2021], "flow": ["import", "import"], "partner_iso3": ["WLD", "WLD"],
-    }, schema_overrides={"year": pl.Int32})
+    imports = pl.DataFrame(
+        {
+            "reporter_iso3": ["C", "C"],
+            "product_code": ["p1", "p3"],
+            "value_usd": [20.0, 60.0],
+            "year": [2021, 2021],
+            "flow": ["import", "import"],
+            "partner_iso3": ["WLD", "WLD"],
+        },
+        schema_overrides={"year": pl.Int32},
+    )
     later = world_exports().filter(pl.col("reporter_iso3") == "A").with_columns(pl.lit(2022).alias("year"))
     frame = pl.concat([world_exports(), imports, later], how="diagonal")
-    tc = {r["year"]: r["trade_complementarity"] for r in ind.trade_complementarity(frame, "A", "C").iter_rows(named=True)}
+    tc = {
+        r["year"]: r["trade_complementarity"] for r in ind.trade_complementarity(frame, "A", "C").iter_rows(named=True)
+    }
     # A's export shares p1 .75, p2 .25; C's import shares p1 .25, p3 .75: sum |m - x| = .5 + .25 + .75 = 1.5
     assert tc[2021] == pytest.approx(25.0), "100 * (1 - 1.5 / 2)"
     assert tc[2022] is None, "no imports of C in 2022: not computable, not zero"

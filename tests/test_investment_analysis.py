@@ -30,8 +30,13 @@ def test_every_statement_lands_in_exactly_one_part():
     parts = inv.split_investment(STATEMENTS)
     assert {name: part.height for name, part in parts.items()} == {"portfolio": 6, "levels": 4, "growth": 1, "other": 1}
     portfolio = parts["portfolio"]
-    assert portfolio.filter(pl.col("metric") == "igc_new_list")["series"][0] == "Igc new list"  # unknown metric: named, not dropped
-    assert portfolio.select("metric", "measure").rows()[:2] == [("igc_investment_portfolio_projects", "projects"), ("igc_investment_portfolio_value", "US$ bn")]
+    assert (
+        portfolio.filter(pl.col("metric") == "igc_new_list")["series"][0] == "Igc new list"
+    )  # unknown metric: named, not dropped
+    assert portfolio.select("metric", "measure").rows()[:2] == [
+        ("igc_investment_portfolio_projects", "projects"),
+        ("igc_investment_portfolio_value", "US$ bn"),
+    ]
     assert portfolio.filter(pl.col("is_realised"))["metric"].to_list() == ["igc_projects_implemented_value"]
     assert parts["levels"].filter(pl.col("is_partial_scope"))["metric"].to_list() == ["china_investment_in_eaeu"]
 
@@ -58,7 +63,16 @@ def test_levels_findings_need_two_bases():
     assert inv.levels_findings(sv.stated_marks(one)) == ""
 
 
-def loan(year: int, iso3: str | None, name: str, amount_m: float, *, lender: str = "CDB", source: str = "Oil", borrower: str = "B") -> dict:
+def loan(
+    year: int,
+    iso3: str | None,
+    name: str,
+    amount_m: float,
+    *,
+    lender: str = "CDB",
+    source: str = "Oil",
+    borrower: str = "B",
+) -> dict:
     return {
         "year": year, "country_name": name, "country_iso3": iso3, "country_code_file": iso3 or "BEN, TGO",
         "is_multi_country": iso3 is None, "region": "R", "location": None, "energy_source": source, "energy_subsector": "S",
@@ -77,19 +91,29 @@ LOANS = pl.DataFrame([
 def test_borrower_totals_rank_and_share_without_splitting_a_binational_loan():
     totals = inv.borrower_totals(LOANS)
     # total 60,000 m: Brazil 50.0%, Russia 27,000 = 45.0%, Pakistan 2,000 = 3.33%, Benin-Togo 1,000 = 1.67%
-    assert totals.select("country_name", "rank", "loans").rows() == [("Brazil", 1, 1), ("Russia", 2, 2), ("Pakistan", 3, 1), ("Benin, Togo", 4, 1)]
+    assert totals.select("country_name", "rank", "loans").rows() == [
+        ("Brazil", 1, 1),
+        ("Russia", 2, 2),
+        ("Pakistan", 3, 1),
+        ("Benin, Togo", 4, 1),
+    ]
     assert totals["share_pct"].to_list() == pytest.approx([50.0, 45.0, 10 / 3, 5 / 3])
 
 
 def test_loans_are_filtered_by_lender_source_and_years():
     assert inv.filter_loans(LOANS, lender="CDB", start_year=2000, end_year=2019).height == 4
-    assert inv.filter_loans(LOANS, sector="Coal", start_year=2000, end_year=2019)["country_name"].to_list() == ["Russia", "Pakistan"]
+    assert inv.filter_loans(LOANS, sector="Coal", start_year=2000, end_year=2019)["country_name"].to_list() == [
+        "Russia",
+        "Pakistan",
+    ]
     assert inv.filter_loans(LOANS, start_year=2011, end_year=2012).height == 2
 
 
 def test_loans_findings_rank_list_years_and_name_the_largest_loan():
     text = inv.loans_findings(LOANS, "RUS", "Russia", "energy loans", (2000, 2019))
-    assert text.startswith("China's two policy banks made 2 energy loans to Russia in 2000–2019, US$27.00 bn in all: 45.0% of the US$60.00 bn")
+    assert text.startswith(
+        "China's two policy banks made 2 energy loans to Russia in 2000–2019, US$27.00 bn in all: 45.0% of the US$60.00 bn"
+    )
     assert "they lent to 4 borrowers, rank 2 (largest: Brazil, US$30.00 bn)" in text
     assert "By year: 2009 US$25.00 bn (1 loan), 2013 US$2.00 bn (1 loan); no other year has a loan." in text
     assert "The largest was US$25.00 bn to Rosneft (2009, CDB, Oil" in text

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from lab import REPO_DIR, LabServer
 
 pytestmark = pytest.mark.browser
@@ -145,7 +144,12 @@ def wait_for_charts(page: object, panel: object, name: str) -> None:
 
 def chart_marks(panel: object, index: int = 0) -> str:
     """The drawn marks of one chart (its SVG markup), to compare before and after a control changes."""
-    return panel.locator(CHART_SVG).nth(index).locator(".role-mark").evaluate_all("els => els.map(e => e.outerHTML).join('')")
+    return (
+        panel.locator(CHART_SVG)
+        .nth(index)
+        .locator(".role-mark")
+        .evaluate_all("els => els.map(e => e.outerHTML).join('')")
+    )
 
 
 _NOTEBOOK_HEIGHT = """(panel) => {
@@ -195,7 +199,9 @@ def test_notebook_runs_and_draws_its_charts_offline(session: tuple[object, Recor
     charts = panel.locator(".vega-embed")
     drawn = [charts.nth(i).locator("svg, canvas").count() > 0 for i in range(charts.count())]
     assert all(drawn), f"{name}: chart containers without a drawing: {drawn}"
-    math = panel.locator(MATH).evaluate_all("els => els.map(e => e.outerHTML.slice(0, 300) + ' IN ' + (e.closest('.jp-Cell')||e.parentElement).outerHTML.slice(0, 600))")
+    math = panel.locator(MATH).evaluate_all(
+        "els => els.map(e => e.outerHTML.slice(0, 300) + ' IN ' + (e.closest('.jp-Cell')||e.parentElement).outerHTML.slice(0, 600))"
+    )
     assert math == [], f"{name}: text typeset as math in {math}"
     lab.remember_processes()
     if name in {"explore.ipynb", "trade_overview.ipynb"}:

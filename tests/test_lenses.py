@@ -14,16 +14,28 @@ from bilateral.errors import ParameterError
 def _frame(codes: list[str], classification: str = "HS22") -> pl.DataFrame:
     levels = [0 if code == "TOTAL" else len(code) for code in codes]
     return pl.DataFrame(
-        {"product_code": codes, "hs_level": levels, "classification": [classification] * len(codes),
-         "value_usd": [1.0] * len(codes)},
+        {
+            "product_code": codes,
+            "hs_level": levels,
+            "classification": [classification] * len(codes),
+            "value_usd": [1.0] * len(codes),
+        },
         schema_overrides={"hs_level": pl.Int8},
     )
 
 
 def test_the_ten_lenses_of_the_brief_are_available() -> None:
     assert lenses.list_lenses() == [
-        "energy", "agri_food", "fertilisers", "timber", "machinery_electrical",
-        "vehicles", "aircraft", "nuclear", "critical_minerals", "high_tech",
+        "energy",
+        "agri_food",
+        "fertilisers",
+        "timber",
+        "machinery_electrical",
+        "vehicles",
+        "aircraft",
+        "nuclear",
+        "critical_minerals",
+        "high_tech",
     ]
 
 

@@ -9,12 +9,27 @@ from bilateral.analysis.mirror import VALUATION_NOTE, mirror_view
 from bilateral.errors import ParameterError
 
 
-def _row(reporter: str, partner: str, flow: str, value: float | None, *, code: str = "TOTAL",
-         reported_by: str | None = None, classification: str = "HS") -> dict:
+def _row(
+    reporter: str,
+    partner: str,
+    flow: str,
+    value: float | None,
+    *,
+    code: str = "TOTAL",
+    reported_by: str | None = None,
+    classification: str = "HS",
+) -> dict:
     return {
-        "year": 2023, "period": "2023", "reporter_iso3": reporter, "partner_iso3": partner, "flow": flow,
-        "classification": classification, "hs_level": 0 if code == "TOTAL" else len(code), "product_code": code,
-        "value_usd": value, "reported_by": reported_by or reporter,
+        "year": 2023,
+        "period": "2023",
+        "reporter_iso3": reporter,
+        "partner_iso3": partner,
+        "flow": flow,
+        "classification": classification,
+        "hs_level": 0 if code == "TOTAL" else len(code),
+        "product_code": code,
+        "value_usd": value,
+        "reported_by": reported_by or reporter,
     }
 
 
@@ -27,17 +42,28 @@ def test_chinas_exports_are_set_against_russias_imports_from_china() -> None:
     view = mirror_view(flows, "CHN", "RUS").filter(pl.col("exporter_iso3") == "CHN")
     # importer 110 - exporter 100 = +10 US$, +10 % of the exporter's figure
     assert view.select(
-        "importer_iso3", "exporter_reported_value_usd", "importer_reported_value_usd", "discrepancy_usd", "discrepancy_pct"
+        "importer_iso3",
+        "exporter_reported_value_usd",
+        "importer_reported_value_usd",
+        "discrepancy_usd",
+        "discrepancy_pct",
     ).to_dicts() == [
-        {"importer_iso3": "RUS", "exporter_reported_value_usd": 100.0, "importer_reported_value_usd": 110.0,
-         "discrepancy_usd": 10.0, "discrepancy_pct": 10.0}
+        {
+            "importer_iso3": "RUS",
+            "exporter_reported_value_usd": 100.0,
+            "importer_reported_value_usd": 110.0,
+            "discrepancy_usd": 10.0,
+            "discrepancy_pct": 10.0,
+        }
     ]
 
 
 def test_both_directions_are_returned() -> None:
     flows = _frame(
-        _row("CHN", "RUS", "export", 100.0), _row("RUS", "CHN", "import", 110.0),
-        _row("RUS", "CHN", "export", 80.0), _row("CHN", "RUS", "import", 76.0),
+        _row("CHN", "RUS", "export", 100.0),
+        _row("RUS", "CHN", "import", 110.0),
+        _row("RUS", "CHN", "export", 80.0),
+        _row("CHN", "RUS", "import", 76.0),
     )
     view = mirror_view(flows, "CHN", "RUS")
     # Russia -> China: China declares 76 against Russia's 80: -4 US$, -5 %
@@ -56,8 +82,10 @@ def test_a_flow_declared_by_one_side_only_keeps_the_other_side_null() -> None:
 
 def test_products_are_matched_code_by_code() -> None:
     flows = _frame(
-        _row("CHN", "RUS", "export", 5.0, code="8703"), _row("RUS", "CHN", "import", 6.0, code="8703"),
-        _row("CHN", "RUS", "export", 2.0, code="8471"), _row("RUS", "CHN", "import", 1.0, code="8471"),
+        _row("CHN", "RUS", "export", 5.0, code="8703"),
+        _row("RUS", "CHN", "import", 6.0, code="8703"),
+        _row("CHN", "RUS", "export", 2.0, code="8471"),
+        _row("RUS", "CHN", "import", 1.0, code="8471"),
     )
     view = mirror_view(flows, "CHN", "RUS")
     assert view.select("product_code", "discrepancy_usd").to_dicts() == [
@@ -67,8 +95,10 @@ def test_products_are_matched_code_by_code() -> None:
 
 
 def test_each_side_keeps_its_own_classification() -> None:
-    flows = _frame(_row("CHN", "RUS", "export", 1.0, classification="HS22"),
-                   _row("RUS", "CHN", "import", 1.0, classification="HS17"))
+    flows = _frame(
+        _row("CHN", "RUS", "export", 1.0, classification="HS22"),
+        _row("RUS", "CHN", "import", 1.0, classification="HS17"),
+    )
     view = mirror_view(flows, "CHN", "RUS")
     assert view.select("exporter_classification", "importer_classification").row(0) == ("HS22", "HS17")
 

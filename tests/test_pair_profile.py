@@ -11,8 +11,14 @@ from bilateral.reports.params import validate_parameters
 @pytest.mark.parametrize(
     ("text", "first"),
     [
-        ("Trade was US$107.7 bn in 2020 (declared by China). The peak was 2019.", "Trade was US$107.7 bn in 2020 (declared by China)."),
-        ("Russia was 2nd in 2021; the largest in 2016–2018. 2021 is the last full year.", "Russia was 2nd in 2021; the largest in 2016–2018."),
+        (
+            "Trade was US$107.7 bn in 2020 (declared by China). The peak was 2019.",
+            "Trade was US$107.7 bn in 2020 (declared by China).",
+        ),
+        (
+            "Russia was 2nd in 2021; the largest in 2016–2018. 2021 is the last full year.",
+            "Russia was 2nd in 2021; the largest in 2016–2018.",
+        ),
         ("**No data.** Fetch it first.", "No data."),
         ("Counts: agreed 10, built 8.\n\n- a bullet", "Counts: agreed 10, built 8."),
     ],
@@ -27,8 +33,12 @@ def test_china_russia_answers_every_theme_and_links_the_gallerys_reports() -> No
     assert page.has_data and "What is missing for this pair" not in page.tables
     assert table.count("](../") == len(pair_profile.THEMES) == 8
     # the links are the reports the default plan makes (same slugs)
-    for link in ("../trade_overview/CHN-RUS_imf_dots_2005-2024.html", "../partner_ranking/CHN-in-RUS_imf_dots_2005-2024.html",
-                 "../trade_composition/CHN-RUS_baci_china_russia_hs17_2017-2023.html", "../projects/all_all_1995-2030.html"):
+    for link in (
+        "../trade_overview/CHN-RUS_imf_dots_2005-2024.html",
+        "../partner_ranking/CHN-in-RUS_imf_dots_2005-2024.html",
+        "../trade_composition/CHN-RUS_baci_china_russia_hs17_2017-2023.html",
+        "../projects/all_all_1995-2030.html",
+    ):
         assert link in table
     # BACI PROVENANCE.md: 2023 China->Russia 110.01, Russia->China 129.00 US$ bn
     assert "China → Russia trade came to US$110.0 bn and Russia → China trade came to US$129.0 bn" in table

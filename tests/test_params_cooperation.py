@@ -34,5 +34,7 @@ def test_values_absent_from_the_loans_data_are_refused_with_the_choices(values: 
 
 def test_people_years_follow_the_statements_span():
     assert validate_parameters("people_currency", {}).slug() == "CHN-RUS_2013-2030"
-    with pytest.raises(ParameterError, match="end_year 2031 is outside the years of the people and currency statements"):
+    with pytest.raises(
+        ParameterError, match="end_year 2031 is outside the years of the people and currency statements"
+    ):
         validate_parameters("people_currency", {"end_year": 2031})

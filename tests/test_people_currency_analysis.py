@@ -29,7 +29,10 @@ def test_travel_rows_name_direction_and_definition():
     assert rows.select("direction", "definition").unique().sort("direction", "definition").rows()[:2] == [
         ("China → Russia", "tourist-purpose trips"), ("China → Russia", "tourists"),
     ]  # fmt: skip
-    assert rows.filter(rows["metric"] == "china_to_russia_visa_free_group_tourists")["series"][0] == "China → Russia: visa-free group tourists"
+    assert (
+        rows.filter(rows["metric"] == "china_to_russia_visa_free_group_tourists")["series"][0]
+        == "China → Russia: visa-free group tourists"
+    )
 
 
 def test_student_rows_say_who_studies_where_and_keep_other_definitions_in_the_label():
@@ -46,7 +49,10 @@ def test_travel_findings_compare_only_one_definition_and_name_the_gaps():
     text = pc.travel_findings(sv.stated_marks(pc.travel_rows(PEOPLE)), (2020, 2022))
     # before 2020, full years only: 900,000 (visa-free group tourists) to 1,500,000 (tourists)
     assert "pages stated 900,000 (visa-free group tourists, 2017) to 1,500,000 (tourists, 2017)" in text
-    assert "600 tourist-purpose trips (Jan–Sep 2022, FSB); 1,000 tourist-purpose trips (2022, FSB); no statement for 2020–2021." in text
+    assert (
+        "600 tourist-purpose trips (Jan–Sep 2022, FSB); 1,000 tourist-purpose trips (2022, FSB); no statement for 2020–2021."
+        in text
+    )
     assert "250,000 in 2023 against 1,000 in 2022, 250 times as many" in text  # 250,000 / 1,000
     assert "Latest Russia → China: 1.6–1.9 million visitors (2024, Envoy)." in text
     assert "5,000,000" not in text  # a target is no outturn
@@ -54,13 +60,23 @@ def test_travel_findings_compare_only_one_definition_and_name_the_gaps():
 
 
 def test_a_part_year_larger_than_its_year_is_called_out():
-    rows = frame([statement("2022", "china_to_russia_tourist_trips", 800.0), statement("2022Jan-Sep", "china_to_russia_tourist_trips", 900.0)])
-    assert pc.part_year_checks(sv.stated_marks(pc.travel_rows(rows))) == ["900 (Jan–Sep 2022) against 800 (2022): the part exceeds the whole year"]
+    rows = frame(
+        [
+            statement("2022", "china_to_russia_tourist_trips", 800.0),
+            statement("2022Jan-Sep", "china_to_russia_tourist_trips", 900.0),
+        ]
+    )
+    assert pc.part_year_checks(sv.stated_marks(pc.travel_rows(rows))) == [
+        "900 (Jan–Sep 2022) against 800 (2022): the part exceeds the whole year"
+    ]
 
 
 def test_student_findings_list_each_series_in_period_order():
     text = pc.student_findings(sv.stated_marks(pc.student_rows(PEOPLE)))
-    assert "Chinese students in Russia: 25,000 (2016)" in text and "Russian students in China: more than 16,000 (2023/24)" in text
+    assert (
+        "Chinese students in Russia: 25,000 (2016)" in text
+        and "Russian students in China: more than 16,000 (2023/24)" in text
+    )
 
 
 CURRENCY = currency_frame([
@@ -100,7 +116,9 @@ def test_currency_findings_keep_qualifiers_check_agreement_and_name_gaps():
     text = pc.currency_findings(sv.stated_marks(pc.currency_rows(CURRENCY), ceiling=100))
     assert "US dollar share of Russia–China settlements, as stated: about 90% (2015), 46% (Q1 2020)." in text
     assert "2023: 2 statements of the rouble and yuan share (more than 80%, about 95%) can all be true at once." in text
-    assert "No Russia–China statement for 2016–2018, 2021–2022: a gap, not a trend." in text  # bilateral years 2015, 2019, 2020, 2023
+    assert (
+        "No Russia–China statement for 2016–2018, 2021–2022: a gap, not a trend." in text
+    )  # bilateral years 2015, 2019, 2020, 2023
     assert "23%" not in text  # all of Russia's trade is not a Russia-China share
 
 

@@ -19,10 +19,21 @@ def flows(*rows: tuple) -> pl.DataFrame:
     return pl.DataFrame(
         [
             {
-                "year": int(period[:4]), "period": period, "reporter_iso3": "CHN", "partner_iso3": partner,
-                "flow": "export", "classification": "HS", "hs_level": 6, "product_code": code,
-                "value_usd": value, "quantity": qty, "quantity_unit": "kg", "net_weight_kg": None,
-                "reported_by": "CHN", "source": "test", "dataset_version": "test",
+                "year": int(period[:4]),
+                "period": period,
+                "reporter_iso3": "CHN",
+                "partner_iso3": partner,
+                "flow": "export",
+                "classification": "HS",
+                "hs_level": 6,
+                "product_code": code,
+                "value_usd": value,
+                "quantity": qty,
+                "quantity_unit": "kg",
+                "net_weight_kg": None,
+                "reported_by": "CHN",
+                "source": "test",
+                "dataset_version": "test",
             }
             for period, partner, code, value, qty in rows
         ],
@@ -53,7 +64,9 @@ def test_unit_value_is_empty_when_no_quantity_is_reported():
 
 
 def test_partner_share_and_rank_among_covered_partners():
-    shares = analysis.partner_share(SAMPLE, "CHN", "RUS", "export", 2023, 2024).filter(pl.col("product_code") == "380110")
+    shares = analysis.partner_share(SAMPLE, "CHN", "RUS", "export", 2023, 2024).filter(
+        pl.col("product_code") == "380110"
+    )
     assert shares["share_pct"].to_list() == pytest.approx([40.0, 50.0])  # 400 of 1000; 200 of 400
     assert shares["partner_rank"].to_list() == [2, 1]  # behind the USA in 2023; tied first in 2024
     assert shares["partners_covered"].to_list() == [2, 2]
@@ -75,7 +88,11 @@ def test_findings_name_the_largest_line_and_its_growth():
 
 def test_coverage_describes_what_a_source_holds():
     assert analysis.coverage(SAMPLE) == {
-        "reporters": ["CHN"], "flows": ["export"], "years": (2023, 2024), "products": ["280461", "380110"], "partners": 3,
+        "reporters": ["CHN"],
+        "flows": ["export"],
+        "years": (2023, 2024),
+        "products": ["280461", "380110"],
+        "partners": 3,
     }
 
 
@@ -87,9 +104,18 @@ def test_the_shipped_extract_loads_through_the_same_door():
 
 def test_a_fetched_snapshot_loads_through_the_same_door(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BILATERAL_DATA_DIR", str(tmp_path))
-    record = {"name": "comtrade", "title": "t", "publisher": "UNSD", "origin": {"api": "test"}, "licence": "t",
-              "description": "written by a test", "is_format_sample": True}
-    folder = fetching.write_trade_snapshot("comtrade", {"response_001.json": b"{}"}, SAMPLE, record=record, stamp="2026-11-28T000000Z")
+    record = {
+        "name": "comtrade",
+        "title": "t",
+        "publisher": "UNSD",
+        "origin": {"api": "test"},
+        "licence": "t",
+        "description": "written by a test",
+        "is_format_sample": True,
+    }
+    folder = fetching.write_trade_snapshot(
+        "comtrade", {"response_001.json": b"{}"}, SAMPLE, record=record, stamp="2026-11-28T000000Z"
+    )
     frame = load_trade_flows("comtrade", reporters=["CHN"])
     assert frame.height == SAMPLE.height
     assert provenance_folder("comtrade") == f"comtrade/{folder.name}"
@@ -97,7 +123,10 @@ def test_a_fetched_snapshot_loads_through_the_same_door(tmp_path: Path, monkeypa
 
 def test_unknown_source_and_missing_snapshot_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BILATERAL_DATA_DIR", str(tmp_path))
-    with pytest.raises(ParameterError, match="Choose one of: comtrade_china_critical_minerals, imf_dots, baci_china_russia_hs17, comtrade, imf, baci"):
+    with pytest.raises(
+        ParameterError,
+        match="Choose one of: comtrade_china_critical_minerals, imf_dots, baci_china_russia_hs17, comtrade, imf, baci",
+    ):
         load_trade_flows("wto")
     with pytest.raises(DataError, match="No snapshot of 'imf'.*bilateral data fetch imf"):
         load_trade_flows("imf")
@@ -115,7 +144,9 @@ def test_descriptions_never_fail_on_codes_from_other_revisions():
 
 def test_rows_at_several_hs_levels_are_not_added_together():
     two_levels = flows(("2023-01", "RUS", "380110", 40.0, 1.0)).vstack(
-        flows(("2023-01", "RUS", "380110", 40.0, 1.0)).with_columns(pl.lit("38").alias("product_code"), pl.lit(2, pl.Int8).alias("hs_level"))
+        flows(("2023-01", "RUS", "380110", 40.0, 1.0)).with_columns(
+            pl.lit("38").alias("product_code"), pl.lit(2, pl.Int8).alias("hs_level")
+        )
     )
     rows, level = analysis.finest_level(two_levels)
     assert level == 6 and rows["product_code"].to_list() == ["380110"]

@@ -85,7 +85,9 @@ def test_headings_in_an_older_revision_need_a_concordance() -> None:
         products.describe("2709", revision="HS92")
 
 
-@pytest.mark.parametrize(("given", "canonical"), [("HS2022", "HS22"), ("h0", "HS92"), ("2007", "HS07"), ("HS17", "HS17")])
+@pytest.mark.parametrize(
+    ("given", "canonical"), [("HS2022", "HS22"), ("h0", "HS92"), ("2007", "HS07"), ("HS17", "HS17")]
+)
 def test_revision_names_are_normalized(given: str, canonical: str) -> None:
     assert products.normalize_revision(given) == canonical
 

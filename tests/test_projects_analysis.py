@@ -12,12 +12,26 @@ from bilateral.analysis import project_conflicts, projects
 from bilateral.data.project_milestones import MilestoneRules, load_milestone_rules, unmatched_entries
 
 URL = "https://example.org/page"
-COLUMNS = ("project_id", "project_name", "sector", "attribute", "value_text", "value_date", "unit", "as_of", "source_url", "quote")
+COLUMNS = (
+    "project_id",
+    "project_name",
+    "sector",
+    "attribute",
+    "value_text",
+    "value_date",
+    "unit",
+    "as_of",
+    "source_url",
+    "quote",
+)
 
 
 def facts(*rows: tuple) -> pl.DataFrame:
     """Rows of (project_id, attribute, value_text, value_date, unit, as_of): the columns the analysis reads."""
-    full = [(pid, pid.upper(), "energy-gas", attr, text, day, unit, as_of, URL, f"quote {pid} {attr}") for pid, attr, text, day, unit, as_of in rows]
+    full = [
+        (pid, pid.upper(), "energy-gas", attr, text, day, unit, as_of, URL, f"quote {pid} {attr}")
+        for pid, attr, text, day, unit, as_of in rows
+    ]
     return pl.DataFrame(full, schema=dict.fromkeys(COLUMNS, pl.String), orient="row")
 
 
@@ -48,7 +62,14 @@ def test_a_date_spans_the_period_it_names():
 def test_a_dated_cell_is_a_milestone_unless_its_unit_or_its_page_date_makes_it_a_plan():
     table = facts(
         ("a", "agreement_signed_date", "2014-05-21", "2014-05-21", "date", "2014-06-16"),
-        ("a", "construction_start", "2009-05-18", "2009-05-18", "date (launch ceremony)", "2009-05-05"),  # after its page
+        (
+            "a",
+            "construction_start",
+            "2009-05-18",
+            "2009-05-18",
+            "date (launch ceremony)",
+            "2009-05-05",
+        ),  # after its page
         ("a", "commissioned_date", "2012", "2012", "year (planned)", None),  # the unit says so
         ("a", "commissioned_date", "2011-01-01", "2011-01-01", "date", None),  # undated page: taken as stated
         ("a", "capacity", "38", None, "bcm/yr", "2019-12-02"),  # not a stage attribute
@@ -66,12 +87,25 @@ def test_a_reading_dates_a_text_cell_with_the_words_it_rests_on():
     reading = {"project": "a", "attribute": "status", "value": "first phase expected 2023", "stage": "commissioned", "kind": "plan",
                "date": "2023", "event": "start expected", "because": "to start operation during this year"}  # fmt: skip
     events = projects.milestone_events(table, rules(readings=[reading]))
-    assert events.select("stage", "kind", "date_start", "date_end").row(0) == ("commissioned", "plan", date(2023, 1, 1), date(2023, 12, 31))
+    assert events.select("stage", "kind", "date_start", "date_end").row(0) == (
+        "commissioned",
+        "plan",
+        date(2023, 1, 1),
+        date(2023, 12, 31),
+    )
     assert events.item(0, "read_from") == "read from the words: to start operation during this year"
 
 
 def test_a_reading_with_an_impossible_date_or_an_unknown_stage_is_refused():
-    reading = {"project": "a", "attribute": "status", "value": "x", "stage": "commissioned", "kind": "plan", "event": "e", "because": "words"}
+    reading = {
+        "project": "a",
+        "attribute": "status",
+        "value": "x",
+        "stage": "commissioned",
+        "kind": "plan",
+        "event": "e",
+        "because": "words",
+    }
     with pytest.raises(ValidationError, match="not an ISO year"):
         rules(readings=[{**reading, "date": "end-2019"}])
     with pytest.raises(ValidationError, match="month must be in 1..12"):
@@ -150,7 +184,9 @@ def test_announced_or_agreed_projects_with_nothing_later_are_listed_with_the_yea
     the_rules = rules()
     events = projects.milestone_events(table, the_rules)
     paper = projects.paper_only(projects.project_stages(table, events, the_rules), events, date(2025, 10, 17))
-    assert paper.select("project_id", "last_date", "years_since", "latest_status").rows() == [("a", "2016-06-25", 9, "quiet")]
+    assert paper.select("project_id", "last_date", "years_since", "latest_status").rows() == [
+        ("a", "2016-06-25", 9, "quiet")
+    ]
 
 
 def test_milestones_in_a_period_count_stage_entries_within_the_years_and_leave_funds_out():
@@ -181,10 +217,16 @@ def test_differing_values_are_conflicts_or_explained_and_unclassified_ones_are_r
     ])  # fmt: skip
     conflicts = project_conflicts.conflicts(table, the_rules)
     assert conflicts.select("conflict", "topic", "value_text", "as_of").rows() == [
-        (1, "length", "972", "2019-07"), (1, "length", "973", "2021-04-06"), (1, "length", "750", "2021-10-07"),
+        (1, "length", "972", "2019-07"),
+        (1, "length", "973", "2021-04-06"),
+        (1, "length", "750", "2021-10-07"),
     ]  # oldest page first
-    assert project_conflicts.explained_differences(table, the_rules).select("topic", "values").rows() == [("capacity", "6-7 | 750")]
-    assert project_conflicts.unreviewed_differences(table, the_rules).select("attribute", "values").rows() == [("cost_usd_bn", "0.12 | 0.083")]
+    assert project_conflicts.explained_differences(table, the_rules).select("topic", "values").rows() == [
+        ("capacity", "6-7 | 750")
+    ]
+    assert project_conflicts.unreviewed_differences(table, the_rules).select("attribute", "values").rows() == [
+        ("cost_usd_bn", "0.12 | 0.083")
+    ]
 
 
 def test_every_rule_names_a_registry_row_and_every_difference_in_the_registry_has_a_verdict():

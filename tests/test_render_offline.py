@@ -16,9 +16,7 @@ from bilateral.reports import render
 from bilateral.reports.assets import VENDOR_DIR, load_vendor_scripts, read_manifest, verify_file
 from bilateral.reports.render import TEMPLATES_DIR, render_html, write_html
 
-WIDGET_STATE = {
-    "application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2, "version_minor": 0}
-}
+WIDGET_STATE = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2, "version_minor": 0}}
 
 
 def chart_output(value: int) -> nbformat.NotebookNode:
@@ -76,7 +74,9 @@ def test_two_charts_inline_each_library_exactly_once(chart_html: str, scripts):
 
 
 def test_vega_libraries_load_before_require_js(chart_html: str, scripts):
-    positions = [chart_html.index(text) for text in (scripts.vega, scripts.vega_lite, scripts.vega_embed, scripts.requirejs)]
+    positions = [
+        chart_html.index(text) for text in (scripts.vega, scripts.vega_lite, scripts.vega_embed, scripts.requirejs)
+    ]
     assert positions == sorted(positions)
     assert chart_html.index('define("vega-embed"') > positions[-1]
 
@@ -136,5 +136,5 @@ def test_write_html_replaces_the_target_and_leaves_no_temporary_file(tmp_path: P
 
 def test_template_ships_inside_the_package():
     package_dir = Path(render.__file__).parent
-    assert TEMPLATES_DIR == package_dir / "templates"
+    assert package_dir / "templates" == TEMPLATES_DIR
     assert {path.name for path in (TEMPLATES_DIR / "bilateral").iterdir()} >= {"index.html.j2", "conf.json", "static"}

@@ -77,12 +77,18 @@ def test_investment_report_keeps_bases_apart_and_grows_only_between_unqualified_
     rows = csv_rows("cooperation_registry/investment.csv")
     value = {(r["year"], r["metric"], r["publisher_named"]): r["value"] for r in rows}
     stock = float(value[("2018H1", "china_fdi_stock_in_russia", "Bank of Russia via ivpress")])  # 3.184
-    broad = float(value[("2017", "china_investment_in_russia_accumulated", "Russian ambassador Andrey Denisov via Finversia")])  # 30
-    first = float(value[("2018", "igc_investment_portfolio_value", "Russian ambassador Andrey Denisov via Finversia")])  # 120
+    broad = float(
+        value[("2017", "china_investment_in_russia_accumulated", "Russian ambassador Andrey Denisov via Finversia")]
+    )  # 30
+    first = float(
+        value[("2018", "igc_investment_portfolio_value", "Russian ambassador Andrey Denisov via Finversia")]
+    )  # 120
     last = float(value[("2025", "igc_investment_portfolio_value", "RDIF (Dmitriev) via TASS")])  # 222
     text = flat(investment_report)
     assert f"{broad / stock:.1f} times apart" in text  # 9.4
-    assert f"US${first:g} bn (2018) and US${last:g} bn (2025), the stated value grew {last / first:.2f} times" in text  # 1.85
+    assert (
+        f"US${first:g} bn (2018) and US${last:g} bn (2025), the stated value grew {last / first:.2f} times" in text
+    )  # 1.85
     assert "more than 80 projects, about US$200 bn (2024" in text  # qualifiers kept as the page put them
     assert "What each source covers, and what it does not" in text
 
@@ -95,9 +101,17 @@ def test_people_report_shows_the_near_zero_2022_counts_from_the_fsb_rows(people_
     all_2022 = float(re.search(r"([\d,]+) in 2022", all_2023["unit"])[1].replace(",", ""))  # "130,000 in 2022"
     text = flat(people_report)
     assert tourist["2022"] == 800 and all_2022 == 130_000
-    assert "in 2022, the year before, the border service counted 800 tourist-purpose trips and 130,000 trips for all purposes" in text
-    assert f"{tourist['2023']:,.0f} in 2023 against 800 in 2022, {tourist['2023'] / tourist['2022']:,.0f} times as many" in text  # 250
-    assert f"790,000 in 2023 against 130,000 in 2022, {float(all_2023['value']) / all_2022:.1f} times as many" in text  # 6.1
+    assert (
+        "in 2022, the year before, the border service counted 800 tourist-purpose trips and 130,000 trips for all purposes"
+        in text
+    )
+    assert (
+        f"{tourist['2023']:,.0f} in 2023 against 800 in 2022, {tourist['2023'] / tourist['2022']:,.0f} times as many"
+        in text
+    )  # 250
+    assert (
+        f"790,000 in 2023 against 130,000 in 2022, {float(all_2023['value']) / all_2022:.1f} times as many" in text
+    )  # 6.1
     assert "kept even closer people-to-people and cultural exchanges" in text and "no count for 2021" in text
 
 
@@ -107,7 +121,10 @@ def test_people_report_checks_the_2020_shares_add_up_and_keeps_2023_qualifiers(p
     q1 = {r["metric"].split("_share_")[0]: float(r["value"]) for r in rows if r["year"] == "2020Q1"}
     text = flat(people_report)
     total = q1["usd"] + q1["eur"] + q1["national_currencies"]
-    assert f"US dollar {q1['usd']:g} + euro {q1['eur']:g} + rouble and yuan {q1['national_currencies']:g} = {total:g}%" in text
+    assert (
+        f"US dollar {q1['usd']:g} + euro {q1['eur']:g} + rouble and yuan {q1['national_currencies']:g} = {total:g}%"
+        in text
+    )
     assert f"yuan {q1['cny']:g} + rouble {q1['rub']:g} = {q1['cny'] + q1['rub']:g}%, which matches" in text
     assert "(more than 80%, about 95%, more than 90%) can all be true at once" in text
     assert "No Russia–China statement for 2014, 2016–2017, 2021–2022" in text
@@ -123,7 +140,9 @@ def test_people_report_checks_the_2020_shares_add_up_and_keeps_2023_qualifiers(p
         ("people_currency", ["-p", "start_year=2000"], "start_year 2000 is outside the years of the people and currency statements (2013–2030)"),
     ],
 )  # fmt: skip
-def test_values_absent_from_the_data_stop_before_anything_runs(tmp_path: Path, notebook: str, args: list[str], message: str):
+def test_values_absent_from_the_data_stop_before_anything_runs(
+    tmp_path: Path, notebook: str, args: list[str], message: str
+):
     env = {"BILATERAL_REPORTS_DIR": str(tmp_path)}
     done = run_cli("report", "run", notebook, *args, env=env)
     assert done.returncode == 2
@@ -156,19 +175,25 @@ def test_investment_report_lender_and_source_controls_work_offline(investment_re
     page.wait_for_function(f"document.querySelectorAll('.vega-embed')[2].querySelectorAll({bars}).length > 0")
     assert _marks(page, 2, ".mark-rect path") == 6, "one segment per loan to Russia (BU file: 6 loans)"
     loans.select_option("CDB-Ex-Im Cofinancing")
-    page.wait_for_function(f"document.querySelectorAll('.vega-embed')[2].querySelectorAll({bars}).length === 1", timeout=10_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.vega-embed')[2].querySelectorAll({bars}).length === 1", timeout=10_000
+    )
     borrowers = page.locator(".vega-embed").nth(3).locator("select")
     before = _axis_labels(page, 3)
     assert before[:3] == ["Russia", "Brazil", "Pakistan"]
     borrowers.select_option("Hydropower")
-    page.wait_for_function(f"JSON.stringify({NAMES.format(chart=3)}.slice(0, 3)) !== {json.dumps(before[:3])}", timeout=10_000)
+    page.wait_for_function(
+        f"JSON.stringify({NAMES.format(chart=3)}.slice(0, 3)) !== {json.dumps(before[:3])}", timeout=10_000
+    )
     assert "Russia" not in _axis_labels(page, 3), "no hydropower loan to Russia: it is not drawn as a zero"
     offline_page.assert_clean()
 
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_people_report_direction_and_currency_controls_work_offline_with_pages_in_tooltips(people_report: Path, offline_page):
+def test_people_report_direction_and_currency_controls_work_offline_with_pages_in_tooltips(
+    people_report: Path, offline_page
+):
     page = offline_page.page
     offline_page.open(people_report)
     page.wait_for_selector(".vega-embed svg", timeout=20_000)
@@ -179,12 +204,18 @@ def test_people_report_direction_and_currency_controls_work_offline_with_pages_i
     assert travel.locator("option").all_inner_texts() == ["All", "China → Russia", "Russia → China"]
     every = _marks(page, 0, symbols)
     travel.select_option("Russia → China")
-    page.wait_for_function(f"document.querySelectorAll('.vega-embed')[0].querySelectorAll({symbols!r}).length < {every}", timeout=10_000)
-    assert _marks(page, 0, symbols) == 2, "Russia -> China: 415,000 group tourists (2017) and 1.6-1.9 million visitors (2024)"
+    page.wait_for_function(
+        f"document.querySelectorAll('.vega-embed')[0].querySelectorAll({symbols!r}).length < {every}", timeout=10_000
+    )
+    assert _marks(page, 0, symbols) == 2, (
+        "Russia -> China: 415,000 group tourists (2017) and 1.6-1.9 million visitors (2024)"
+    )
     currency = page.locator(".vega-embed").nth(2).locator("select")
     assert currency.locator("option").all_inner_texts()[:4] == ["All", "US dollar", "Euro", "Rouble and yuan"]
     currency.select_option("Euro")
-    page.wait_for_function(f"document.querySelectorAll('.vega-embed')[2].querySelectorAll({symbols!r}).length === 1", timeout=10_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.vega-embed')[2].querySelectorAll({symbols!r}).length === 1", timeout=10_000
+    )
     page.locator(".vega-embed").nth(2).locator(symbols).first.hover(force=True)
     page.wait_for_selector("#vg-tooltip-element.visible", timeout=10_000)
     tip = page.inner_text("#vg-tooltip-element")

@@ -7,7 +7,6 @@ subprocess (signals, process table) is tested in test_runner_signals.py.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -58,7 +57,12 @@ def test_report_run_writes_html_and_the_executed_notebook_beside_it(china_russia
     executed = nbformat.read(china_russia_report.with_suffix(".ipynb"), as_version=4)
     meta = executed.metadata["bilateral"]
     assert meta["parameters"] == {
-        "reporter": "CHN", "partner": "RUS", "start_year": 2005, "end_year": 2024, "source": "imf_dots", "snapshot": "newest",
+        "reporter": "CHN",
+        "partner": "RUS",
+        "start_year": 2005,
+        "end_year": 2024,
+        "source": "imf_dots",
+        "snapshot": "newest",
     }
     assert meta["sources"] == ["imf_dots", "official_headlines"] and meta["duration_s"] > 0
     # Shared notebooks name repository-relative paths, never this machine's folders.
@@ -134,7 +138,9 @@ def test_a_failing_report_gets_a_red_card_and_the_plan_exits_non_zero(tmp_path: 
     copy_shipped_data(data)
     corrupt(data / "raw" / "official_headlines" / "china_russia_trade_totals.csv")
     plan = tmp_path / "plan.yml"
-    plan.write_text("reports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n  - notebook: product_lens\n")
+    plan.write_text(
+        "reports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n  - notebook: product_lens\n"
+    )
     env = {"BILATERAL_REPORTS_DIR": str(tmp_path / "reports"), "BILATERAL_DATA_DIR": str(data)}
     done = run_cli("report", "plan", str(plan), "-j", "2", env=env)
     assert done.returncode == 1
@@ -152,7 +158,9 @@ def test_a_notebook_without_parameters_is_not_run_as_a_report(tmp_path: Path):
 
 def test_a_plan_with_a_bad_entry_fails_before_running_anything(tmp_path: Path):
     plan = tmp_path / "plan.yml"
-    plan.write_text("reports:\n  - notebook: trade_overview\n  - notebook: trade_overview\n    parameters: {partner: XX}\n")
+    plan.write_text(
+        "reports:\n  - notebook: trade_overview\n  - notebook: trade_overview\n    parameters: {partner: XX}\n"
+    )
     env = {"BILATERAL_REPORTS_DIR": str(tmp_path / "reports")}
     done = run_cli("report", "plan", str(plan), env=env)
     assert done.returncode == 2
@@ -195,7 +203,9 @@ def test_the_report_opens_offline_with_charts_and_a_working_metric_control(china
         arg=axis_before,
         timeout=10_000,
     )
-    assert any(label.startswith("−") or label.startswith("-") for label in _y_axis_labels_list(page)), "a balance goes negative"
+    assert any(label.startswith("−") or label.startswith("-") for label in _y_axis_labels_list(page)), (
+        "a balance goes negative"
+    )
     offline_page.assert_clean()
 
 
@@ -279,31 +289,64 @@ def imf_snapshot_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
     rows = [
         (reporter, partner, flow, value)
         for reporter, partner, flow, value in [
-            ("RUS", "CHN", "export", 120.0e9), ("RUS", "CHN", "import", 110.0e9), ("RUS", "DEU", "export", 30.0e9),
-            ("RUS", "DEU", "import", 25.0e9), ("RUS", "WLD", "export", 420.0e9), ("RUS", "WLD", "import", 300.0e9),
-            ("CHN", "RUS", "export", 110.0e9), ("CHN", "RUS", "import", 125.0e9), ("CHN", "KAZ", "export", 25.0e9),
+            ("RUS", "CHN", "export", 120.0e9),
+            ("RUS", "CHN", "import", 110.0e9),
+            ("RUS", "DEU", "export", 30.0e9),
+            ("RUS", "DEU", "import", 25.0e9),
+            ("RUS", "WLD", "export", 420.0e9),
+            ("RUS", "WLD", "import", 300.0e9),
+            ("CHN", "RUS", "export", 110.0e9),
+            ("CHN", "RUS", "import", 125.0e9),
+            ("CHN", "KAZ", "export", 25.0e9),
             ("CHN", "KAZ", "import", 16.0e9),
         ]
     ]
     frame = pl.DataFrame(
-        [{"year": 2023, "period": "2023", "reporter_iso3": r, "partner_iso3": p, "flow": f, "classification": "TOTAL",
-          "hs_level": 0, "product_code": "TOTAL", "value_usd": v, "quantity": None, "quantity_unit": None,
-          "net_weight_kg": None, "reported_by": r, "source": "imf", "dataset_version": "SYNTHETIC test"}
-         for r, p, f, v in rows],
+        [
+            {
+                "year": 2023,
+                "period": "2023",
+                "reporter_iso3": r,
+                "partner_iso3": p,
+                "flow": f,
+                "classification": "TOTAL",
+                "hs_level": 0,
+                "product_code": "TOTAL",
+                "value_usd": v,
+                "quantity": None,
+                "quantity_unit": None,
+                "net_weight_kg": None,
+                "reported_by": r,
+                "source": "imf",
+                "dataset_version": "SYNTHETIC test",
+            }
+            for r, p, f, v in rows
+        ],
         schema=TRADE_FLOWS.polars_schema(),
     )
     env = {"BILATERAL_DATA_DIR": str(root / "data"), "BILATERAL_REPORTS_DIR": str(root / "reports")}
-    record = {"name": "imf", "title": "SYNTHETIC test snapshot", "publisher": "test", "origin": {"api": "none"},
-              "licence": "test", "description": "synthetic values written by a test", "is_format_sample": True}
+    record = {
+        "name": "imf",
+        "title": "SYNTHETIC test snapshot",
+        "publisher": "test",
+        "origin": {"api": "none"},
+        "licence": "test",
+        "description": "synthetic values written by a test",
+        "is_format_sample": True,
+    }
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BILATERAL_DATA_DIR", env["BILATERAL_DATA_DIR"])
-        fetching.write_trade_snapshot("imf", {"response_001.xml": b"<synthetic/>"}, frame, record=record, stamp="2026-11-28T000000Z")
+        fetching.write_trade_snapshot(
+            "imf", {"response_001.xml": b"<synthetic/>"}, frame, record=record, stamp="2026-11-28T000000Z"
+        )
     return env
 
 
 @pytest.mark.slow
 def test_partner_ranking_runs_on_a_fetched_snapshot(imf_snapshot_env: dict[str, str]):
-    done = run_cli("report", "run", "partner_ranking", "-p", "source=imf", "-p", "start_year=2020", env=imf_snapshot_env)
+    done = run_cli(
+        "report", "run", "partner_ranking", "-p", "source=imf", "-p", "start_year=2020", env=imf_snapshot_env
+    )
     assert done.returncode == 0, done.stderr
     html = Path(done.stdout.strip().splitlines()[-1]).read_text()
     text = " ".join(html.split())
@@ -359,7 +402,11 @@ def test_partner_ranking_from_dots_gives_the_run_and_calls_2009_and_2010_close(t
 def composition_report(report_env: dict[str, str]) -> Path:
     done = run_cli("report", "run", "trade_composition", env=report_env)
     assert done.returncode == 0, done.stderr
-    return Path(report_env["BILATERAL_REPORTS_DIR"]) / "trade_composition" / "CHN-RUS_baci_china_russia_hs17_2017-2023.html"
+    return (
+        Path(report_env["BILATERAL_REPORTS_DIR"])
+        / "trade_composition"
+        / "CHN-RUS_baci_china_russia_hs17_2017-2023.html"
+    )
 
 
 @pytest.mark.slow

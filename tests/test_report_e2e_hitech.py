@@ -53,7 +53,10 @@ def test_hitech_report_gives_each_sides_high_tech_exports_from_the_reconciled_ex
     text = _text(hitech_report)
     china, russia = baci_usd_m(2023, CHINA, RUSSIA, HIGH_TECH), baci_usd_m(2023, RUSSIA, CHINA, HIGH_TECH)
     assert f"high-tech exports in 2023: China → Russia US${china:,.0f} m, Russia → China US${russia:,.0f} m" in text
-    assert f"High-tech (ITA core) exports China → Russia: US${baci_usd_m(2017, CHINA, RUSSIA, HIGH_TECH):,.0f} m in 2017" in text
+    assert (
+        f"High-tech (ITA core) exports China → Russia: US${baci_usd_m(2017, CHINA, RUSSIA, HIGH_TECH):,.0f} m in 2017"
+        in text
+    )
     assert f"Nuclear lens, Russia → China: US${baci_usd_m(2023, RUSSIA, CHINA, NUCLEAR):,.0f} m in 2023" in text
     assert "851712 (heading 8517:" in text, "a code without HS 2022 text is named by its heading, and says so"
 
@@ -63,11 +66,21 @@ def test_hitech_report_lists_the_projects_minerals_and_what_the_data_cannot_show
     text = _text(hitech_report)
     # by hand from projects.csv: CR929, AHL, ILRS, CFR-600, Tianwan 7/8, Xudapu 3/4 have agreements and no later milestone;
     # Tianwan 1-4 were launched 2007-2018; rdif_tech_gba_funds is a fund
-    assert "Of 8 aviation, space, nuclear and technology projects in the cited registry, 6 are at agreement, 1 is commissioned and 1 is a fund" in text
+    assert (
+        "Of 8 aviation, space, nuclear and technology projects in the cited registry, 6 are at agreement, 1 is commissioned and 1 is a fund"
+        in text
+    )
     with (MINERALS / "russia_polysilicon_monthly.csv").open(newline="") as handle:
         polysilicon_2024 = sum(float(r["val"]) for r in csv.DictReader(handle) if r["period_dt"].startswith("2024"))
-    assert f"the largest line was 280461 (Silicon; containing by weight not less than 99.99% of silicon) at US${polysilicon_2024 / 1e6:.1f} m" in text
-    for gap in ("Co-authored research papers", "Joint R&amp;D projects and their funding", "Patents (co-inventions and cross-border ownership)"):
+    assert (
+        f"the largest line was 280461 (Silicon; containing by weight not less than 99.99% of silicon) at US${polysilicon_2024 / 1e6:.1f} m"
+        in text
+    )
+    for gap in (
+        "Co-authored research papers",
+        "Joint R&amp;D projects and their funding",
+        "Patents (co-inventions and cross-border ownership)",
+    ):
         assert gap in text
     assert "api.openalex.org/works?filter=institutions.country_code:cn,institutions.country_code:ru" in text
 
@@ -75,7 +88,10 @@ def test_hitech_report_lists_the_projects_minerals_and_what_the_data_cannot_show
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-p", "end_year=2025"], "the shipped trade extracts (BACI to 2023, the minerals extract to 2024) span 2017–2024; 2025 is outside it"),
+        (
+            ["-p", "end_year=2025"],
+            "the shipped trade extracts (BACI to 2023, the minerals extract to 2024) span 2017–2024; 2025 is outside it",
+        ),
         (["-p", "top_n=100"], "top_n: must be between 3 and 30 products; got 100"),
     ],
 )
@@ -99,7 +115,8 @@ def test_hitech_controls_switch_lens_direction_and_product_offline(hitech_report
     assert charts.count() == 4  # projects timeline, lens trade, top products, minerals
     lens = charts.nth(1).locator("select").first
     assert lens.locator("option").all_inner_texts() == [
-        "High-tech (core of the WTO Information Technology Agreement)", "Aircraft, spacecraft and parts",
+        "High-tech (core of the WTO Information Technology Agreement)",
+        "Aircraft, spacecraft and parts",
         "Nuclear reactors, fuel and radioactive materials",
     ]
     lines = _paths(1, ".mark-line.role-mark path")

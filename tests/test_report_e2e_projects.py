@@ -67,10 +67,15 @@ def test_projects_report_shows_slips_paper_projects_and_conflicts_side_by_side(p
     text = _text(projects_report)
     # projects.csv: the cableway "is expected to be completed in 2021" (2019-07), then "scheduled for completion in the second
     # half of 2022" (2021-04-06); the Tongjiang bridge's opening was "delayed from Oct 2019" and the first train ran 2022-11.
-    assert "Blagoveshchensk-Heihe cross-border cableway, commissioned planned for 2021, planned again second half of 2022" in text
+    assert (
+        "Blagoveshchensk-Heihe cross-border cableway, commissioned planned for 2021, planned again second half of 2022"
+        in text
+    )
     assert "Nizhneleninskoye-Tongjiang railway bridge, commissioned planned for 2019-10, reached 2022-11" in text
     assert "the oldest is CR929 wide-body airliner" in text and "2016-06-25" in text
-    amur = [row for row in registry_rows() if row["project_id"] == "amur_gpp" and row["attribute"] == "commissioned_date"]
+    amur = [
+        row for row in registry_rows() if row["project_id"] == "amur_gpp" and row["attribute"] == "commissioned_date"
+    ]
     assert sorted(row["value"][:4] for row in amur) == ["2019", "2021"]
     assert "Conflicting statements, side by side" in text and "19 conflicts between pages" in text
     for row in amur:  # both launch dates, each with its page
@@ -79,7 +84,9 @@ def test_projects_report_shows_slips_paper_projects_and_conflicts_side_by_side(p
 
 @pytest.mark.slow
 def test_a_sector_selection_gives_its_own_counts(reports_dir: Path):
-    done = run_cli("report", "run", "projects", "-p", "sector=transport-bridge", env={"BILATERAL_REPORTS_DIR": str(reports_dir)})
+    done = run_cli(
+        "report", "run", "projects", "-p", "sector=transport-bridge", env={"BILATERAL_REPORTS_DIR": str(reports_dir)}
+    )
     assert done.returncode == 0, done.stderr
     text = _text(reports_dir / "projects" / "transport-bridge_all_1995-2030.html")
     # by hand: road bridge opened 2022-06-10, rail bridge first train 2022-11, cableway under construction since 2021-04-06
@@ -109,7 +116,12 @@ def test_a_corrupted_registry_stops_the_projects_report_with_a_message_and_no_fi
     data = tmp_path / "data"
     shutil.copytree(REPO / "data" / "raw" / "cooperation_registry", data / "raw" / "cooperation_registry")
     corrupt(data / "raw" / "cooperation_registry" / "projects.csv")
-    done = run_cli("report", "run", "projects", env={"BILATERAL_REPORTS_DIR": str(tmp_path / "reports"), "BILATERAL_DATA_DIR": str(data)})
+    done = run_cli(
+        "report",
+        "run",
+        "projects",
+        env={"BILATERAL_REPORTS_DIR": str(tmp_path / "reports"), "BILATERAL_DATA_DIR": str(data)},
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "projects.csv: checksum mismatch" in " ".join(done.stderr.split())
     assert not any(p.is_file() for p in (tmp_path / "reports").rglob("*"))

@@ -165,7 +165,17 @@ def test_a_row_repeating_a_key_raises_data_error() -> None:
 
 @pytest.mark.parametrize(
     ("code", "iso3"),
-    [(842, "USA"), (251, "FRA"), (381, "ITA"), (757, "CHE"), (699, "IND"), (579, "NOR"), (0, "WLD"), (643, "RUS"), (156, "CHN")],
+    [
+        (842, "USA"),
+        (251, "FRA"),
+        (381, "ITA"),
+        (757, "CHE"),
+        (699, "IND"),
+        (579, "NOR"),
+        (0, "WLD"),
+        (643, "RUS"),
+        (156, "CHN"),
+    ],
 )
 def test_comtrade_code_maps_to_iso3(code: int, iso3: str) -> None:
     assert comtrade.area_for_code(code).iso3 == iso3
@@ -246,7 +256,12 @@ def test_breakdown_rows_are_dropped_so_nothing_counts_twice() -> None:
 def test_query_sends_comtrade_codes() -> None:
     query = comtrade.build_comtrade_query("CHN", ["USA", "WLD"], 2023, hs_level=["2709", "27"], flow="import")
 
-    assert query.comtrade_params() == {"reporterCode": "156", "partnerCode": "842,0", "cmdCode": "2709,27", "flowCode": "M"}
+    assert query.comtrade_params() == {
+        "reporterCode": "156",
+        "partnerCode": "842,0",
+        "cmdCode": "2709,27",
+        "flowCode": "M",
+    }
 
 
 def test_monthly_query_asks_twelve_months_per_call_with_a_key_and_one_without() -> None:
@@ -377,8 +392,12 @@ def test_empty_answer_is_no_data_not_a_failure(transport) -> None:
 
 
 def test_connection_failure_raises_at_once_listing_cached_snapshots(transport, isolated: Path) -> None:
-    write_snapshot(fetching.source_dir("comtrade"), {"a.txt": b"x"}, record=_minimal_record(), stamp="2026-01-01T000000Z")
-    unreachable = urllib3.exceptions.MaxRetryError(None, "/public/v1/preview", reason=OSError("Name or service not known"))
+    write_snapshot(
+        fetching.source_dir("comtrade"), {"a.txt": b"x"}, record=_minimal_record(), stamp="2026-01-01T000000Z"
+    )
+    unreachable = urllib3.exceptions.MaxRetryError(
+        None, "/public/v1/preview", reason=OSError("Name or service not known")
+    )
     fake = transport(unreachable)
 
     started = time.monotonic()
@@ -453,7 +472,10 @@ def test_a_call_is_split_by_period_before_anything_else() -> None:
 
 def test_a_single_period_call_is_split_by_flow_then_reporter_partner_product() -> None:
     assert [h.flow_codes for h in call(flow_codes=("M", "X"), partner_codes=(32, 276)).split()] == [("M",), ("X",)]
-    assert [h.reporter_codes for h in call(reporter_codes=(156, 842), partner_codes=(32, 276)).split()] == [(156,), (842,)]
+    assert [h.reporter_codes for h in call(reporter_codes=(156, 842), partner_codes=(32, 276)).split()] == [
+        (156,),
+        (842,),
+    ]
     assert [h.partner_codes for h in call(partner_codes=(32, 276), cmd_codes=("27", "28")).split()] == [(32,), (276,)]
     assert [h.cmd_codes for h in call(cmd_codes=("27", "28")).split()] == [("27",), ("28",)]
 

@@ -126,8 +126,14 @@ def test_components_are_found_by_id_not_by_position() -> None:
     # whether or not sdmx1 calls them dimensions, the parse must not change.
     body = recorded().decode("utf-8")
     body = body.replace(' OVERLAP="OL" SCALE="6"', "")
-    body = body.replace('COUNTRY="USA" INDICATOR="XG_FOB_USD" COUNTERPART_COUNTRY="G001"', 'SCALE="6" COUNTERPART_COUNTRY="G001" INDICATOR="XG_FOB_USD" COUNTRY="USA"')
-    body = body.replace('COUNTRY="USA" INDICATOR="XG_FOB_USD" COUNTERPART_COUNTRY="G998"', 'SCALE="6" COUNTRY="USA" INDICATOR="XG_FOB_USD" COUNTERPART_COUNTRY="G998"')
+    body = body.replace(
+        'COUNTRY="USA" INDICATOR="XG_FOB_USD" COUNTERPART_COUNTRY="G001"',
+        'SCALE="6" COUNTERPART_COUNTRY="G001" INDICATOR="XG_FOB_USD" COUNTRY="USA"',
+    )
+    body = body.replace(
+        'COUNTRY="USA" INDICATOR="XG_FOB_USD" COUNTERPART_COUNTRY="G998"',
+        'SCALE="6" COUNTRY="USA" INDICATOR="XG_FOB_USD" COUNTERPART_COUNTRY="G998"',
+    )
 
     with pytest.warns(fetching.SourceWarning):
         frame = imf.parse_imf_trade(body.encode("utf-8"), dataset_version="v")
@@ -137,7 +143,9 @@ def test_components_are_found_by_id_not_by_position() -> None:
 
 def test_monthly_time_period_becomes_year_month() -> None:
     body = recorded().decode("utf-8").replace('FREQUENCY="A"', 'FREQUENCY="M"')
-    body = body.replace('TIME_PERIOD="2023"', 'TIME_PERIOD="2023-M01"').replace('TIME_PERIOD="2024"', 'TIME_PERIOD="2023-M02"')
+    body = body.replace('TIME_PERIOD="2023"', 'TIME_PERIOD="2023-M01"').replace(
+        'TIME_PERIOD="2024"', 'TIME_PERIOD="2023-M02"'
+    )
 
     with pytest.warns(fetching.SourceWarning):
         frame = imf.parse_imf_trade(body.encode("utf-8"), dataset_version="v")

@@ -9,9 +9,18 @@ from bilateral.analysis import stated_values as sv
 
 
 def test_a_lower_bound_of_a_share_runs_up_to_the_ceiling_and_keeps_its_words():
-    marked = sv.stated_marks(frame([statement("2023", "share", 80.0, unit="percent", qualifier="more than", value_text="80 (more than)")]), ceiling=100)
+    marked = sv.stated_marks(
+        frame([statement("2023", "share", 80.0, unit="percent", qualifier="more than", value_text="80 (more than)")]),
+        ceiling=100,
+    )
     row = marked.row(0, named=True)
-    assert (row["mark"], row["point"], row["low"], row["high"], row["stated"]) == (sv.LOWER_BOUND, 80.0, 80.0, 100.0, "more than 80")
+    assert (row["mark"], row["point"], row["low"], row["high"], row["stated"]) == (
+        sv.LOWER_BOUND,
+        80.0,
+        80.0,
+        100.0,
+        "more than 80",
+    )
 
 
 def test_a_lower_bound_without_a_ceiling_is_open():
@@ -22,7 +31,13 @@ def test_a_lower_bound_without_a_ceiling_is_open():
 def test_a_stated_range_has_its_two_ends_and_no_single_value():
     rows = frame([statement("2024", "visitors", None, value_text="1.6-1.9 million", kind="range")])
     row = sv.stated_marks(rows).row(0, named=True)
-    assert (row["mark"], row["point"], row["low"], row["high"], row["stated"]) == (sv.RANGE, None, 1_600_000.0, 1_900_000.0, "1.6–1.9 million")
+    assert (row["mark"], row["point"], row["low"], row["high"], row["stated"]) == (
+        sv.RANGE,
+        None,
+        1_600_000.0,
+        1_900_000.0,
+        "1.6–1.9 million",
+    )
 
 
 def test_a_forecast_is_a_forecast_whatever_its_qualifier():
@@ -38,13 +53,29 @@ def test_a_forecast_is_a_forecast_whatever_its_qualifier():
 def test_periods_are_placed_labelled_and_ordered_by_their_end():
     assert sv.period_position("2023/24") == 2023.5 and sv.period_position("2017Jan-Sep") == 2017.0
     assert [sv.period_note(p) for p in ("2022", "2017Jan-Sep", "2020Q1", "2023/24")] == ["", "Jan–Sep", "Q1", "2023/24"]
-    assert [sv.period_label(p) for p in ("2022", "2017Jan-Sep", "2018H1", "2022Dec")] == ["2022", "Jan–Sep 2017", "H1 2018", "Dec 2022"]
+    assert [sv.period_label(p) for p in ("2022", "2017Jan-Sep", "2018H1", "2022Dec")] == [
+        "2022",
+        "Jan–Sep 2017",
+        "H1 2018",
+        "Dec 2022",
+    ]
     # Q1 ends in March (2020.25), Jan-Sep in September (2020.75), the full year at its end (2021.0)
-    assert [sv.period_end(p) for p in ("2020Q1", "2020Jan-Sep", "2020", "2023/24")] == [2020.25, 2020.75, 2021.0, 2024.5]
+    assert [sv.period_end(p) for p in ("2020Q1", "2020Jan-Sep", "2020", "2023/24")] == [
+        2020.25,
+        2020.75,
+        2021.0,
+        2024.5,
+    ]
 
 
 def test_numbers_are_written_without_adding_or_dropping_digits():
-    assert [sv.format_number(v) for v in (1_300_000.0, 3.184, 45.7, 0.5, 24_226.0)] == ["1,300,000", "3.184", "45.7", "0.5", "24,226"]
+    assert [sv.format_number(v) for v in (1_300_000.0, 3.184, 45.7, 0.5, 24_226.0)] == [
+        "1,300,000",
+        "3.184",
+        "45.7",
+        "0.5",
+        "24,226",
+    ]
 
 
 def test_a_figure_stated_beside_the_headline_becomes_its_own_row_with_the_same_page():
@@ -59,7 +90,9 @@ def test_a_figure_stated_beside_the_headline_becomes_its_own_row_with_the_same_p
         ("2022Jan", 2022, False, "cny_share_all_partners", 4.0, "percent"),
     ]
     assert extra["source_url"][0] == "https://example.org/fsb" and extra["quote"][0] == "quote for all_trips 2023"
-    assert extra["basis"][0].endswith("stated on the same page as the 2023 figure") and extra["is_stated_alongside"].all()
+    assert (
+        extra["basis"][0].endswith("stated on the same page as the 2023 figure") and extra["is_stated_alongside"].all()
+    )
     combined = sv.with_figures_stated_alongside(rows)
     assert combined.height == 5 and combined["is_stated_alongside"].sum() == 2
 
@@ -76,5 +109,9 @@ def test_bounds_agree_when_no_figure_lies_below_the_highest_lower_bound():
     compatible = marked(statement("2023", "s", 80.0, qualifier="more than"), statement("2023", "s", 90.0, qualifier="more than"),
                         statement("2023", "s", 95.0, qualifier="about"))  # fmt: skip
     assert sv.bounds_agree(compatible)
-    assert not sv.bounds_agree(marked(statement("2023", "s", 90.0, qualifier="more than"), statement("2023", "s", 85.0)))
-    assert sv.bounds_agree(marked(statement("2023", "s", 85.0), statement("2023", "s", 90.0)))  # no bound: nothing to contradict
+    assert not sv.bounds_agree(
+        marked(statement("2023", "s", 90.0, qualifier="more than"), statement("2023", "s", 85.0))
+    )
+    assert sv.bounds_agree(
+        marked(statement("2023", "s", 85.0), statement("2023", "s", 90.0))
+    )  # no bound: nothing to contradict

@@ -30,7 +30,10 @@ FINDINGS_NAME = re.compile(r"(findings|sentence|message)$")
 
 
 def test_escape_math_escapes_every_dollar_outside_code():
-    assert escape_math("US$244.8 bn in 2024, 8.4 times the US$29.1 bn") == r"US\$244.8 bn in 2024, 8.4 times the US\$29.1 bn"
+    assert (
+        escape_math("US$244.8 bn in 2024, 8.4 times the US$29.1 bn")
+        == r"US\$244.8 bn in 2024, 8.4 times the US\$29.1 bn"
+    )
     assert escape_math("run `echo $HOME` for US$1") == r"run `echo $HOME` for US\$1"
     assert escape_math(r"already \$5") == r"already \$5"
 
@@ -53,7 +56,9 @@ def _trade_findings() -> str:
 
 def _product_table() -> pl.DataFrame:
     flows = lenses.apply_lens(load_trade_flows("comtrade_china_critical_minerals"), "critical_minerals")
-    table, _level = products.lens_table(flows, "CHN", "RUS", "export", 2017, 2024, lambda codes, _r: {c: c for c in codes})
+    table, _level = products.lens_table(
+        flows, "CHN", "RUS", "export", 2017, 2024, lambda codes, _r: {c: c for c in codes}
+    )
     return table
 
 
@@ -71,7 +76,9 @@ def _group_findings() -> str:
     )
     turnover = group_link.turnover_from_statements(russia, catalog.load("eaeu_trade_statements"), members)
     totals = group_link.group_totals(turnover, members)
-    return group_link.group_findings(totals, group_link.member_shares(turnover, totals), "China", "EAEU", {m: m for m in members})
+    return group_link.group_findings(
+        totals, group_link.member_shares(turnover, totals), "China", "EAEU", {m: m for m in members}
+    )
 
 
 def _energy_ranking() -> pl.DataFrame:
@@ -86,21 +93,35 @@ def _energy_comparison() -> str:
 
 def _computed_ranking() -> str:
     # a tiny ranking as ranking_from_flows returns it: one partner's rows
-    rows = pl.DataFrame({
-        "year": [2020, 2024], "partner_iso3": ["CHN", "CHN"], "turnover_usd": [1.0e11, 2.4e11], "directions": [2, 1],
-        "rank": [1, 1], "partners_ranked": [150, 152], "share_basis": ["world total"] * 2, "share_pct": [18.0, 33.5],
-    })
+    rows = pl.DataFrame(
+        {
+            "year": [2020, 2024],
+            "partner_iso3": ["CHN", "CHN"],
+            "turnover_usd": [1.0e11, 2.4e11],
+            "directions": [2, 1],
+            "rank": [1, 1],
+            "partners_ranked": [150, 152],
+            "share_basis": ["world total"] * 2,
+            "share_pct": [18.0, 33.5],
+        }
+    )
     return ranking.ranking_findings(rows, "Russia", "China")
 
 
 def _position_findings() -> str:
     from bilateral.data.trade_flows import scan_trade_flows
 
-    flows = scan_trade_flows("imf_dots").filter((pl.col("reporter_iso3") == "RUS") | (pl.col("partner_iso3") == "RUS")).collect()
+    flows = (
+        scan_trade_flows("imf_dots")
+        .filter((pl.col("reporter_iso3") == "RUS") | (pl.col("partner_iso3") == "RUS"))
+        .collect()
+    )
     own = ranking.ranking_from_flows(flows, "RUS", 2008, 2020)
     lead = ranking.leaders(own, ranking.ranking_from_flows(flows, "RUS", 2008, 2020, view="mirror"))
     statements = ranking.cited_ranking(catalog.load("partner_share_rank"), "RUS", "CHN")
-    return ranking.position_findings(own, lead, statements, reporter_iso3="RUS", partner_iso3="CHN", source_label="IMF DOTS (US$ m)")
+    return ranking.position_findings(
+        own, lead, statements, reporter_iso3="RUS", partner_iso3="CHN", source_label="IMF DOTS (US$ m)"
+    )
 
 
 def _page_answer(notebook: str, **parameters: object) -> Callable[[], str]:
@@ -109,7 +130,9 @@ def _page_answer(notebook: str, **parameters: object) -> Callable[[], str]:
     def answer() -> str:
         import importlib
 
-        page = importlib.import_module(f"bilateral.reports.pages.{notebook}").build(validate_parameters(notebook, parameters))
+        page = importlib.import_module(f"bilateral.reports.pages.{notebook}").build(
+            validate_parameters(notebook, parameters)
+        )
         return page.answer + "\n\n" + page.tables_markdown()
 
     return answer
@@ -129,7 +152,9 @@ FINDINGS: dict[str, Callable[[], str]] = {
     "products.no_data_message": _product_no_data,
     "group_link.group_findings": _group_findings,
     "energy_compare.comparison_findings": _energy_comparison,
-    "energy_compare.supplier_rank_sentence": lambda: energy_compare.supplier_rank_sentence(_energy_ranking(), "RUS", "Russia", 2024),
+    "energy_compare.supplier_rank_sentence": lambda: energy_compare.supplier_rank_sentence(
+        _energy_ranking(), "RUS", "Russia", 2024
+    ),
     "ranking.ranking_findings": _computed_ranking,
     "ranking.cited_findings": lambda: ranking.cited_findings(
         ranking.cited_ranking(catalog.load("partner_share_rank"), "RUS", "CHN"), "China", "Russia"
@@ -143,7 +168,12 @@ def analysis_findings_functions() -> set[str]:
         module = importlib.import_module(f"bilateral.analysis.{module_info.name}")
         for name, function in inspect.getmembers(module, inspect.isfunction):
             returns_text = inspect.signature(function).return_annotation in (str, "str")
-            if function.__module__ == module.__name__ and FINDINGS_NAME.search(name) and not name.startswith("_") and returns_text:
+            if (
+                function.__module__ == module.__name__
+                and FINDINGS_NAME.search(name)
+                and not name.startswith("_")
+                and returns_text
+            ):
                 found.add(f"{module_info.name}.{name}")
     return found
 

@@ -36,7 +36,9 @@ def statements(*rows: tuple) -> pl.DataFrame:
 def test_seen_from_the_partner_exports_and_imports_swap():
     frame = statements((2024, "exports", 115.49, "CN_GAC", 2, None), (2024, "imports", 129.32, "CN_GAC", 2, None))
     flipped = trade.pair_statements(frame, "RUS", "CHN")
-    assert dict(zip(flipped["metric"], flipped["value_usd"] / 1e9)) == pytest.approx({"exports": 129.32, "imports": 115.49})
+    assert dict(zip(flipped["metric"], flipped["value_usd"] / 1e9, strict=True)) == pytest.approx(
+        {"exports": 129.32, "imports": 115.49}
+    )
     assert set(flipped["reporter_iso3"]) == {"RUS"}
 
 
@@ -72,7 +74,9 @@ def test_rounded_figures_agree_and_different_figures_are_disputed():
 
 
 def test_thresholds_and_projections_are_not_outturns():
-    frame = statements((2022, "turnover_exceeds", 190, "CN_official", 0, None), (2022, "turnover_projection", 160, "RU_FCS", 0, None))
+    frame = statements(
+        (2022, "turnover_exceeds", 190, "CN_official", 0, None), (2022, "turnover_projection", 160, "RU_FCS", 0, None)
+    )
     assert trade.headline_series(frame).is_empty()
 
 
@@ -96,7 +100,7 @@ def test_balance_is_exports_minus_imports_of_the_same_basis_only():
         (2007, "imports", 19.67, "CN_official", 2, None),
     )
     table = trade.overview_table(trade.headline_series(frame), 2000, 2024)
-    balances = dict(zip(table["year"], table["balance_usd"]))
+    balances = dict(zip(table["year"], table["balance_usd"], strict=True))
     assert balances[2022] == pytest.approx(-38.03e9)
     assert balances[2007] is None
 
@@ -141,13 +145,32 @@ def test_fetched_declarations_become_one_basis_per_declarant():
     from bilateral.data.schemas import TRADE_FLOWS
 
     def row(reporter, partner, flow, value):
-        return {"year": 2023, "period": "2023", "reporter_iso3": reporter, "partner_iso3": partner, "flow": flow,
-                "classification": "TOTAL", "hs_level": 0, "product_code": "TOTAL", "value_usd": value, "quantity": None,
-                "quantity_unit": None, "net_weight_kg": None, "reported_by": reporter, "source": "imf", "dataset_version": "v"}
+        return {
+            "year": 2023,
+            "period": "2023",
+            "reporter_iso3": reporter,
+            "partner_iso3": partner,
+            "flow": flow,
+            "classification": "TOTAL",
+            "hs_level": 0,
+            "product_code": "TOTAL",
+            "value_usd": value,
+            "quantity": None,
+            "quantity_unit": None,
+            "net_weight_kg": None,
+            "reported_by": reporter,
+            "source": "imf",
+            "dataset_version": "v",
+        }
 
     flows = pl.DataFrame(
-        [row("CHN", "RUS", "export", 110e9), row("CHN", "RUS", "import", 125e9), row("RUS", "CHN", "export", 120e9),
-         row("RUS", "CHN", "import", 110e9), row("CHN", "KAZ", "export", 5e9)],
+        [
+            row("CHN", "RUS", "export", 110e9),
+            row("CHN", "RUS", "import", 125e9),
+            row("RUS", "CHN", "export", 120e9),
+            row("RUS", "CHN", "import", 110e9),
+            row("CHN", "KAZ", "export", 5e9),
+        ],
         schema=TRADE_FLOWS.polars_schema(),
     )
     statements = trade.pair_statements(trade.statements_from_flows(flows, "CHN", "RUS"), "CHN", "RUS")

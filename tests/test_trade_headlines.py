@@ -48,7 +48,9 @@ def test_a_missing_file_says_how_to_restore_it(data_copy):
 
 def test_a_non_numeric_value_is_a_data_error_even_with_a_matching_checksum(data_copy):
     folder = data_copy / "raw" / "official_headlines"
-    rewrite_keeping_provenance(folder, "china_russia_trade_totals.csv", "2024,turnover,244.81,", "2024,turnover,244.8l,")
+    rewrite_keeping_provenance(
+        folder, "china_russia_trade_totals.csv", "2024,turnover,244.81,", "2024,turnover,244.8l,"
+    )
     with pytest.raises(DataError, match=r"value_usd_bn='244.8l', which is not a number"):
         load_trade_headlines()
 
@@ -58,7 +60,10 @@ def test_stated_figures_are_validated_too(data_copy):
 
     folder = data_copy / "raw" / "official_headlines"
     rewrite_keeping_provenance(
-        folder, "china_russia_share_rank.csv", "2010,china_rank_among_russia_partners,1,", "2010,china_rank_among_russia_partners,first,"
+        folder,
+        "china_russia_share_rank.csv",
+        "2010,china_rank_among_russia_partners,1,",
+        "2010,china_rank_among_russia_partners,first,",
     )
     with pytest.raises(DataError, match="row 2 has value='first', which is not a number"):
         load_share_rank()

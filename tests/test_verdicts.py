@@ -11,26 +11,60 @@ from bilateral.analysis.evidence import Rating, Verdict
 from bilateral.errors import ParameterError
 
 
-def claim(test: dict, start: int, end: int, *, side: str = "CHN", close_within_pct: float | None = 5.0, **extra) -> claims.Claim:
-    return claims.Claim.model_validate({
-        "id": "c", "source": "s", "quote": "a claim", "speaker": "someone", "speaker_side": side, "said_at": "x",
-        "said_on": "2023-03-21", "checkable": True, "metric": "m", "test": {"plain": "p", **test},
-        "period": {"start": start, "end": end}, "tolerance": {"close_within_pct": close_within_pct, "rule": "r"},
-        "datasets": [{"name": "d", "kind": "declared", "years": "y", "shipped": True}], "why_this_proxy": "w", **extra,
-    })
+def claim(
+    test: dict, start: int, end: int, *, side: str = "CHN", close_within_pct: float | None = 5.0, **extra
+) -> claims.Claim:
+    return claims.Claim.model_validate(
+        {
+            "id": "c",
+            "source": "s",
+            "quote": "a claim",
+            "speaker": "someone",
+            "speaker_side": side,
+            "said_at": "x",
+            "said_on": "2023-03-21",
+            "checkable": True,
+            "metric": "m",
+            "test": {"plain": "p", **test},
+            "period": {"start": start, "end": end},
+            "tolerance": {"close_within_pct": close_within_pct, "rule": "r"},
+            "datasets": [{"name": "d", "kind": "declared", "years": "y", "shipped": True}],
+            "why_this_proxy": "w",
+            **extra,
+        }
+    )
 
 
 RANK_1 = {"type": "rank_run", "entity": "CHN", "among": "RUS", "max_rank": 1}
 
 
-def rank(year: int, value: int, *, reported_by: str = "RUS", margin: float | None = 30.0, uncertainty: float | None = None) -> dict:
-    return {"year": year, "series": "rank", "kind": "declared", "source": "imf_dots", "entity": "CHN", "value": float(value),
-            "reported_by": reported_by, "margin_pct": margin, "uncertainty_pct": uncertainty}
+def rank(
+    year: int, value: int, *, reported_by: str = "RUS", margin: float | None = 30.0, uncertainty: float | None = None
+) -> dict:
+    return {
+        "year": year,
+        "series": "rank",
+        "kind": "declared",
+        "source": "imf_dots",
+        "entity": "CHN",
+        "value": float(value),
+        "reported_by": reported_by,
+        "margin_pct": margin,
+        "uncertainty_pct": uncertainty,
+    }
 
 
 def statement(year: int, series: str, value: float, *, side: str | None, source: str = "a page") -> dict:
-    return {"year": year, "series": series, "kind": "statement", "source": source, "value": value,
-            "source_url": "https://example.org/p", "quote": "as quoted", "side": side}
+    return {
+        "year": year,
+        "series": series,
+        "kind": "statement",
+        "source": source,
+        "value": value,
+        "source_url": "https://example.org/p",
+        "quote": "as quoted",
+        "side": side,
+    }
 
 
 def ev(*rows: dict) -> pl.DataFrame:
@@ -41,14 +75,18 @@ def ev(*rows: dict) -> pl.DataFrame:
 
 
 def test_a_year_without_data_is_not_a_year_at_rank():
-    verdict = claims.check_claim(claim(RANK_1, 2010, 2014), ev(rank(2010, 1), rank(2011, 1), rank(2013, 1), rank(2014, 1)))
+    verdict = claims.check_claim(
+        claim(RANK_1, 2010, 2014), ev(rank(2010, 1), rank(2011, 1), rank(2013, 1), rank(2014, 1))
+    )
     assert verdict.rating == Rating.PARTLY_SUPPORTED
     assert verdict.years_tested == (2010, 2011, 2013, 2014) and verdict.years_untested == (2012,)
     assert "2012 has no independent evidence" in verdict.why
 
 
 def test_a_tested_year_at_a_lower_rank_contradicts_the_run():
-    verdict = claims.check_claim(claim(RANK_1, 2010, 2012), ev(rank(2010, 1), rank(2011, 2, margin=-4.0), rank(2012, 1)))
+    verdict = claims.check_claim(
+        claim(RANK_1, 2010, 2012), ev(rank(2010, 1), rank(2011, 2, margin=-4.0), rank(2012, 1))
+    )
     assert verdict.rating == Rating.CONTRADICTED
     assert "not first among Russia's trading partners in 2011" in verdict.why
 
@@ -95,7 +133,10 @@ def test_other_series_are_shown_as_context_and_not_counted():
     rows = ev(rank(2012, 1), statement(2012, "rank_half_year", 2, side="RUS"))
     verdict = claims.check_claim(claim(RANK_1, 2012, 2012), rows)
     assert verdict.rating == Rating.SUPPORTED
-    assert dict(verdict.evidence.select("series", "role").iter_rows()) == {"rank": "counted", "rank_half_year": "context (not counted)"}
+    assert dict(verdict.evidence.select("series", "role").iter_rows()) == {
+        "rank": "counted",
+        "rank_half_year": "context (not counted)",
+    }
 
 
 # --- thresholds ------------------------------------------------------------------------------------------------------
@@ -105,11 +146,20 @@ TARGET_250 = {**TARGET_200, "threshold": 250e9}
 
 
 def turnover(year: int, value_bn: float, kind: str = "reconciled") -> dict:
-    return {"year": year, "series": "turnover_usd", "kind": kind, "source": "baci", "value": value_bn * 1e9, "reported_by": "RECONCILED"}
+    return {
+        "year": year,
+        "series": "turnover_usd",
+        "kind": kind,
+        "source": "baci",
+        "value": value_bn * 1e9,
+        "reported_by": "RECONCILED",
+    }
 
 
 def test_a_target_reached_on_reconciled_data_is_supported():
-    verdict = claims.check_claim(claim(TARGET_200, 2022, 2024, side="RUS"), ev(turnover(2022, 189.5), turnover(2023, 239.0)))
+    verdict = claims.check_claim(
+        claim(TARGET_200, 2022, 2024, side="RUS"), ev(turnover(2022, 189.5), turnover(2023, 239.0))
+    )
     assert verdict.rating == Rating.SUPPORTED and "2023" in verdict.why and not verdict.is_close
 
 
@@ -122,7 +172,9 @@ def test_a_target_missed_with_the_last_year_on_statements_only():
 
 
 def test_a_year_with_no_figure_at_all_leaves_a_missed_target_undecided():
-    verdict = claims.check_claim(claim(TARGET_250, 2022, 2024, side="RUS"), ev(turnover(2022, 189.5), turnover(2023, 239.0)))
+    verdict = claims.check_claim(
+        claim(TARGET_250, 2022, 2024, side="RUS"), ev(turnover(2022, 189.5), turnover(2023, 239.0))
+    )
     assert verdict.rating == Rating.INSUFFICIENT_DATA and "2024" in verdict.why
 
 
@@ -138,8 +190,12 @@ GROWTH = {"type": "change", "series": ["turnover_usd"], "from_year": 2021, "to_y
 
 
 def test_growth_on_reconciled_data_with_restatements_shown_not_counted():
-    rows = ev(turnover(2021, 141.68), turnover(2022, 189.51),
-              statement(2021, "turnover_usd", 146.887e9, side="CHN"), statement(2022, "turnover_usd", 100e9, side="CHN"))
+    rows = ev(
+        turnover(2021, 141.68),
+        turnover(2022, 189.51),
+        statement(2021, "turnover_usd", 146.887e9, side="CHN"),
+        statement(2022, "turnover_usd", 100e9, side="CHN"),
+    )
     verdict = claims.check_claim(claim(GROWTH, 2021, 2022), rows)
     assert verdict.rating == Rating.SUPPORTED, "the claimant side's figures (a fall here) are not counted"
     assert "+33.8%" in verdict.why, "189.51 / 141.68 - 1 = 33.76%"
@@ -148,19 +204,52 @@ def test_growth_on_reconciled_data_with_restatements_shown_not_counted():
 
 def test_two_series_moving_apart_are_partly_supported():
     test = {**GROWTH, "series": ["crude_mt", "gas_bcm"]}
-    rows = ev({"year": 2021, "series": "crude_mt", "kind": "declared", "source": "gac", "value": 79.6, "reported_by": "CHN"},
-              {"year": 2022, "series": "crude_mt", "kind": "declared", "source": "gac", "value": 70.0, "reported_by": "CHN"},
-              {"year": 2021, "series": "gas_bcm", "kind": "reconciled", "source": "ei", "value": 7.58, "reported_by": "RECONCILED"},
-              {"year": 2022, "series": "gas_bcm", "kind": "reconciled", "source": "ei", "value": 14.67, "reported_by": "RECONCILED"})
+    rows = ev(
+        {"year": 2021, "series": "crude_mt", "kind": "declared", "source": "gac", "value": 79.6, "reported_by": "CHN"},
+        {"year": 2022, "series": "crude_mt", "kind": "declared", "source": "gac", "value": 70.0, "reported_by": "CHN"},
+        {
+            "year": 2021,
+            "series": "gas_bcm",
+            "kind": "reconciled",
+            "source": "ei",
+            "value": 7.58,
+            "reported_by": "RECONCILED",
+        },
+        {
+            "year": 2022,
+            "series": "gas_bcm",
+            "kind": "reconciled",
+            "source": "ei",
+            "value": 14.67,
+            "reported_by": "RECONCILED",
+        },
+    )
     verdict = claims.check_claim(claim(test, 2021, 2022), rows)
     assert verdict.rating == Rating.PARTLY_SUPPORTED
     assert "crude_mt -12.1%" in verdict.why and "gas_bcm +93.5%" in verdict.why
 
 
 def test_sources_disagreeing_on_direction_are_a_close_partly_supported_call():
-    rows = ev(turnover(2021, 100.0), turnover(2022, 101.0),
-              {"year": 2021, "series": "turnover_usd", "kind": "declared", "source": "dots", "value": 100e9, "reported_by": "RUS"},
-              {"year": 2022, "series": "turnover_usd", "kind": "declared", "source": "dots", "value": 99e9, "reported_by": "RUS"})
+    rows = ev(
+        turnover(2021, 100.0),
+        turnover(2022, 101.0),
+        {
+            "year": 2021,
+            "series": "turnover_usd",
+            "kind": "declared",
+            "source": "dots",
+            "value": 100e9,
+            "reported_by": "RUS",
+        },
+        {
+            "year": 2022,
+            "series": "turnover_usd",
+            "kind": "declared",
+            "source": "dots",
+            "value": 99e9,
+            "reported_by": "RUS",
+        },
+    )
     verdict = claims.check_claim(claim(GROWTH, 2021, 2022), rows)
     assert verdict.rating == Rating.PARTLY_SUPPORTED and verdict.is_close
     assert "sources disagree on turnover" in verdict.why
@@ -173,17 +262,33 @@ def test_a_change_with_one_year_missing_is_insufficient_and_names_the_data():
 
 # --- events ----------------------------------------------------------------------------------------------------------
 
-EVENTS = {"type": "events", "series": "milestone", "from_date": "2022-01-01", "to_date": "2023-03-21", "min_events": 3, "min_entities": 2}
+EVENTS = {
+    "type": "events",
+    "series": "milestone",
+    "from_date": "2022-01-01",
+    "to_date": "2023-03-21",
+    "min_events": 3,
+    "min_entities": 2,
+}
 
 
 def milestone(project: str, date: str, side: str | None) -> dict:
-    return {**statement(int(date[:4]), "milestone", None, side=side), "entity": project, "date": date, "note": "commissioned_date"}
+    return {
+        **statement(int(date[:4]), "milestone", None, side=side),
+        "entity": project,
+        "date": date,
+        "note": "commissioned_date",
+    }
 
 
 def test_events_count_only_dated_milestones_in_the_window_from_independent_pages():
-    rows = ev(milestone("bridge", "2022-06-10", "RUS"), milestone("gas", "2022-02-04", None), milestone("rail", "2022-11", None),
-              milestone("rail", "2022-04-27", "CHN"),  # the claimant's side: a restatement
-              milestone("plant", "2021-12-01", None))  # before the window
+    rows = ev(
+        milestone("bridge", "2022-06-10", "RUS"),
+        milestone("gas", "2022-02-04", None),
+        milestone("rail", "2022-11", None),
+        milestone("rail", "2022-04-27", "CHN"),  # the claimant's side: a restatement
+        milestone("plant", "2021-12-01", None),
+    )  # before the window
     verdict = claims.check_claim(claim(EVENTS, 2022, 2023), rows)
     assert verdict.rating == Rating.SUPPORTED
     assert verdict.why.startswith("3 dated milestones of 3 entities (bridge, gas, rail)")

@@ -46,7 +46,13 @@ def test_pair_explorer_refuses_a_country_paired_with_itself_without_drawing():
 def test_pair_explorer_report_parameters_are_the_selection():
     view = pair_view()
     view.years.slider.value = (2010, 2020)
-    assert view.parameters() == {"reporter": "CHN", "partner": "RUS", "start_year": 2010, "end_year": 2020, "source": "cited"}
+    assert view.parameters() == {
+        "reporter": "CHN",
+        "partner": "RUS",
+        "start_year": 2010,
+        "end_year": 2020,
+        "source": "cited",
+    }
 
 
 def test_product_explorer_switches_lens_and_says_when_there_is_nothing():
@@ -76,7 +82,12 @@ def test_ranking_explorer_shows_cited_rank_of_china_among_russias_partners():
 
 
 def test_explorer_tabs_hold_the_three_views():
-    tabs = explorer(catalog.load("trade_headlines"), catalog.load("china_critical_mineral_exports"), lambda codes, _r: {}, sources=[])
+    tabs = explorer(
+        catalog.load("trade_headlines"),
+        catalog.load("china_critical_mineral_exports"),
+        lambda codes, _r: {},
+        sources=[],
+    )
     assert [tabs.get_title(i) for i in range(3)] == ["Pair trade", "Products in a lens", "Partner ranking"]
     assert [view.source.value for view in tabs.explorers] == ["cited", "comtrade_china_critical_minerals", "cited"]
 

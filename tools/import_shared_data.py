@@ -41,8 +41,14 @@ SOURCES: dict[str, dict] = {
     "energy_institute_statreview": {
         "title": "Energy Institute Statistical Review of World Energy 2023 (data to 2022): energy trade flows",
         "publisher": "Energy Institute (with KPMG and Kearney); formerly bp Statistical Review of World Energy",
-        "origin": {"repository": "ryanczm/BP-Statistical-Report", "commit": "f3af397346fd1cbb2f635dbeefc4360b8aa04db5", "urls": ["file BP-Statistical-Review-2022-Original.xlsx (Contents sheet: 2023 Energy Institute Statistical Review)"]},
-        "licence": "None stated in the upstream repository; the EI allows use of the Statistical Review data with acknowledgement (\"Energy Institute Statistical Review of World Energy 2023\"). UNCLEAR for redistribution: check the EI terms page before public redistribution.",
+        "origin": {
+            "repository": "ryanczm/BP-Statistical-Report",
+            "commit": "f3af397346fd1cbb2f635dbeefc4360b8aa04db5",
+            "urls": [
+                "file BP-Statistical-Review-2022-Original.xlsx (Contents sheet: 2023 Energy Institute Statistical Review)"
+            ],
+        },
+        "licence": 'None stated in the upstream repository; the EI allows use of the Statistical Review data with acknowledgement ("Energy Institute Statistical Review of World Energy 2023"). UNCLEAR for redistribution: check the EI terms page before public redistribution.',
         "retrieved": "2026-11",
         "description": "All-data workbook of the 2023 edition; CSV dumps of six trade sheets (oil inter-area movements, oil trade, gas pipeline and LNG matrices, coal inter-area movements, gas inter-regional trade 2000-2022); tidy Russia->China flows.",
         "caveats": [
@@ -55,7 +61,11 @@ SOURCES: dict[str, dict] = {
     "energy_institute_statreview_2021": {
         "title": "bp Statistical Review of World Energy 2021 (data to 2020): energy trade flows",
         "publisher": "BP p.l.c. (bp Statistical Review of World Energy)",
-        "origin": {"repository": "energyandcleanair/fossil_shipment_tracker_r", "commit": "0ac91f7ed4ccdaa26287856644e22a54b7107671", "urls": ["inst/extdata/bp-stats-review-2021-all-data.xlsx"]},
+        "origin": {
+            "repository": "energyandcleanair/fossil_shipment_tracker_r",
+            "commit": "0ac91f7ed4ccdaa26287856644e22a54b7107671",
+            "urls": ["inst/extdata/bp-stats-review-2021-all-data.xlsx"],
+        },
         "licence": "The workbook states no terms of use or licence (the upstream repository's MIT licence covers CREA's code only). UNCLEAR: check current terms before public redistribution; acknowledge \"bp Statistical Review of World Energy 2021\".",
         "retrieved": "2026-11",
         "description": "All-data workbook of the 2021 edition; CSV dumps of eight trade sheets; tidy Russia->China 2020 flows (crude, products, pipeline gas, LNG, coal).",
@@ -79,7 +89,11 @@ SOURCES: dict[str, dict] = {
     "comtrade_china_critical_minerals": {
         "title": "China's monthly exports of critical minerals by destination (UN Comtrade extracts, HS6), 2017-2024",
         "publisher": "UN Statistics Division, UN Comtrade (data API v1), as pulled and tabulated by the qennis/ChinaCriticalMineralComtrade project (Ennis)",
-        "origin": {"repository": "qennis/ChinaCriticalMineralComtrade", "commit": "44040f49dab67c29fd358d004b54ccb58fc14dbd", "urls": ["data_output/tables/ (last changed in b722e75272c9d44837b3cd304d1a336f50624773)"]},
+        "origin": {
+            "repository": "qennis/ChinaCriticalMineralComtrade",
+            "commit": "44040f49dab67c29fd358d004b54ccb58fc14dbd",
+            "urls": ["data_output/tables/ (last changed in b722e75272c9d44837b3cd304d1a336f50624773)"],
+        },
         "licence": "UNCLEAR: the repository has no LICENSE file (README asks to cite the project/paper); UN Comtrade terms of use apply to the underlying data. Research/reference use; check before public redistribution.",
         "retrieved": "2026-11",
         "description": "Monthly China exports (reporter 156, flow X) by destination for HS6 250410, 380110, 811292 (deep dive) and broad groups incl. polysilicon 280461; Russia subsets.",
@@ -105,7 +119,11 @@ SOURCES: dict[str, dict] = {
     "bu_china_global_energy_finance": {
         "title": "China's Global Energy Finance database (Boston University GDP Center), copy as of February 2020",
         "publisher": "Boston University Global Development Policy Center",
-        "origin": {"repository": "uni-sabia/china_bri", "commit": "6bf17d1f63441c811854095b6a1cf3f2ae09e5cc", "urls": ["BU-PITCH-EN-2020.csv"]},
+        "origin": {
+            "repository": "uni-sabia/china_bri",
+            "commit": "6bf17d1f63441c811854095b6a1cf3f2ae09e5cc",
+            "urls": ["BU-PITCH-EN-2020.csv"],
+        },
         "licence": "UNCLEAR: not stated in the upstream repository. Check the BU GDP Center's terms before shipping publicly; cite as \"Boston University Global Development Policy Center, China's Global Energy Finance Database (2020 edition)\".",
         "retrieved": "2026-11",
         "description": "Loans by China Development Bank and China Ex-Im Bank to energy projects abroad, 2000-2019 (270 rows), and the 7 Russia-related rows.",
@@ -114,7 +132,13 @@ SOURCES: dict[str, dict] = {
     "china_customs_energy_imports_by_origin": {
         "title": "China Customs monthly energy imports by origin (Wind export via CREA), incl. imports from Russia",
         "publisher": "China General Administration of Customs (GACC), exported from the Wind terminal; compiled in energyandcleanair/fossil_shipment_tracker_r (CREA)",
-        "origin": {"repository": "energyandcleanair/fossil_shipment_tracker_r", "commit": "0ac91f7ed4ccdaa26287856644e22a54b7107671", "urls": ["inst/extdata/china/china_imports_wind.csv (and the same path at b2059d8ad8bcf8c278b739024408cc95354a1321)"]},
+        "origin": {
+            "repository": "energyandcleanair/fossil_shipment_tracker_r",
+            "commit": "0ac91f7ed4ccdaa26287856644e22a54b7107671",
+            "urls": [
+                "inst/extdata/china/china_imports_wind.csv (and the same path at b2059d8ad8bcf8c278b739024408cc95354a1321)"
+            ],
+        },
         "licence": "UNCLEAR: the repository is MIT (CREA's code); no separate licence for the data; Wind is a commercial vendor, so redistribution terms of the extract are unclear. Research reference; cite GACC / Wind / CREA.",
         "retrieved": "2026-11",
         "description": "Wide Wind layout: monthly imports from Russia of coal, LNG, pipeline gas, crude (1995-04..2023-02), and an all-origin version (1993-01..2022-11).",
@@ -127,7 +151,11 @@ SOURCES: dict[str, dict] = {
     "russia_fossil_exports_by_importer": {
         "title": "Imports of Russian fossil fuels by importing country, monthly 2016-01..2022-11 (UN Comtrade + Eurostat, compiled by CREA)",
         "publisher": "UN Comtrade (UNSD) and Eurostat, compiled by CREA (fossil_shipment_tracker_r)",
-        "origin": {"repository": "energyandcleanair/fossil_shipment_tracker_r", "commit": "0ac91f7ed4ccdaa26287856644e22a54b7107671", "urls": ["inst/extdata/comtrade_eurostat.RDS (converted to CSV, values unchanged)"]},
+        "origin": {
+            "repository": "energyandcleanair/fossil_shipment_tracker_r",
+            "commit": "0ac91f7ed4ccdaa26287856644e22a54b7107671",
+            "urls": ["inst/extdata/comtrade_eurostat.RDS (converted to CSV, values unchanged)"],
+        },
         "licence": "UNCLEAR: repository MIT covers CREA's code; UN Comtrade terms of use and Eurostat reuse policy (acknowledgement) apply to the figures. Check both before public redistribution.",
         "retrieved": "2026-11",
         "description": "34,832 rows: importer x month x commodity (crude, products, pipeline gas, LNG, coal, coke, tar, coal gas), EUR and tonnes.",
@@ -140,7 +168,13 @@ SOURCES: dict[str, dict] = {
     "imf_dots": {
         "title": "IMF Direction of Trade Statistics (DOTS): every reporter's exports (FOB) and imports (CIF) by partner, annual, to 2020",
         "publisher": "International Monetary Fund, Direction of Trade Statistics (DOTS), in the export format of the IMF data portal; one workbook per reporting economy downloaded by Sam LeBlanc (SamLeBlanc/Direction-of-Trade-Map)",
-        "origin": {"repository": "SamLeBlanc/Direction-of-Trade-Map", "commit": "a0b40afbac7cefc59a4b35c1ebe541ac546aafad", "urls": ["data/DOTS/DOTS_1.xlsx .. DOTS_235.xlsx (added in a769819d9b25a21a362d6cabfb10f150903f834d, 2022-02-02; unchanged at HEAD)"]},
+        "origin": {
+            "repository": "SamLeBlanc/Direction-of-Trade-Map",
+            "commit": "a0b40afbac7cefc59a4b35c1ebe541ac546aafad",
+            "urls": [
+                "data/DOTS/DOTS_1.xlsx .. DOTS_235.xlsx (added in a769819d9b25a21a362d6cabfb10f150903f834d, 2022-02-02; unchanged at HEAD)"
+            ],
+        },
         "licence": "UNCLEAR for the data: the repository's MIT licence (c) 2022 Sam LeBlanc covers the repository and states no separate data licence. The IMF's terms of use for its statistics apply (free reuse with attribution \"Source: International Monetary Fund, Direction of Trade Statistics\"); check the IMF copyright page before commercial redistribution.",
         "retrieved": "2026-12 (upstream files as committed 2022-02-02; IMF download of early 2022)",
         "imported_on": "2026-12-01",
@@ -158,8 +192,14 @@ SOURCES: dict[str, dict] = {
     "baci_china_russia_hs17": {
         "title": "China-Russia trade by product: CEPII BACI (HS 2017, V202501) extract 2017-2023, UN Comtrade monthly China imports from Russia 2017-2024, OEC HS4 table with PCI",
         "publisher": "CEPII (BACI, release BACI_HS17_V202501); United Nations Statistics Division (UN Comtrade); Observatory of Economic Complexity (OEC). Extracted by the SamiNakibETU/Russia_China_relationship project",
-        "origin": {"repository": "SamiNakibETU/Russia_China_relationship", "commit": "cf1c0792422867ad5c396682b2d2278257d8fde9", "urls": ["russia_china_dependency/01_raw_data/trade/ (files added in 2391006, 2026-02-18; unchanged at HEAD)"]},
-        "licence": "UNCLEAR for redistribution of the extract: the repository states \"MIT License (code) / CC BY 4.0 (report/figures)\" and no separate data licence, so each publisher's terms apply: CEPII BACI Etalab Open Licence 2.0 (attribution to CEPII); UN Comtrade terms of use; OEC terms (attribution).",
+        "origin": {
+            "repository": "SamiNakibETU/Russia_China_relationship",
+            "commit": "cf1c0792422867ad5c396682b2d2278257d8fde9",
+            "urls": [
+                "russia_china_dependency/01_raw_data/trade/ (files added in 2391006, 2026-02-18; unchanged at HEAD)"
+            ],
+        },
+        "licence": 'UNCLEAR for redistribution of the extract: the repository states "MIT License (code) / CC BY 4.0 (report/figures)" and no separate data licence, so each publisher\'s terms apply: CEPII BACI Etalab Open Licence 2.0 (attribution to CEPII); UN Comtrade terms of use; OEC terms (attribution).',
         "retrieved": "2026-12",
         "imported_on": "2026-12-01",
         "gathered_in": "December 2026",
@@ -191,7 +231,9 @@ def import_source(shared: Path, name: str, meta: dict) -> None:
     imported_on, gathered_in = meta.pop("imported_on", IMPORTED_ON), meta.pop("gathered_in", "November 2026")
     gathered = GATHERED.format(name=name, imported_on=imported_on, gathered_in=gathered_in)
     record = {"name": name, **meta, "description": meta["description"] + " " + gathered, "files": files}
-    (dst / "source.yml").write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
+    (dst / "source.yml").write_text(
+        yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8"
+    )
     print(f"{name}: {len(files)} files")
 
 

@@ -19,10 +19,14 @@ from rich.text import Text
 
 from bilateral.errors import BilateralError, ParameterError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Research workbench for bilateral economic relations.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="Research workbench for bilateral economic relations."
+)
 data_app = typer.Typer(no_args_is_help=True, help="Datasets: list, show, verify, fetch, check.")
 report_app = typer.Typer(no_args_is_help=True, help="Run parameterized notebooks into offline HTML reports.")
-claims_app = typer.Typer(no_args_is_help=True, help="The claims ledger (data/claims.yml): statements tested against data.")
+claims_app = typer.Typer(
+    no_args_is_help=True, help="The claims ledger (data/claims.yml): statements tested against data."
+)
 app.add_typer(data_app, name="data")
 app.add_typer(report_app, name="report")
 app.add_typer(claims_app, name="claims")
@@ -62,7 +66,9 @@ def data_list() -> None:
             failed.append(f"{dataset.name}: {exc}")
             table.add_row(dataset.name, "–", "–", "[red]cannot be loaded[/] (see below)", "–")
             continue
-        table.add_row(str(row["name"]), f"{row['rows']:,}", str(row["years"]), _short(row["publisher"]), _short(row["licence"]))
+        table.add_row(
+            str(row["name"]), f"{row['rows']:,}", str(row["years"]), _short(row["publisher"]), _short(row["licence"])
+        )
     out.print(table)
     for problem in failed:
         err.print(Text.assemble(("✗ ", "red"), problem), highlight=False)
@@ -145,15 +151,28 @@ def data_fetch(
     partner: Annotated[str | None, typer.Option(help="ISO3 of the partner, or 'all' (comtrade).")] = None,
     years: Annotated[str | None, typer.Option(help="e.g. 2015-2024 or 2019,2021 (comtrade, imf).")] = None,
     frequency: Annotated[str, typer.Option(help="A (annual) or M (monthly).")] = "A",
-    hs_level: Annotated[str, typer.Option("--hs-level", help="0 (total), 2, 4, 6, or HS codes like 2709,2711 (comtrade).")] = "0",
+    hs_level: Annotated[
+        str, typer.Option("--hs-level", help="0 (total), 2, 4, 6, or HS codes like 2709,2711 (comtrade).")
+    ] = "0",
     flow: Annotated[str, typer.Option(help="export, import or both (comtrade).")] = "both",
-    stamp: Annotated[str | None, typer.Option(help="Snapshot folder name (UTC, e.g. 2026-11-28T101500Z); default: now.")] = None,
+    stamp: Annotated[
+        str | None, typer.Option(help="Snapshot folder name (UTC, e.g. 2026-11-28T101500Z); default: now.")
+    ] = None,
 ) -> None:
     """Download an upstream into a new snapshot under data/raw/<source>/<UTC stamp>/ (offline: fails at once)."""
     from bilateral.data.fetch import fetch
 
-    query = fetch_query(source, release=release, reporter=reporter, partner=partner, years=years,
-                        frequency=frequency, hs_level=hs_level, flow=flow, stamp=stamp)
+    query = fetch_query(
+        source,
+        release=release,
+        reporter=reporter,
+        partner=partner,
+        years=years,
+        frequency=frequency,
+        hs_level=hs_level,
+        flow=flow,
+        stamp=stamp,
+    )
     folder = fetch(source, **query)
     out.print(f"[green]✓[/] new snapshot {folder}")
 
@@ -186,7 +205,9 @@ def fetch_query(source: str, **options: str | None) -> dict[str, Any]:
     stamp = {"stamp": options["stamp"]} if options.get("stamp") else {}
     if "release" in accepted:
         if not options["release"]:
-            raise ParameterError(f"{source} needs the path or URL of a release zip: bilateral data fetch {source} FILE.zip")
+            raise ParameterError(
+                f"{source} needs the path or URL of a release zip: bilateral data fetch {source} FILE.zip"
+            )
         return {"zip_path_or_url": options["release"], **stamp}
     if not options["reporter"] or not options["years"]:
         raise ParameterError(f"{source} needs --reporter ISO3 and --years (e.g. --years 2015-2024).")
@@ -229,7 +250,9 @@ def parse_years(text: str) -> list[int]:
         first, last = min(listed), max(listed)
     newest = date.today().year + 1
     if first < 1948 or last > newest:
-        raise ParameterError(f"--years {shown(text)}: years must lie between 1948 (the first trade statistics) and {newest}.")
+        raise ParameterError(
+            f"--years {shown(text)}: years must lie between 1948 (the first trade statistics) and {newest}."
+        )
     years = listed if listed is not None else list(range(first, last + 1))
     if len(set(years)) > YEARS_PER_FETCH.value():
         raise ParameterError(f"--years {shown(text)}: " + YEARS_PER_FETCH.exceeded(f"{len(set(years)):,} years"))
@@ -245,7 +268,9 @@ ALLOW_HELP = "Also run notebooks outside the project's notebooks/ folder (they a
 def report_run(
     notebook: Annotated[str, typer.Argument(help="Notebook name (e.g. trade_overview) or path.")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Run even if an unchanged report is already published.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run even if an unchanged report is already published.")
+    ] = False,
     timeout: Annotated[float, typer.Option("--timeout", help=TIMEOUT_HELP)] = 600.0,
     allow_outside_notebooks: Annotated[bool, typer.Option("--allow-outside-notebooks", help=ALLOW_HELP)] = False,
 ) -> None:
@@ -265,7 +290,10 @@ def report_run(
     if result.status == "failed":
         raise ReportError(result.error or "The report failed.")
     if result.status == "reused":
-        out.print(f"[blue]↺[/] {result.title}: unchanged since {result.finished_utc}, reused (--force reruns)", highlight=False)
+        out.print(
+            f"[blue]↺[/] {result.title}: unchanged since {result.finished_utc}, reused (--force reruns)",
+            highlight=False,
+        )
     else:
         out.print(f"[green]✓[/] {result.title} in {result.seconds:.1f} s", highlight=False)
     out.print(str(result.html_path), highlight=False, soft_wrap=True)
@@ -275,13 +303,22 @@ def report_run(
 @friendly
 def report_plan(
     plan_file: Annotated[Path, typer.Argument(help="Plan YAML, e.g. plans/default.yml.")],
-    workers: Annotated[int | None, typer.Option("--workers", "-j", help="Reports run at once, one warm kernel each (default: cores, at most 4).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-j", help="Reports run at once, one warm kernel each (default: cores, at most 4)."),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rerun every report, even unchanged ones.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help=TIMEOUT_HELP)] = 600.0,
-    executor: Annotated[str, typer.Option("--executor", help="local (warm kernels on this machine) or dask.")] = "local",
-    address: Annotated[str | None, typer.Option("--address", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
+    executor: Annotated[
+        str, typer.Option("--executor", help="local (warm kernels on this machine) or dask.")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option("--address", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+    ] = None,
     allow_outside_notebooks: Annotated[bool, typer.Option("--allow-outside-notebooks", help=ALLOW_HELP)] = False,
-    max_reports: Annotated[int, typer.Option("--max-reports", help="Refuse plans that expand to more reports than this.")] = 500,
+    max_reports: Annotated[
+        int, typer.Option("--max-reports", help="Refuse plans that expand to more reports than this.")
+    ] = 500,
 ) -> None:
     """Run every report of a plan (unchanged ones are reused) and write the gallery reports/index.html."""
     from bilateral.data.paths import reports_dir
@@ -300,8 +337,9 @@ def report_plan(
     from bilateral.reports import runner
     from bilateral.reports.plan import default_workers, read_plan
 
-    options = runner.RunOptions(workers=workers or default_workers(), force=force, timeout=timeout,
-                                executor=executor, address=address)
+    options = runner.RunOptions(
+        workers=workers or default_workers(), force=force, timeout=timeout, executor=executor, address=address
+    )
     options.check()
     plan, planned = read_plan(plan_file, allow_outside=allow_outside_notebooks, max_reports=max_reports)
     from bilateral.reports.progress import Reporter
@@ -319,14 +357,18 @@ def report_plan(
         raise typer.Exit(runner.stop_exit_code(summary.stopped_by))
     failed = summary.failed
     if failed:
-        err.print(f"{len(failed)} of {len(summary.results)} reports failed; see the gallery for details.", soft_wrap=True)
+        err.print(
+            f"{len(failed)} of {len(summary.results)} reports failed; see the gallery for details.", soft_wrap=True
+        )
         raise typer.Exit(1)
 
 
 @data_app.command("check")
 @friendly
 def data_check(
-    output: Annotated[str, typer.Option("--format", "-f", help="table (inconsistencies) or json (every finding).")] = "table",
+    output: Annotated[
+        str, typer.Option("--format", "-f", help="table (inconsistencies) or json (every finding).")
+    ] = "table",
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any inconsistency is found (for CI).")] = False,
 ) -> None:
     """Check every cited trade figure against itself and the statistics: parts vs totals, stated growth vs levels,
@@ -344,7 +386,9 @@ def data_check(
 @claims_app.command("check")
 @friendly
 def claims_check(
-    output: Annotated[str, typer.Option("--format", "-f", help="table | json | claimreview (schema.org JSON-LD).")] = "table",
+    output: Annotated[
+        str, typer.Option("--format", "-f", help="table | json | claimreview (schema.org JSON-LD).")
+    ] = "table",
     claim: Annotated[str | None, typer.Option("--claim", help="Check one claim (its id in the ledger).")] = None,
     ledger_file: Annotated[str, typer.Option("--file", help="Ledger inside data/, relative to it.")] = "claims.yml",
 ) -> None:

@@ -139,7 +139,9 @@ class Claim(_Strict):
     @model_validator(mode="after")
     def _complete(self) -> Claim:
         if self.checkable:
-            missing = [f for f in ("metric", "test", "period", "tolerance", "why_this_proxy") if getattr(self, f) in (None, "")]
+            missing = [
+                f for f in ("metric", "test", "period", "tolerance", "why_this_proxy") if getattr(self, f) in (None, "")
+            ]
             if not self.datasets:
                 missing.append("datasets")
             if missing:
@@ -157,8 +159,12 @@ class Claim(_Strict):
     def _check_test_period(self) -> None:
         test, period = self.test, self.period
         if isinstance(test, ChangeTest) and (test.from_year, test.to_year) != (period.start, period.end):
-            raise ValueError(f"test from_year/to_year ({test.from_year}-{test.to_year}) must equal the period ({period.start}-{period.end})")
-        if isinstance(test, EventsTest) and not (period.start <= test.from_date.year <= test.to_date.year <= period.end):
+            raise ValueError(
+                f"test from_year/to_year ({test.from_year}-{test.to_year}) must equal the period ({period.start}-{period.end})"
+            )
+        if isinstance(test, EventsTest) and not (
+            period.start <= test.from_date.year <= test.to_date.year <= period.end
+        ):
             raise ValueError("test from_date..to_date must lie within the period")
 
     @property
@@ -181,7 +187,9 @@ class Ledger(_Strict):
         known = {s.id for s in self.sources}
         for claim in self.claims:
             if claim.source not in known:
-                raise ValueError(f"claim '{claim.id}': source '{claim.source}' is not among the sources ({', '.join(sorted(known))})")
+                raise ValueError(
+                    f"claim '{claim.id}': source '{claim.source}' is not among the sources ({', '.join(sorted(known))})"
+                )
         return self
 
     def source_of(self, claim: Claim) -> Source:
@@ -241,7 +249,9 @@ def quote_problems(ledger: Ledger, texts: Mapping[str, str]) -> list[str]:
         if text is None:
             problems.append(f"claim '{claim.id}': no stored text of source '{claim.source}'; quote not checked")
         elif claim.quote not in text:
-            problems.append(f"claim '{claim.id}': quote is not verbatim in source '{claim.source}': {claim.quote[:80]!r}")
+            problems.append(
+                f"claim '{claim.id}': quote is not verbatim in source '{claim.source}': {claim.quote[:80]!r}"
+            )
     return problems
 
 

@@ -22,7 +22,16 @@ from typing import Any
 import polars as pl
 
 from bilateral.analysis import claims_evidence as ce
-from bilateral.analysis.claims import ChangeTest, Claim, EventsTest, Ledger, RankRunTest, ThresholdTest, check_claim, claimreview_jsonld
+from bilateral.analysis.claims import (
+    ChangeTest,
+    Claim,
+    EventsTest,
+    Ledger,
+    RankRunTest,
+    ThresholdTest,
+    check_claim,
+    claimreview_jsonld,
+)
 from bilateral.analysis.evidence import RESTATEMENT, STATEMENT, Rating, Verdict
 from bilateral.data.groups import group_members
 
@@ -158,7 +167,9 @@ def evaluate_claim(claim: Claim, tables: Tables, *, quote_check: str = "not chec
     return ClaimResult(claim, verdict, tuple(sorted(shown)), tuple(missing), quote_check)
 
 
-def evaluate_ledger(ledger: Ledger, tables: Tables, *, claim_id: str | None = None, quote_checks: Mapping[str, str] | None = None) -> list[ClaimResult]:
+def evaluate_ledger(
+    ledger: Ledger, tables: Tables, *, claim_id: str | None = None, quote_checks: Mapping[str, str] | None = None
+) -> list[ClaimResult]:
     """Every claim of the ledger (or the one named `claim_id`), in ledger order."""
     chosen = [ledger.get(claim_id)] if claim_id else ledger.claims
     checks = quote_checks or {}
@@ -173,7 +184,9 @@ def quote_checks(ledger: Ledger, texts: Mapping[str, str]) -> dict[str, str]:
         if text is None:
             result[claim.id] = "not checked: no stored copy of the page"
         else:
-            result[claim.id] = "verbatim in the stored copy" if claim.quote in text else "NOT verbatim in the stored copy"
+            result[claim.id] = (
+                "verbatim in the stored copy" if claim.quote in text else "NOT verbatim in the stored copy"
+            )
     return result
 
 
@@ -234,4 +247,8 @@ def ledger_record(results: Iterable[ClaimResult], ledger: Ledger) -> dict[str, A
 
 def claimreviews(results: Iterable[ClaimResult], ledger: Ledger, *, date_reviewed: dt.date) -> list[dict[str, Any]]:
     """schema.org ClaimReview for every checkable claim (a statement that is not about facts gets no review)."""
-    return [claimreview_jsonld(r.claim, r.verdict, ledger, date_reviewed=date_reviewed) for r in results if r.claim.checkable]
+    return [
+        claimreview_jsonld(r.claim, r.verdict, ledger, date_reviewed=date_reviewed)
+        for r in results
+        if r.claim.checkable
+    ]

@@ -33,7 +33,9 @@ def directional(flows: pl.DataFrame, a: str, b: str, names: Mapping[str, str]) -
     Reconciled rows (BACI) are taken as they are, per exporter; declared rows are `a`'s own declarations
     (its exports to b, and its imports from b read as b -> a), so one basis is used for both directions.
     """
-    product_rows = flows.filter((pl.col("hs_level") == 6) & (pl.col("period").str.len_chars() == 4) & pl.col("value_usd").is_not_null())
+    product_rows = flows.filter(
+        (pl.col("hs_level") == 6) & (pl.col("period").str.len_chars() == 4) & pl.col("value_usd").is_not_null()
+    )
     reconciled = product_rows.filter(pl.col("reported_by") == RECONCILED)
     if not reconciled.is_empty():
         rows = reconciled.filter(
@@ -43,7 +45,9 @@ def directional(flows: pl.DataFrame, a: str, b: str, names: Mapping[str, str]) -
             "product_code", "value_usd", "quantity", "quantity_unit", "reported_by",
         )  # fmt: skip
     else:
-        own = product_rows.filter((pl.col("reporter_iso3") == a) & (pl.col("partner_iso3") == b) & (pl.col("reported_by") == a))
+        own = product_rows.filter(
+            (pl.col("reporter_iso3") == a) & (pl.col("partner_iso3") == b) & (pl.col("reported_by") == a)
+        )
         is_export = pl.col("flow") == "export"
         rows = own.select(
             "year",
@@ -51,16 +55,20 @@ def directional(flows: pl.DataFrame, a: str, b: str, names: Mapping[str, str]) -
             pl.when(is_export).then(pl.lit(b)).otherwise(pl.lit(a)).alias("importer_iso3"),
             "product_code", "value_usd", "quantity", "quantity_unit", "reported_by",
         )  # fmt: skip
-    arrow = pl.col("exporter_iso3").replace_strict(names, default=pl.col("exporter_iso3")) + " → " + pl.col("importer_iso3").replace_strict(
-        names, default=pl.col("importer_iso3")
+    arrow = (
+        pl.col("exporter_iso3").replace_strict(names, default=pl.col("exporter_iso3"))
+        + " → "
+        + pl.col("importer_iso3").replace_strict(names, default=pl.col("importer_iso3"))
     )
     return rows.with_columns(arrow.alias("direction")).sort("year", "direction", "product_code")
 
 
 def totals(rows: pl.DataFrame) -> pl.DataFrame:
     """year x direction: value_usd and products traded."""
-    return rows.group_by("year", "direction").agg(pl.col("value_usd").sum(), pl.col("product_code").n_unique().alias("products")).sort(
-        "year", "direction"
+    return (
+        rows.group_by("year", "direction")
+        .agg(pl.col("value_usd").sum(), pl.col("product_code").n_unique().alias("products"))
+        .sort("year", "direction")
     )
 
 
@@ -100,7 +108,11 @@ def unit_value() -> pl.Expr:
 
 def unit_values(rows: pl.DataFrame, products: list[str]) -> pl.DataFrame:
     """year x direction x product: value, tonnes and US$ per tonne, for the listed products."""
-    return rows.filter(pl.col("product_code").is_in(products)).with_columns(unit_value()).sort("direction", "product_code", "year")
+    return (
+        rows.filter(pl.col("product_code").is_in(products))
+        .with_columns(unit_value())
+        .sort("direction", "product_code", "year")
+    )
 
 
 def lens_shares(rows: pl.DataFrame, lenses: Mapping[str, pl.Expr]) -> pl.DataFrame:
@@ -112,13 +124,25 @@ def lens_shares(rows: pl.DataFrame, lenses: Mapping[str, pl.Expr]) -> pl.DataFra
         for name, expression in lenses.items()
     ]  # fmt: skip
     if not parts:
-        return pl.DataFrame(schema={"year": pl.Int32, "direction": pl.String, "lens": pl.String, "value_usd": pl.Float64, "share_pct": pl.Float64})
+        return pl.DataFrame(
+            schema={
+                "year": pl.Int32,
+                "direction": pl.String,
+                "lens": pl.String,
+                "value_usd": pl.Float64,
+                "share_pct": pl.Float64,
+            }
+        )
     # a lens with no product in a year is a real 0 for that year (the extract covers every traded product)
     grid = total.join(pl.DataFrame({"lens": list(lenses)}), how="cross")
     joined = grid.join(pl.concat(parts), on=["year", "direction", "lens"], how="left", validate="1:1").with_columns(
         pl.col("value_usd").fill_null(0.0)
     )
-    return joined.with_columns((pl.col("value_usd") / pl.col("_total") * 100).alias("share_pct")).drop("_total").sort("lens", "direction", "year")
+    return (
+        joined.with_columns((pl.col("value_usd") / pl.col("_total") * 100).alias("share_pct"))
+        .drop("_total")
+        .sort("lens", "direction", "year")
+    )
 
 
 def concentration(rows: pl.DataFrame) -> pl.DataFrame:
@@ -126,7 +150,9 @@ def concentration(rows: pl.DataFrame) -> pl.DataFrame:
     return hhi(rows, over="product_code", by=("year", "direction")).sort("direction", "year")
 
 
-def intra_industry(rows: pl.DataFrame, a: str, group_of: pl.DataFrame | None = None, group: str | None = None) -> pl.DataFrame:
+def intra_industry(
+    rows: pl.DataFrame, a: str, group_of: pl.DataFrame | None = None, group: str | None = None
+) -> pl.DataFrame:
     """Grubel-Lloyd from `a`'s side per year (and per `group`, e.g. section): aggregate and imbalance-adjusted."""
     as_a = rows.select(
         "year", "product_code", "value_usd",
@@ -150,10 +176,13 @@ def complexity_weighted(complexity: pl.DataFrame) -> pl.DataFrame:
     return (
         complexity.group_by("year")
         .agg(
-            ((pl.col("pci") * pl.col("export_value_usd")).filter(with_pci).sum() / pl.col("export_value_usd").filter(with_pci).sum()).alias(
-                "pci_weighted"
+            (
+                (pl.col("pci") * pl.col("export_value_usd")).filter(with_pci).sum()
+                / pl.col("export_value_usd").filter(with_pci).sum()
+            ).alias("pci_weighted"),
+            (pl.col("export_value_usd").filter(with_pci).sum() / pl.col("export_value_usd").sum() * 100).alias(
+                "covered_pct"
             ),
-            (pl.col("export_value_usd").filter(with_pci).sum() / pl.col("export_value_usd").sum() * 100).alias("covered_pct"),
             pl.col("pci").filter(with_pci).mean().alias("pci_unweighted"),
             pl.col("hs4").filter(with_pci).n_unique().alias("products"),
         )

@@ -32,7 +32,9 @@ LOWER_BOUNDS = ("more than", "over", "exceeded", "exceeding", "above", "topped")
 UPPER_BOUNDS = ("nearly", "almost", "close to", "just under")
 APPROXIMATE = ("around", "about", "approximately", "roughly", "some")
 _QUALIFIER = re.compile(
-    r"\b(" + "|".join(re.escape(q) for q in (*LOWER_BOUNDS, *UPPER_BOUNDS, *APPROXIMATE)) + r")\s+(?:a\s+)?(?:record\s+)?"
+    r"\b("
+    + "|".join(re.escape(q) for q in (*LOWER_BOUNDS, *UPPER_BOUNDS, *APPROXIMATE))
+    + r")\s+(?:a\s+)?(?:record\s+)?"
     r"(?:(?:US|U\.S\.)\s?)?\$?\s?(\d[\d,.]*)",
     re.IGNORECASE,
 )
@@ -89,10 +91,14 @@ def prepare(headlines: pl.DataFrame) -> pl.DataFrame:
     qualifiers = [qualifier_of(q, v) for q, v in zip(rows["quote"], rows["value"], strict=True)]
     rows = rows.with_columns(pl.Series("qualifier", qualifiers, dtype=pl.String))
     return rows.with_columns(
-        pl.struct("qualifier", "metric").map_elements(lambda r: bound_of(r["qualifier"], r["metric"]), return_dtype=pl.String).alias("bound"),
+        pl.struct("qualifier", "metric")
+        .map_elements(lambda r: bound_of(r["qualifier"], r["metric"]), return_dtype=pl.String)
+        .alias("bound"),
         # half a unit of the last printed digit, in US$ (figures are printed in billions)
         (pl.lit(10.0).pow(-pl.col("value_decimals").fill_null(0).cast(pl.Float64)) * 0.5e9).alias("rounding"),
-        pl.struct("value", "value_decimals", "qualifier", "metric").map_elements(_as_stated, return_dtype=pl.String).alias("figure"),
+        pl.struct("value", "value_decimals", "qualifier", "metric")
+        .map_elements(_as_stated, return_dtype=pl.String)
+        .alias("figure"),
         pl.col("metric").replace({"turnover_exceeds": "turnover"}).alias("measure"),
     )
 
@@ -111,7 +117,9 @@ def interval(value: float, rounding: float, bound: str) -> tuple[float, float]:
     return (low, float("inf")) if bound == "lower" else (float("-inf"), high) if bound == "upper" else (low, high)
 
 
-def apart(a: tuple[float, float], b: tuple[float, float], reference: float, allowance_pct: float = REVISION_ALLOWANCE_PCT) -> tuple[float, bool]:
+def apart(
+    a: tuple[float, float], b: tuple[float, float], reference: float, allowance_pct: float = REVISION_ALLOWANCE_PCT
+) -> tuple[float, bool]:
     """Distance between two intervals (0 when they overlap) and whether it exceeds the allowance (% of reference)."""
     distance = max(a[0] - b[1], b[0] - a[1], 0.0)
     return distance, distance > abs(reference) * allowance_pct / 100
@@ -140,7 +148,7 @@ def parts_vs_total(statements: pl.DataFrame) -> list[dict]:
     turnover statement, against the pair that comes closest (a turnover any pair agrees with is consistent)."""
     rows = statements.filter(pl.col("value").is_not_null() & (pl.col("metric") != "turnover_exceeds"))
     findings = []
-    for (year, basis), group in rows.group_by("year", "basis_code", maintain_order=True):
+    for (year, _basis), group in rows.group_by("year", "basis_code", maintain_order=True):
         exports, imports = group.filter(pl.col("metric") == "exports"), group.filter(pl.col("metric") == "imports")
         if exports.is_empty() or imports.is_empty():
             continue
@@ -185,12 +193,19 @@ def growth_vs_levels(statements: pl.DataFrame) -> list[dict]:
         prior = _linked(levels.filter((pl.col("year") == row["year"] - 1) & (pl.col("measure") == row["measure"])), row)
         if prior.is_empty():
             continue
-        compared = [(*apart((low, high), interval(o["value"], o["rounding"], o["bound"]), implied), o) for o in prior.iter_rows(named=True)]
+        compared = [
+            (*apart((low, high), interval(o["value"], o["rounding"], o["bound"]), implied), o)
+            for o in prior.iter_rows(named=True)
+        ]
         distance, beyond, other = min(compared, key=lambda c: c[0])
         if distance == 0:
             continue
         gap = (other["value"] - implied) / implied * 100
-        bases = "" if other["basis_code"] == row["basis_code"] else f" (different bases: {row['basis']} vs {other['basis']})"
+        bases = (
+            ""
+            if other["basis_code"] == row["basis_code"]
+            else f" (different bases: {row['basis']} vs {other['basis']})"
+        )
         findings.append(finding(
             "growth_vs_levels", row, other, other_figure=other["figure"], expected=implied, gap_pct=gap, inconsistent=beyond,
             explanation=f"{row['year']}: {rate:+g}% to {row['figure']} ({row['publisher_named']}) implies about "
@@ -217,7 +232,9 @@ def rate_vs_levels(statements: pl.DataFrame) -> list[dict]:
                 b_low, b_high = interval(b["value"], b["rounding"], b["bound"])
                 growth = (a["value"] / b["value"] - 1) * 100
                 implied = ((a_low / b_high - 1) * 100, (a_high / b_low - 1) * 100)
-                distance, beyond = apart((row["yoy_pct"] - step, row["yoy_pct"] + step), implied, 100.0)  # allowance in points
+                distance, beyond = apart(
+                    (row["yoy_pct"] - step, row["yoy_pct"] + step), implied, 100.0
+                )  # allowance in points
                 compared.append((distance, beyond, growth, a, b))
         if not compared:
             continue
@@ -250,12 +267,14 @@ def _linked(prior: pl.DataFrame, row: dict) -> pl.DataFrame:
 def same_figure(statements: pl.DataFrame) -> list[dict]:
     """Statements of one year and metric from one side (China's or Russia's; a basis not stated is its own group)
     that disagree beyond rounding: one finding per disagreeing pair, each pair once."""
-    rows = statements.filter(pl.col("value").is_not_null()).with_columns(pl.col("reported_by").fill_null("unstated").alias("_side"))
+    rows = statements.filter(pl.col("value").is_not_null()).with_columns(
+        pl.col("reported_by").fill_null("unstated").alias("_side")
+    )
     findings = []
     for _, group in rows.group_by("year", "measure", "_side", maintain_order=True):
         items = list(group.iter_rows(named=True))
         for n, row in enumerate(items):
-            for other in items[n + 1:]:
+            for other in items[n + 1 :]:
                 distance, beyond = apart(interval(row["value"], row["rounding"], row["bound"]),
                                           interval(other["value"], other["rounding"], other["bound"]), other["value"])  # fmt: skip
                 if distance == 0:
@@ -284,7 +303,10 @@ def stated_vs_declared(statements: pl.DataFrame, declared: pl.DataFrame) -> list
         if declarant:
             data = data.filter(pl.col("reported_by") == declarant)
         stated = interval(row["value"], row["rounding"], row["bound"])
-        compared = [(*apart(stated, (o["value_usd"], o["value_usd"]), o["value_usd"], DECLARED_ALLOWANCE_PCT), o) for o in data.iter_rows(named=True)]
+        compared = [
+            (*apart(stated, (o["value_usd"], o["value_usd"]), o["value_usd"], DECLARED_ALLOWANCE_PCT), o)
+            for o in data.iter_rows(named=True)
+        ]
         if not declarant and compared:
             compared = [min(compared, key=lambda c: c[0])]
         for distance, beyond, other in compared:
@@ -306,19 +328,50 @@ def declared_pair_figures(flows: pl.DataFrame, dataset: str, a: str = "CHN", b: 
     a's exports to b (a declares them as exports, b as imports), imports = a's imports from b, turnover = both,
     only when a side declares both directions. All-products annual rows (hs_level 0); monthly rows count only for
     a year with all 12 months. Columns: year, reported_by, metric, value_usd, dataset."""
-    pair = ((pl.col("reporter_iso3") == a) & (pl.col("partner_iso3") == b)) | ((pl.col("reporter_iso3") == b) & (pl.col("partner_iso3") == a))
-    rows = flows.filter(pair & (pl.col("hs_level") == 0) & (pl.col("reported_by") == pl.col("reporter_iso3")) & pl.col("value_usd").is_not_null())
-    monthly = rows.filter(pl.col("period").str.len_chars() > 4).group_by("year", "reporter_iso3", "flow").agg(
-        pl.col("value_usd").sum(), pl.col("period").n_unique().alias("_months")
-    ).filter(pl.col("_months") == 12).drop("_months")
-    annual = rows.filter(pl.col("period").str.len_chars() == 4).group_by("year", "reporter_iso3", "flow").agg(pl.col("value_usd").sum())
-    both = pl.concat([annual, monthly.join(annual, on=["year", "reporter_iso3", "flow"], how="anti")])
-    china_side = pl.when((pl.col("reporter_iso3") == a) == (pl.col("flow") == "export")).then(pl.lit("exports")).otherwise(pl.lit("imports"))
-    directions = both.select(pl.col("year").cast(pl.Int32), pl.col("reporter_iso3").alias("reported_by"), china_side.alias("metric"), "value_usd")
-    turnover = directions.group_by("year", "reported_by").agg(pl.col("value_usd").sum(), pl.len().alias("_n")).filter(pl.col("_n") == 2).select(
-        "year", "reported_by", pl.lit("turnover").alias("metric"), "value_usd"
+    pair = ((pl.col("reporter_iso3") == a) & (pl.col("partner_iso3") == b)) | (
+        (pl.col("reporter_iso3") == b) & (pl.col("partner_iso3") == a)
     )
-    return pl.concat([directions, turnover]).with_columns(pl.lit(dataset).alias("dataset")).sort("year", "reported_by", "metric")
+    rows = flows.filter(
+        pair
+        & (pl.col("hs_level") == 0)
+        & (pl.col("reported_by") == pl.col("reporter_iso3"))
+        & pl.col("value_usd").is_not_null()
+    )
+    monthly = (
+        rows.filter(pl.col("period").str.len_chars() > 4)
+        .group_by("year", "reporter_iso3", "flow")
+        .agg(pl.col("value_usd").sum(), pl.col("period").n_unique().alias("_months"))
+        .filter(pl.col("_months") == 12)
+        .drop("_months")
+    )
+    annual = (
+        rows.filter(pl.col("period").str.len_chars() == 4)
+        .group_by("year", "reporter_iso3", "flow")
+        .agg(pl.col("value_usd").sum())
+    )
+    both = pl.concat([annual, monthly.join(annual, on=["year", "reporter_iso3", "flow"], how="anti")])
+    china_side = (
+        pl.when((pl.col("reporter_iso3") == a) == (pl.col("flow") == "export"))
+        .then(pl.lit("exports"))
+        .otherwise(pl.lit("imports"))
+    )
+    directions = both.select(
+        pl.col("year").cast(pl.Int32),
+        pl.col("reporter_iso3").alias("reported_by"),
+        china_side.alias("metric"),
+        "value_usd",
+    )
+    turnover = (
+        directions.group_by("year", "reported_by")
+        .agg(pl.col("value_usd").sum(), pl.len().alias("_n"))
+        .filter(pl.col("_n") == 2)
+        .select("year", "reported_by", pl.lit("turnover").alias("metric"), "value_usd")
+    )
+    return (
+        pl.concat([directions, turnover])
+        .with_columns(pl.lit(dataset).alias("dataset"))
+        .sort("year", "reported_by", "metric")
+    )
 
 
 def check_statements(headlines: pl.DataFrame, declared: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -334,7 +387,9 @@ def check_statements(headlines: pl.DataFrame, declared: pl.DataFrame | None = No
 
 def sort_findings(findings: pl.DataFrame) -> pl.DataFrame:
     """Inconsistencies first, then by check, year and gap."""
-    return findings.sort(["is_inconsistent", "check", "year", "gap_pct"], descending=[True, False, False, False], nulls_last=True)
+    return findings.sort(
+        ["is_inconsistent", "check", "year", "gap_pct"], descending=[True, False, False, False], nulls_last=True
+    )
 
 
 def disputed_statements(findings: pl.DataFrame) -> pl.DataFrame:
@@ -345,6 +400,9 @@ def disputed_statements(findings: pl.DataFrame) -> pl.DataFrame:
     first = bad.select("year", "source_url", "value", "unit", pl.col("explanation").alias("reason"))
     second = bad.filter(pl.col("check").is_in(["growth_vs_levels", "same_figure"])).select(
         pl.when(pl.col("check") == "growth_vs_levels").then(pl.col("year") - 1).otherwise(pl.col("year")).alias("year"),
-        pl.col("other_source_url").alias("source_url"), pl.col("other_value").alias("value"), "unit", pl.col("explanation").alias("reason"),
+        pl.col("other_source_url").alias("source_url"),
+        pl.col("other_value").alias("value"),
+        "unit",
+        pl.col("explanation").alias("reason"),
     )
     return pl.concat([first, second]).unique(maintain_order=True)

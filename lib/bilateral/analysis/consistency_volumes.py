@@ -66,7 +66,9 @@ def volume_vs_declared(volumes: pl.DataFrame, declared: pl.DataFrame) -> list[di
     findings = []
     for row in volumes.filter(pl.col("reported_by").is_not_null()).iter_rows(named=True):
         data = declared.filter(
-            (pl.col("year") == row["year"]) & (pl.col("measure") == row["measure"]) & (pl.col("reported_by") == row["reported_by"])
+            (pl.col("year") == row["year"])
+            & (pl.col("measure") == row["measure"])
+            & (pl.col("reported_by") == row["reported_by"])
         )
         for other in data.iter_rows(named=True):
             distance, beyond = cs.apart(cs.interval(row["value"], row["rounding"], "point"), (other["value"], other["value"]),

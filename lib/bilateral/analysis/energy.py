@@ -27,6 +27,7 @@ ANNUAL_KEYS = (
 MEASURES = ("volume", "value")
 MONTHS_IN_YEAR = 12
 
+
 def annual_energy_imports(frame: pl.DataFrame, *, complete_years_only: bool = True) -> pl.DataFrame:
     """Sum published months to calendar years, one row per file x series x year.
 
@@ -100,7 +101,9 @@ def supplier_ranking(
     ).sort("year", "rank", "origin_iso3")  # fmt: skip
 
 
-def ranking_in_complete_years(annual_all: pl.DataFrame, commodity: str, measure: str = "volume", *, file: str = "by_origin") -> pl.DataFrame:
+def ranking_in_complete_years(
+    annual_all: pl.DataFrame, commodity: str, measure: str = "volume", *, file: str = "by_origin"
+) -> pl.DataFrame:
     """Rank every origin in the years where China's own total for the commodity has 12 published months.
 
     Takes `annual_energy_imports(..., complete_years_only=False)`. An origin with fewer published months in
@@ -108,8 +111,11 @@ def ranking_in_complete_years(annual_all: pl.DataFrame, commodity: str, measure:
     a gap is not silently dropped from the ranking; `months_reported` shows the gap.
     """
     totals = annual_all.filter(
-        (pl.col("file") == file) & (pl.col("commodity") == commodity) & (pl.col("measure") == measure)
-        & pl.col("origin_iso3").is_null() & pl.col("is_complete_year")
+        (pl.col("file") == file)
+        & (pl.col("commodity") == commodity)
+        & (pl.col("measure") == measure)
+        & pl.col("origin_iso3").is_null()
+        & pl.col("is_complete_year")
     )
     years = totals.get_column("year").unique().to_list()
     return supplier_ranking(annual_all.filter(pl.col("year").is_in(years)), commodity, measure, file=file)
@@ -126,7 +132,9 @@ def russia_share(annual: pl.DataFrame, commodity: str) -> pl.DataFrame:
     _require_columns(annual, (*ANNUAL_KEYS, "value", "months_reported"), "russia_share")
     present = annual.filter(pl.col("commodity") == commodity).select("file", "measure").unique().sort("file", "measure")
     if present.is_empty():
-        raise ParameterError(f"No {commodity!r} rows in the annual table; known commodities: {_known(annual, 'commodity')}.")
+        raise ParameterError(
+            f"No {commodity!r} rows in the annual table; known commodities: {_known(annual, 'commodity')}."
+        )
     parts = [
         supplier_ranking(annual, commodity, measure, file=file).filter(pl.col("origin_iso3") == "RUS")
         for file, measure in present.iter_rows()
@@ -144,7 +152,9 @@ def _select(annual: pl.DataFrame, commodity: str, measure: str, file: str) -> pl
         raise ParameterError(f"Unknown measure {measure!r}; use 'volume' (tonnes) or 'value' (US$).")
     in_file = annual.filter(pl.col("file") == file)
     if in_file.is_empty():
-        raise ParameterError(f"No rows from file {file!r} in the annual table; files present: {_known(annual, 'file')}.")
+        raise ParameterError(
+            f"No rows from file {file!r} in the annual table; files present: {_known(annual, 'file')}."
+        )
     rows = in_file.filter((pl.col("commodity") == commodity) & (pl.col("measure") == measure))
     if rows.is_empty():
         raise ParameterError(

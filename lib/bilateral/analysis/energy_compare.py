@@ -92,14 +92,18 @@ def from_ei_matrices(energy_trade: pl.DataFrame, exporter: str, importer: str = 
         pl.concat_str(pl.lit("Statistical Review ("), pl.col("edition"), pl.lit(")")).alias("source_label"),
         pl.concat_str(pl.lit("sheet '"), pl.col("sheet"), pl.lit("'")).alias("detail"),
         pl.col("source").alias("source_url"),
-        pl.concat_str(pl.lit("Matrix cell "), pl.col("exporter_name"), pl.lit(" -> "), pl.col("importer_name")).alias("quote"),
+        pl.concat_str(pl.lit("Matrix cell "), pl.col("exporter_name"), pl.lit(" -> "), pl.col("importer_name")).alias(
+            "quote"
+        ),
     ).cast(LONG_SCHEMA)
 
 
 def from_ei_pipeline_series(gas_interregional: pl.DataFrame, exporter: str, importer: str = "CHN") -> pl.DataFrame:
     """The Review's annual pipeline-gas series (bcm), as listed under the importer's "of which" rows."""
     selected = gas_interregional.filter(
-        (pl.col("exporter_iso3") == exporter) & (pl.col("importer_iso3") == importer) & (pl.col("listed_under") == "importer")
+        (pl.col("exporter_iso3") == exporter)
+        & (pl.col("importer_iso3") == importer)
+        & (pl.col("listed_under") == "importer")
     )
     return selected.select(
         pl.col("year").cast(pl.Int32),
@@ -110,7 +114,9 @@ def from_ei_pipeline_series(gas_interregional: pl.DataFrame, exporter: str, impo
         pl.concat_str(pl.lit("Statistical Review ("), pl.col("edition"), pl.lit(")")).alias("source_label"),
         pl.concat_str(pl.lit("sheet '"), pl.col("sheet"), pl.lit("'")).alias("detail"),
         pl.col("source").alias("source_url"),
-        pl.concat_str(pl.col("importer_name"), pl.lit(" pipeline imports, of which "), pl.col("exporter_name")).alias("quote"),
+        pl.concat_str(pl.col("importer_name"), pl.lit(" pipeline imports, of which "), pl.col("exporter_name")).alias(
+            "quote"
+        ),
     ).cast(LONG_SCHEMA)
 
 
@@ -180,20 +186,28 @@ def from_customs(annual: pl.DataFrame, exporter: str) -> pl.DataFrame:
         return _empty()
     files = rows.get_column("file").unique(maintain_order=True).sort().to_list()
     chosen = "russia" if "russia" in files else files[0]
-    return rows.filter(pl.col("file") == chosen).select(
-        pl.col("year").cast(pl.Int32),
-        "commodity",
-        (pl.col("value") / 1e6).alias("value"),
-        pl.lit("Mt").alias("unit"),
-        pl.lit("Chinese customs").alias("origin"),
-        pl.lit("Chinese customs (GACC, monthly, via Wind)").alias("source_label"),
-        pl.concat_str(pl.lit("Wind series "), pl.col("series_id"), pl.lit(", "), pl.col("file"), pl.lit(" file")).alias("detail"),
-        pl.col("source").alias("source_url"),
-        pl.concat_str(pl.lit("Sum of 12 monthly values, "), pl.col("origin_name")).alias("quote"),
-    ).cast(LONG_SCHEMA)
+    return (
+        rows.filter(pl.col("file") == chosen)
+        .select(
+            pl.col("year").cast(pl.Int32),
+            "commodity",
+            (pl.col("value") / 1e6).alias("value"),
+            pl.lit("Mt").alias("unit"),
+            pl.lit("Chinese customs").alias("origin"),
+            pl.lit("Chinese customs (GACC, monthly, via Wind)").alias("source_label"),
+            pl.concat_str(
+                pl.lit("Wind series "), pl.col("series_id"), pl.lit(", "), pl.col("file"), pl.lit(" file")
+            ).alias("detail"),
+            pl.col("source").alias("source_url"),
+            pl.concat_str(pl.lit("Sum of 12 monthly values, "), pl.col("origin_name")).alias("quote"),
+        )
+        .cast(LONG_SCHEMA)
+    )
 
 
-def supplier_rank_sentence(ranking: pl.DataFrame, exporter: str, exporter_name: str, end_year: int, commodity: str = "crude_oil") -> str:
+def supplier_rank_sentence(
+    ranking: pl.DataFrame, exporter: str, exporter_name: str, end_year: int, commodity: str = "crude_oil"
+) -> str:
     """'By Chinese customs, Russia was China's 2nd largest crude oil supplier in 2021 (15.5% of volume); ...'"""
     rows = ranking.filter(pl.col("origin_iso3") == exporter).sort("year")
     if rows.is_empty():

@@ -100,7 +100,11 @@ class Verdict:
 
     @property
     def restatements(self) -> pl.DataFrame:
-        return self.evidence.filter(pl.col("role") == RESTATEMENT) if "role" in self.evidence.columns else self.evidence.clear()
+        return (
+            self.evidence.filter(pl.col("role") == RESTATEMENT)
+            if "role" in self.evidence.columns
+            else self.evidence.clear()
+        )
 
 
 def empty_evidence() -> pl.DataFrame:
@@ -119,7 +123,9 @@ def evidence_frame(rows: pl.DataFrame | Iterable[Mapping[str, object]]) -> pl.Da
         return empty_evidence().drop("role")
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        raise ParameterError(f"evidence table: missing column(s) {', '.join(missing)}; every row needs {', '.join(REQUIRED)}.")
+        raise ParameterError(
+            f"evidence table: missing column(s) {', '.join(missing)}; every row needs {', '.join(REQUIRED)}."
+        )
     filled = frame.with_columns(
         [pl.lit(None, dtype).alias(name) for name, dtype in EVIDENCE_SCHEMA.items() if name not in frame.columns]
     )
@@ -136,11 +142,19 @@ def evidence_frame(rows: pl.DataFrame | Iterable[Mapping[str, object]]) -> pl.Da
 def _check_rows(frame: pl.DataFrame) -> None:
     numbered = frame.with_row_index("_row")
     rules = [
-        (pl.col("year").is_null() | pl.col("series").is_null() | pl.col("source").is_null(), "has no year, series or source"),
+        (
+            pl.col("year").is_null() | pl.col("series").is_null() | pl.col("source").is_null(),
+            "has no year, series or source",
+        ),
         (~pl.col("kind").is_in(KINDS) | pl.col("kind").is_null(), f"has a kind that is not one of {', '.join(KINDS)}"),
-        ((pl.col("kind") == STATEMENT) & (pl.col("source_url").is_null() | pl.col("quote").is_null()),
-         "is a statement without its page (source_url) and quote"),
-        ((pl.col("kind") == DECLARED) & pl.col("reported_by").is_null(), "is a declared figure without reported_by (who declared it)"),
+        (
+            (pl.col("kind") == STATEMENT) & (pl.col("source_url").is_null() | pl.col("quote").is_null()),
+            "is a statement without its page (source_url) and quote",
+        ),
+        (
+            (pl.col("kind") == DECLARED) & pl.col("reported_by").is_null(),
+            "is a declared figure without reported_by (who declared it)",
+        ),
     ]
     for condition, problem in rules:
         bad = numbered.filter(condition)
@@ -155,7 +169,9 @@ def assign_roles(evidence: pl.DataFrame, claimant_side: str | None, claim_series
     """Add `role`: a statement by the claimant's side about one of the claim's own series is a restatement
     (shown, never counted); a row of another series is context (shown, not counted); the rest are counted."""
     own = pl.col("series").is_in(list(claim_series))
-    restated = (pl.col("kind") == STATEMENT) & pl.col("side").is_not_null() & (pl.col("side") == (claimant_side or "")) & own
+    restated = (
+        (pl.col("kind") == STATEMENT) & pl.col("side").is_not_null() & (pl.col("side") == (claimant_side or "")) & own
+    )
     role = pl.when(~own).then(pl.lit(CONTEXT)).when(restated).then(pl.lit(RESTATEMENT)).otherwise(pl.lit(COUNTED))
     return evidence.with_columns(role.alias("role"))
 
@@ -171,7 +187,9 @@ class Coverage:
 
 def coverage(evidence: pl.DataFrame, years: Iterable[int], series: Sequence[str]) -> Coverage:
     """Sort each year into tested / on statements only / untested, from counted rows of the given series."""
-    counted = evidence.filter((pl.col("role") == COUNTED) & pl.col("series").is_in(list(series)) & pl.col("value").is_not_null())
+    counted = evidence.filter(
+        (pl.col("role") == COUNTED) & pl.col("series").is_in(list(series)) & pl.col("value").is_not_null()
+    )
     stats = set(counted.filter(pl.col("kind").is_in(STATISTICS)).get_column("year").to_list())
     said = set(counted.filter(pl.col("kind") == STATEMENT).get_column("year").to_list())
     years = sorted(years)

@@ -24,7 +24,9 @@ MEMBER_SCHEMA = {
 }
 
 
-def turnover_from_flows(flows: pl.DataFrame, reporter: str, members: list[str], start_year: int, end_year: int) -> pl.DataFrame:
+def turnover_from_flows(
+    flows: pl.DataFrame, reporter: str, members: list[str], start_year: int, end_year: int
+) -> pl.DataFrame:
     """Exports + imports declared by `reporter` with each member, all products, annual rows only.
 
     A year where only one direction is reported is left out for that member (half a turnover is not a
@@ -73,18 +75,26 @@ def group_totals(member_turnover: pl.DataFrame, members: list[str]) -> pl.DataFr
 def member_shares(member_turnover: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
     """Each member's share of the covered total (only meaningful where `is_complete`)."""
     return (
-        member_turnover.join(totals.select("year", "members_turnover_usd", "is_complete"), on="year", how="left", validate="m:1")
+        member_turnover.join(
+            totals.select("year", "members_turnover_usd", "is_complete"), on="year", how="left", validate="m:1"
+        )
         .with_columns((pl.col("turnover_usd") / pl.col("members_turnover_usd") * 100).alias("share_pct"))
         .sort("year", "partner_iso3")
     )
 
 
-def group_findings(totals: pl.DataFrame, shares: pl.DataFrame, reporter_name: str, group: str, member_names: dict[str, str]) -> str:
+def group_findings(
+    totals: pl.DataFrame, shares: pl.DataFrame, reporter_name: str, group: str, member_names: dict[str, str]
+) -> str:
     """Sentences computed from the totals: the latest complete year, else the latest best-covered year."""
     if totals.is_empty():
         return ""
     complete = totals.filter(pl.col("is_complete"))
-    best = totals.sort(["members_covered", "year"], descending=True) if complete.is_empty() else complete.sort("year", descending=True)
+    best = (
+        totals.sort(["members_covered", "year"], descending=True)
+        if complete.is_empty()
+        else complete.sort("year", descending=True)
+    )
     row = best.row(0, named=True)
     year = row["year"]
     top = shares.filter(pl.col("year") == year).sort("turnover_usd", descending=True).row(0, named=True)
@@ -95,8 +105,12 @@ def group_findings(totals: pl.DataFrame, shares: pl.DataFrame, reporter_name: st
         f"{member_names.get(top['partner_iso3'], top['partner_iso3'])} accounted for {top['share_pct']:.0f}% of it."
     )
     year_rows = shares.filter(pl.col("year") == year)
-    other_side = [member_names.get(c, c) for c in year_rows.filter(~pl.col("is_reporter_side")).get_column("partner_iso3")]
-    approximate = [member_names.get(c, c) for c in year_rows.filter(pl.col("qualifier").is_not_null()).get_column("partner_iso3")]
+    other_side = [
+        member_names.get(c, c) for c in year_rows.filter(~pl.col("is_reporter_side")).get_column("partner_iso3")
+    ]
+    approximate = [
+        member_names.get(c, c) for c in year_rows.filter(pl.col("qualifier").is_not_null()).get_column("partner_iso3")
+    ]
     if other_side:
         text += f" The figures for {_join(other_side)} are not the reporter's own statistics (partner-side or basis not stated)."
     if approximate:
@@ -132,13 +146,23 @@ def turnover_from_statements(russia_turnover: pl.DataFrame, registry: pl.DataFra
         .group_by("year", "partner_iso3", maintain_order=True)
         .first()
         .select(
-            "year", "partner_iso3", pl.col("value_usd").alias("turnover_usd"), "qualifier",
-            pl.col("_chinese").fill_null(False).alias("is_reporter_side"), "basis", "source_url",
+            "year",
+            "partner_iso3",
+            pl.col("value_usd").alias("turnover_usd"),
+            "qualifier",
+            pl.col("_chinese").fill_null(False).alias("is_reporter_side"),
+            "basis",
+            "source_url",
         )
     )
     russia = russia_turnover.select(
-        "year", pl.lit("RUS").alias("partner_iso3"), pl.col("value_usd").alias("turnover_usd"),
-        pl.lit(None, pl.String).alias("qualifier"), pl.lit(True).alias("is_reporter_side"), "basis", "source_url",
+        "year",
+        pl.lit("RUS").alias("partner_iso3"),
+        pl.col("value_usd").alias("turnover_usd"),
+        pl.lit(None, pl.String).alias("qualifier"),
+        pl.lit(True).alias("is_reporter_side"),
+        "basis",
+        "source_url",
     )
     frames = [chosen, russia] if "RUS" in members else [chosen]
     return pl.concat([f.cast(MEMBER_SCHEMA) for f in frames]).sort("year", "partner_iso3")

@@ -67,12 +67,22 @@ def split_investment(investment: pl.DataFrame) -> dict[str, pl.DataFrame]:
     is_portfolio = metric.str.starts_with("igc_") | metric.str.starts_with("rdif_")
     is_growth = metric.str.ends_with("_yoy_pct")
     is_level = metric.str.starts_with("china_") & pl.col("unit").str.starts_with("US$ bn") & ~is_growth
-    label = lambda table: metric.replace_strict(table, default=None).fill_null(  # noqa: E731
-        metric.map_elements(humanise, return_dtype=pl.String)
-    ).alias("series")
+
+    def label(table):
+        return (
+            metric.replace_strict(table, default=None)
+            .fill_null(  # noqa: E731
+                metric.map_elements(humanise, return_dtype=pl.String)
+            )
+            .alias("series")
+        )
+
     portfolio = investment.filter(is_portfolio).with_columns(
         label(PORTFOLIO_SERIES),
-        pl.when(pl.col("unit").str.starts_with("projects")).then(pl.lit("projects")).otherwise(pl.lit("US$ bn")).alias("measure"),
+        pl.when(pl.col("unit").str.starts_with("projects"))
+        .then(pl.lit("projects"))
+        .otherwise(pl.lit("US$ bn"))
+        .alias("measure"),
         metric.is_in(list(REALISED_METRICS)).alias("is_realised"),
     )
     levels = investment.filter(is_level).with_columns(
@@ -112,13 +122,15 @@ def portfolio_findings(marked: pl.DataFrame) -> str:
     under = marked.filter(pl.col("series") == PORTFOLIO).sort("period_end", "source_url")
     if not under.is_empty():
         parts = []
-        for (period, _url), rows in under.group_by(["period", "source_url"], maintain_order=True):
+        for (_period, _url), rows in under.group_by(["period", "source_url"], maintain_order=True):
             sizes = {r["measure"]: r["stated"] for r in rows.iter_rows(named=True)}
             said = ", ".join(filter(None, [
                 sizes.get("projects") and _projects(sizes["projects"]), sizes.get("US$ bn") and _usd(sizes["US$ bn"]),
             ]))  # fmt: skip
             parts.append(f"{said} ({rows['period_label'][0]}, {rows['publisher_named'][0]})")
-        sentences.append("The investment commission's portfolio *under consideration* was stated as " + "; ".join(parts) + ".")
+        sentences.append(
+            "The investment commission's portfolio *under consideration* was stated as " + "; ".join(parts) + "."
+        )
         exact = under.filter((pl.col("measure") == "US$ bn") & (pl.col("mark") == sv.EXACT)).sort("period_end")
         if exact.height >= 2 and exact["x"][0] != exact["x"][-1]:
             first, last = exact.row(0, named=True), exact.row(-1, named=True)
@@ -131,7 +143,10 @@ def portfolio_findings(marked: pl.DataFrame) -> str:
     if not realised.is_empty():
         sentences.append(
             "Amounts stated as realised, listed apart — "
-            + "; ".join(f"{_lower_first(r['series'])}: {_usd(r['stated'])} ({r['period_label']})" for r in realised.iter_rows(named=True))
+            + "; ".join(
+                f"{_lower_first(r['series'])}: {_usd(r['stated'])} ({r['period_label']})"
+                for r in realised.iter_rows(named=True)
+            )
             + ". A portfolio under consideration is not investment made."
         )
     return " ".join(sentences)
@@ -160,7 +175,9 @@ def levels_findings(marked: pl.DataFrame) -> str:
 ALL = "all"
 
 
-def filter_loans(loans: pl.DataFrame, *, lender: str = ALL, sector: str = ALL, start_year: int, end_year: int) -> pl.DataFrame:
+def filter_loans(
+    loans: pl.DataFrame, *, lender: str = ALL, sector: str = ALL, start_year: int, end_year: int
+) -> pl.DataFrame:
     """Loans of one lender and energy source ('all' = no filter) in the years given (inclusive)."""
     keep = pl.col("year").is_between(start_year, end_year)
     if lender != ALL:

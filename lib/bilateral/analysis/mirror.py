@@ -76,9 +76,7 @@ def _one_direction(frame: pl.DataFrame, exporter: str, importer: str) -> pl.Data
 
 def _side(frame: pl.DataFrame, *, reporter: str, partner: str, flow: str, prefix: str) -> pl.DataFrame:
     """One declarant's rows for one direction, one row per match key (checked)."""
-    rows = frame.filter(
-        pl.col("reporter_iso3") == reporter, pl.col("partner_iso3") == partner, pl.col("flow") == flow
-    )
+    rows = frame.filter(pl.col("reporter_iso3") == reporter, pl.col("partner_iso3") == partner, pl.col("flow") == flow)
     classification = pl.col("classification") if "classification" in rows.columns else pl.lit(None, pl.String)
     side = rows.select(
         *[pl.col(k) for k in _MATCH_KEYS],

@@ -20,8 +20,16 @@ TRAVEL_PREFIXES = {"china_to_russia_": CHINA_TO_RUSSIA, "russia_to_china_": RUSS
 STUDENT_PREFIXES = {"chinese_students_": CHINA_TO_RUSSIA, "russian_students_": RUSSIA_TO_CHINA}
 STUDENT_LABELS = {CHINA_TO_RUSSIA: "Chinese students in Russia", RUSSIA_TO_CHINA: "Russian students in China"}
 
-CURRENCIES = {"usd": "US dollar", "eur": "Euro", "national_currencies": "Rouble and yuan", "cny": "Yuan", "rub": "Rouble"}
-MAIN_SCOPES = frozenset({"russia_china_settlements", "russia_china_trade"})  # both: bilateral settlements as pages state them
+CURRENCIES = {
+    "usd": "US dollar",
+    "eur": "Euro",
+    "national_currencies": "Rouble and yuan",
+    "cny": "Yuan",
+    "rub": "Rouble",
+}
+MAIN_SCOPES = frozenset(
+    {"russia_china_settlements", "russia_china_trade"}
+)  # both: bilateral settlements as pages state them
 SCOPES = {
     "russia_exports_to_china_payments": "Russia's exports to China only",
     "russia_china_payments_goods_services": "payments for goods and services",
@@ -63,7 +71,9 @@ def student_rows(people: pl.DataFrame) -> pl.DataFrame:
     rows = _prefixed(people, STUDENT_PREFIXES)
     who = pl.col("direction").replace_strict(STUDENT_LABELS)
     plain = pl.col("definition").is_in(["in russia", "in china", "in Russia", "in China"])
-    return rows.with_columns(pl.when(plain).then(who).otherwise(who + pl.lit(" (") + pl.col("definition") + pl.lit(")")).alias("series"))
+    return rows.with_columns(
+        pl.when(plain).then(who).otherwise(who + pl.lit(" (") + pl.col("definition") + pl.lit(")")).alias("series")
+    )
 
 
 def other_people_rows(people: pl.DataFrame) -> pl.DataFrame:
@@ -89,7 +99,9 @@ def currency_rows(currency: pl.DataFrame) -> pl.DataFrame:
 
 def _listing(rows: pl.DataFrame, suffix: str = "") -> str:
     """'about 90% (2015), 75% (2018)' from marked rows, in the order the periods end."""
-    return ", ".join(f"{r['stated']}{suffix} ({r['period_label']})" for r in rows.sort("period_end", "x").iter_rows(named=True))
+    return ", ".join(
+        f"{r['stated']}{suffix} ({r['period_label']})" for r in rows.sort("period_end", "x").iter_rows(named=True)
+    )
 
 
 def times(ratio: float) -> str:
@@ -131,7 +143,9 @@ def part_year_checks(marked: pl.DataFrame) -> list[str]:
         for part in rows.filter(~pl.col("is_full_year") & ~pl.col("period").str.contains("/")).iter_rows(named=True):
             for whole in wholes.iter_rows(named=True):
                 verdict = "consistent" if part["point"] <= whole["point"] else "the part exceeds the whole year"
-                checks.append(f"{part['stated']} ({part['period_label']}) against {whole['stated']} ({whole['period_label']}): {verdict}")
+                checks.append(
+                    f"{part['stated']} ({part['period_label']}) against {whole['stated']} ({whole['period_label']}): {verdict}"
+                )
     return checks
 
 
@@ -162,7 +176,7 @@ def travel_findings(marked: pl.DataFrame, closure: tuple[int, int]) -> str:
             f"In the closure years {closure[0]}–{closure[1]}: {listed}"
             + (f"; no statement for {_span_text(gaps)}." if gaps else ".")
         )
-    for metric, rows in full.group_by("metric", maintain_order=True):
+    for _metric, rows in full.group_by("metric", maintain_order=True):
         closed = rows.filter(pl.col("year").is_between(*closure)).sort("year")
         later = rows.filter(pl.col("year") > closure[1]).sort("year")
         if closed.height and later.height:
@@ -190,7 +204,10 @@ def travel_findings(marked: pl.DataFrame, closure: tuple[int, int]) -> str:
 
 def student_findings(marked: pl.DataFrame) -> str:
     """Each student series as stated, in period order ('25,000 (2016), 48,000 (2023/24), ...')."""
-    parts = [f"{series}: {_listing(rows)}" for (series,), rows in marked.sort("series").group_by("series", maintain_order=True)]
+    parts = [
+        f"{series}: {_listing(rows)}"
+        for (series,), rows in marked.sort("series").group_by("series", maintain_order=True)
+    ]
     return ("Students, as stated — " + "; ".join(parts) + ".") if parts else ""
 
 
@@ -198,7 +215,9 @@ def settlement_sums(marked: pl.DataFrame) -> list[str]:
     """Parts-versus-total checks of bilateral shares stated for one period without qualifiers: US dollar + euro
     + rouble-and-yuan against 100%, and yuan + rouble against rouble-and-yuan. One sentence per check."""
     checks = []
-    exact = marked.filter(pl.col("is_bilateral") & (pl.col("mark") == sv.EXACT) & (pl.col("series") == pl.col("currency")))
+    exact = marked.filter(
+        pl.col("is_bilateral") & (pl.col("mark") == sv.EXACT) & (pl.col("series") == pl.col("currency"))
+    )
     for (period,), rows in exact.group_by("period", maintain_order=True):
         value = {r["currency"]: r["point"] for r in rows.iter_rows(named=True)}
         usd, eur, national = (value.get(CURRENCIES[k]) for k in ("usd", "eur", "national_currencies"))

@@ -14,7 +14,9 @@ from typing import Any
 import polars as pl
 
 
-def pair_flows(flows: pl.DataFrame, reporter: str, partner: str, flow: str, start_year: int, end_year: int) -> pl.DataFrame:
+def pair_flows(
+    flows: pl.DataFrame, reporter: str, partner: str, flow: str, start_year: int, end_year: int
+) -> pl.DataFrame:
     """Rows of one reporter -> partner flow within the years (inclusive)."""
     return flows.filter(
         (pl.col("reporter_iso3") == reporter)
@@ -69,25 +71,35 @@ def annual_by_product(flows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def partner_share(flows: pl.DataFrame, reporter: str, partner: str, flow: str, start_year: int, end_year: int) -> pl.DataFrame:
+def partner_share(
+    flows: pl.DataFrame, reporter: str, partner: str, flow: str, start_year: int, end_year: int
+) -> pl.DataFrame:
     """year x product: the partner's value, the reporter's total over covered partners, share_pct and rank.
 
     Rank 1 = the partner is the largest destination (or origin) of that product among those covered.
     """
     reporter_rows = flows.filter(
-        (pl.col("reporter_iso3") == reporter) & (pl.col("flow") == flow) & pl.col("year").is_between(start_year, end_year)
+        (pl.col("reporter_iso3") == reporter)
+        & (pl.col("flow") == flow)
+        & pl.col("year").is_between(start_year, end_year)
         & (pl.col("partner_iso3") != "WLD")
     )
     by_partner = reporter_rows.group_by("year", "product_code", "partner_iso3").agg(pl.col("value_usd").sum())
     ranked = by_partner.with_columns(
-        pl.col("value_usd").rank(method="min", descending=True).over("year", "product_code").cast(pl.Int32).alias("partner_rank"),
+        pl.col("value_usd")
+        .rank(method="min", descending=True)
+        .over("year", "product_code")
+        .cast(pl.Int32)
+        .alias("partner_rank"),
         pl.col("value_usd").sum().over("year", "product_code").alias("covered_total_usd"),
         pl.len().over("year", "product_code").alias("partners_covered"),
     )
     return (
         ranked.filter(pl.col("partner_iso3") == partner)
         .with_columns((pl.col("value_usd") / pl.col("covered_total_usd") * 100).alias("share_pct"))
-        .select("year", "product_code", "value_usd", "covered_total_usd", "share_pct", "partner_rank", "partners_covered")
+        .select(
+            "year", "product_code", "value_usd", "covered_total_usd", "share_pct", "partner_rank", "partners_covered"
+        )
         .sort("product_code", "year")
     )
 
@@ -103,8 +115,17 @@ def product_table(annual: pl.DataFrame, shares: pl.DataFrame, descriptions: dict
         )
         .with_columns(pl.col("product_code").replace_strict(descriptions, default=None).alias("product"))
         .select(
-            "product_code", "product", "year", "value_usd", "quantity", "quantity_unit", "unit_value_usd",
-            "months_reported", "share_pct", "partner_rank", "partners_covered",
+            "product_code",
+            "product",
+            "year",
+            "value_usd",
+            "quantity",
+            "quantity_unit",
+            "unit_value_usd",
+            "months_reported",
+            "share_pct",
+            "partner_rank",
+            "partners_covered",
         )
         .sort("product_code", "year")
     )
@@ -129,7 +150,9 @@ def lens_table(
     annual = annual_by_product(pair)
     shares = partner_share(level_rows, reporter, partner, flow, start_year, end_year)
     revisions = pair.get_column("classification").unique().to_list()
-    names = describe(annual.get_column("product_code").unique().to_list(), revisions[0] if len(revisions) == 1 else None)
+    names = describe(
+        annual.get_column("product_code").unique().to_list(), revisions[0] if len(revisions) == 1 else None
+    )
     return product_table(annual, shares, names), level
 
 
@@ -147,7 +170,9 @@ def product_findings(table: pl.DataFrame, reporter_name: str, partner_name: str,
         f"line was {top['product_code']} ({top['product']}) at US${top['value_usd'] / 1e6:,.1f} m"
     )
     if top["share_pct"] is not None:
-        text += f", {top['share_pct']:.1f}% of the covered total (rank {top['partner_rank']} of {top['partners_covered']})"
+        text += (
+            f", {top['share_pct']:.1f}% of the covered total (rank {top['partner_rank']} of {top['partners_covered']})"
+        )
     text += "."
     first = table.filter(pl.col("product_code") == top["product_code"]).sort("year").row(0, named=True)
     if first["year"] != last_year and first["value_usd"]:
@@ -172,7 +197,9 @@ def coverage(flows: pl.DataFrame) -> dict[str, object]:
     }
 
 
-def no_data_message(params: Any, reporter_name: str, partner_name: str, lens_title: str, source_label: str, covered: dict[str, Any]) -> str:
+def no_data_message(
+    params: Any, reporter_name: str, partner_name: str, lens_title: str, source_label: str, covered: dict[str, Any]
+) -> str:
     """A polite report section saying what the source does cover and how to get the missing data."""
     years = covered["years"]
     scope = (

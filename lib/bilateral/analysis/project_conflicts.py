@@ -47,7 +47,9 @@ def conflicts(projects: pl.DataFrame, rules: MilestoneRules) -> pl.DataFrame:
         rows = pl.concat([rows, *_named_rows(projects, verdict.project, verdict.also)])
         groups.append((verdict.project, _label(verdict.attribute), verdict.why, rows))
     for entry in rules.conflicts_across_attributes:
-        groups.append((entry.project, entry.topic, entry.why, pl.concat(_named_rows(projects, entry.project, entry.rows))))
+        groups.append(
+            (entry.project, entry.topic, entry.why, pl.concat(_named_rows(projects, entry.project, entry.rows)))
+        )
     parts = [
         rows.sort("as_of", nulls_last=True, maintain_order=True).select(
             pl.lit(number, pl.Int32).alias("conflict"), "project_id", "project_name", pl.lit(topic).alias("topic"),
@@ -81,14 +83,20 @@ def explained_differences(projects: pl.DataFrame, rules: MilestoneRules) -> pl.D
         if verdict is not None and verdict.verdict == "not_a_conflict":
             rows.append({"project_id": difference["project_id"], "project_name": difference["project_name"],
                          "topic": _label(difference["attribute"]), "values": " | ".join(difference["values"]), "why": verdict.why})  # fmt: skip
-    return pl.DataFrame(rows, schema={k: pl.String for k in ("project_id", "project_name", "topic", "values", "why")}, orient="row")
+    return pl.DataFrame(
+        rows, schema={k: pl.String for k in ("project_id", "project_name", "topic", "values", "why")}, orient="row"
+    )
 
 
 def unreviewed_differences(projects: pl.DataFrame, rules: MilestoneRules) -> pl.DataFrame:
     """Differences with no verdict in the rules (new or edited data): shown as such, never dropped."""
     found = differing_values(projects, rules)
     reviewed = pl.DataFrame(
-        [(d.project, d.attribute) for d in rules.differences], schema={"project_id": pl.String, "attribute": pl.String}, orient="row"
+        [(d.project, d.attribute) for d in rules.differences],
+        schema={"project_id": pl.String, "attribute": pl.String},
+        orient="row",
     )
-    unreviewed = found.join(reviewed, on=["project_id", "attribute"], how="anti").with_columns(pl.col("values").list.join(" | "))
+    unreviewed = found.join(reviewed, on=["project_id", "attribute"], how="anti").with_columns(
+        pl.col("values").list.join(" | ")
+    )
     return unreviewed.sort("project_id", "attribute")

@@ -63,7 +63,9 @@ def _is_plan(row: dict, plan_words: tuple[str, ...]) -> bool:
 def milestone_events(projects: pl.DataFrame, rules: MilestoneRules) -> pl.DataFrame:
     """Every milestone and plan of every project (EVENT_SCHEMA), from dated cells and from the hand readings."""
     rows = []
-    dated = projects.filter(pl.col("attribute").is_in(list(rules.attribute_stages)) & pl.col("value_date").is_not_null())
+    dated = projects.filter(
+        pl.col("attribute").is_in(list(rules.attribute_stages)) & pl.col("value_date").is_not_null()
+    )
     for row in dated.iter_rows(named=True):
         rule = rules.attribute_stages[row["attribute"]]
         detail = _unit_detail(row["unit"])
@@ -73,7 +75,9 @@ def milestone_events(projects: pl.DataFrame, rules: MilestoneRules) -> pl.DataFr
     for reading in rules.readings:
         for row in matching_rows(projects, reading.project, reading).iter_rows(named=True):
             rows.append(_reading_event(row, reading))
-    return pl.DataFrame(rows, schema=EVENT_SCHEMA, orient="row").sort("project_id", "date_start", "stage", "as_of", maintain_order=True)
+    return pl.DataFrame(rows, schema=EVENT_SCHEMA, orient="row").sort(
+        "project_id", "date_start", "stage", "as_of", maintain_order=True
+    )
 
 
 def _reading_event(row: dict, reading: Reading) -> dict:
@@ -81,7 +85,9 @@ def _reading_event(row: dict, reading: Reading) -> dict:
                   enters=reading.enters, read_from=f"read from the words: {reading.because}", date_words=reading.date_words)  # fmt: skip
 
 
-def _event(row: dict, *, stage: str, event: str, kind: str, date_text: str, enters: bool, read_from: str, date_words: str = "") -> dict:
+def _event(
+    row: dict, *, stage: str, event: str, kind: str, date_text: str, enters: bool, read_from: str, date_words: str = ""
+) -> dict:
     start, end = date_span(date_text)
     return {
         "project_id": row["project_id"], "project_name": row["project_name"], "sector": row["sector"], "stage": stage,
@@ -141,7 +147,9 @@ def _dates(events: pl.DataFrame) -> str:
 
 def _latest_status(facts: pl.DataFrame) -> tuple[str | None, str | None]:
     """The newest `status` cell (undated ones only when no dated one exists)."""
-    status = facts.filter(pl.col("attribute") == "status").sort("as_of", descending=True, nulls_last=True, maintain_order=True)
+    status = facts.filter(pl.col("attribute") == "status").sort(
+        "as_of", descending=True, nulls_last=True, maintain_order=True
+    )
     return (None, None) if status.is_empty() else (status.item(0, "value_text"), status.item(0, "as_of"))
 
 
@@ -157,7 +165,9 @@ def stage_counts(stages: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def reached_in_period(events: pl.DataFrame, start_year: int, end_year: int, *, leave_out: Collection[str] = ()) -> pl.DataFrame:
+def reached_in_period(
+    events: pl.DataFrame, start_year: int, end_year: int, *, leave_out: Collection[str] = ()
+) -> pl.DataFrame:
     """Stage x project: milestones that entered a stage within the years (inclusive), every date as stated.
 
     A project counts for a stage when one of its milestones of that stage is dated within the period; where
@@ -165,7 +175,9 @@ def reached_in_period(events: pl.DataFrame, start_year: int, end_year: int, *, l
     not counted (funds and stakes, to which the ladder does not apply).
     """
     entered = events.filter(
-        (pl.col("kind") == DONE) & pl.col("enters") & pl.col("date_start").dt.year().is_between(start_year, end_year)
+        (pl.col("kind") == DONE)
+        & pl.col("enters")
+        & pl.col("date_start").dt.year().is_between(start_year, end_year)
         & ~pl.col("project_id").is_in(list(leave_out))
     )
     return (
@@ -187,12 +199,16 @@ def slips(events: pl.DataFrame) -> pl.DataFrame:
         reached = group.filter((pl.col("kind") == DONE) & pl.col("enters")).to_dicts()
         for plan in plans:
             later = [("reached", d) for d in reached if d["date_start"] > plan["date_end"]]
-            later += [("planned again", p) for p in plans if _stated_after(p, plan) and p["date_start"] > plan["date_end"]]
+            later += [
+                ("planned again", p) for p in plans if _stated_after(p, plan) and p["date_start"] > plan["date_end"]
+            ]
             found += [_slip(plan, what, fact) for what, fact in later]
     schema = {"project_id": pl.String, "project_name": pl.String, "stage": pl.String, "planned": pl.String,
               "planned_on": pl.String, "planned_url": pl.String, "then": pl.String, "then_date": pl.String,
               "then_on": pl.String, "then_url": pl.String}  # fmt: skip
-    return pl.DataFrame(found, schema=schema, orient="row").sort("project_id", "stage", "planned", "then_date", maintain_order=True)
+    return pl.DataFrame(found, schema=schema, orient="row").sort(
+        "project_id", "stage", "planned", "then_date", maintain_order=True
+    )
 
 
 def _stated_after(later: dict, earlier: dict) -> bool:
@@ -216,16 +232,39 @@ def overdue_plans(events: pl.DataFrame, reference: date) -> pl.DataFrame:
     when that date ends before `reference` and the project shows no milestone reached at that stage or beyond.
     """
     rows = []
-    for (project_id, stage), plans in events.filter(pl.col("kind") == PLAN).group_by("project_id", "stage", maintain_order=True):
+    for (project_id, stage), plans in events.filter(pl.col("kind") == PLAN).group_by(
+        "project_id", "stage", maintain_order=True
+    ):
         if stage not in STAGE_RANK:
             continue
         latest = plans.sort("date_end", "as_of", nulls_last=True, maintain_order=True).row(-1, named=True)
-        done = events.filter((pl.col("project_id") == project_id) & (pl.col("kind") == DONE) & pl.col("stage").is_in(LADDER))
+        done = events.filter(
+            (pl.col("project_id") == project_id) & (pl.col("kind") == DONE) & pl.col("stage").is_in(LADDER)
+        )
         beyond = [s for s in done.get_column("stage").to_list() if STAGE_RANK[s] >= STAGE_RANK[stage]]
         if latest["date_end"] < reference and not beyond:
-            rows.append({k: latest[k] for k in ("project_id", "project_name", "stage", "event", "date_words", "as_of", "source_url", "quote")})
-    schema = {k: pl.String for k in ("project_id", "project_name", "stage", "event", "date_words", "as_of", "source_url", "quote")}
-    return pl.DataFrame(rows, schema=schema, orient="row").sort("as_of", "project_id", nulls_last=True, maintain_order=True)
+            rows.append(
+                {
+                    k: latest[k]
+                    for k in (
+                        "project_id",
+                        "project_name",
+                        "stage",
+                        "event",
+                        "date_words",
+                        "as_of",
+                        "source_url",
+                        "quote",
+                    )
+                }
+            )
+    schema = {
+        k: pl.String
+        for k in ("project_id", "project_name", "stage", "event", "date_words", "as_of", "source_url", "quote")
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row").sort(
+        "as_of", "project_id", nulls_last=True, maintain_order=True
+    )
 
 
 def paper_only(stages: pl.DataFrame, events: pl.DataFrame, reference: date) -> pl.DataFrame:

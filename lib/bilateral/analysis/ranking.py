@@ -22,7 +22,11 @@ CITED_METRICS = {
 
 
 # What is ranked: exports + imports ("turnover"), or one direction alone, always from the reporter's side.
-MEASURES: dict[str, tuple[str, ...]] = {"turnover": ("export", "import"), "exports": ("export",), "imports": ("import",)}
+MEASURES: dict[str, tuple[str, ...]] = {
+    "turnover": ("export", "import"),
+    "exports": ("export",),
+    "imports": ("import",),
+}
 VIEWS = ("own", "mirror")  # own = the reporter's declarations; mirror = each partner's declarations of the same trade
 _OPPOSITE = {"export": "import", "import": "export"}
 
@@ -68,7 +72,10 @@ def ranking_from_flows(
         .with_columns(
             pl.col("turnover_usd").rank("min", descending=True).over("year").cast(pl.Int32).alias("rank"),
             pl.len().over("year").cast(pl.Int32).alias("partners_ranked"),
-            pl.when(pl.col("_world").is_not_null()).then(pl.lit("world total")).otherwise(pl.lit("sum of partners")).alias("share_basis"),
+            pl.when(pl.col("_world").is_not_null())
+            .then(pl.lit("world total"))
+            .otherwise(pl.lit("sum of partners"))
+            .alias("share_basis"),
             pl.coalesce(pl.col("_world"), pl.col("turnover_usd").sum().over("year")).alias("_denominator"),
         )
         .with_columns(
@@ -104,7 +111,8 @@ def leaders(ranked: pl.DataFrame, mirror: pl.DataFrame | None = None) -> pl.Data
     """
     ordered = ranked.sort("year", "turnover_usd", "partner_iso3", descending=[False, True, False])
     top = ordered.group_by("year", maintain_order=True).agg(
-        pl.col("unallocated_usd").first().alias("unallocated_usd") if "unallocated_usd" in ranked.columns
+        pl.col("unallocated_usd").first().alias("unallocated_usd")
+        if "unallocated_usd" in ranked.columns
         else pl.lit(None, pl.Float64).alias("unallocated_usd"),
         pl.col("partner_iso3").first().alias("leader_iso3"),
         pl.col("turnover_usd").first().alias("leader_usd"),
@@ -118,32 +126,56 @@ def leaders(ranked: pl.DataFrame, mirror: pl.DataFrame | None = None) -> pl.Data
         .alias("margin_pct"),
     )
     if mirror is None:
-        return top.with_columns(pl.lit(None, pl.Float64).alias("disagreement_pct"), pl.lit(None, pl.Boolean).alias("close_call"))
+        return top.with_columns(
+            pl.lit(None, pl.Float64).alias("disagreement_pct"), pl.lit(None, pl.Boolean).alias("close_call")
+        )
     mirrored = mirror.select("year", "partner_iso3", pl.col("turnover_usd").alias("_mirror"))
     for role in ("leader", "runner_up"):
         top = top.join(mirrored.rename({"partner_iso3": f"{role}_iso3", "_mirror": f"_{role}_mirror"}),
                        on=["year", f"{role}_iso3"], how="left", validate="1:1")  # fmt: skip
-    gap = {role: (pl.col(f"_{role}_mirror") - pl.col(f"{role}_usd")).abs() / pl.col(f"{role}_usd") * 100 for role in ("leader", "runner_up")}
+    gap = {
+        role: (pl.col(f"_{role}_mirror") - pl.col(f"{role}_usd")).abs() / pl.col(f"{role}_usd") * 100
+        for role in ("leader", "runner_up")
+    }
     both_known = pl.col("_leader_mirror").is_not_null() & pl.col("_runner_up_mirror").is_not_null()
-    reversible = pl.min_horizontal("leader_usd", "_leader_mirror") <= pl.max_horizontal("runner_up_usd", "_runner_up_mirror")
-    return top.with_columns(
-        pl.when(both_known).then(pl.max_horizontal(gap["leader"], gap["runner_up"])).alias("disagreement_pct"),
-        pl.when(both_known).then(reversible).alias("close_call"),
-    ).drop("_leader_mirror", "_runner_up_mirror").sort("year")
+    reversible = pl.min_horizontal("leader_usd", "_leader_mirror") <= pl.max_horizontal(
+        "runner_up_usd", "_runner_up_mirror"
+    )
+    return (
+        top.with_columns(
+            pl.when(both_known).then(pl.max_horizontal(gap["leader"], gap["runner_up"])).alias("disagreement_pct"),
+            pl.when(both_known).then(reversible).alias("close_call"),
+        )
+        .drop("_leader_mirror", "_runner_up_mirror")
+        .sort("year")
+    )
 
 
 def cited_ranking(share_rank: pl.DataFrame, reporter: str, partner: str) -> pl.DataFrame:
     """Cited rank and share statements of `partner` among `reporter`'s partners, full years only."""
     wanted = {m: measure for m, (r, p, measure) in CITED_METRICS.items() if (r, p) == (reporter, partner)}
     if not wanted:
-        return pl.DataFrame(schema={"year": pl.Int32, "measure": pl.String, "value": pl.Float64, "basis": pl.String,
-                                    "publisher_named": pl.String, "source_url": pl.String, "quote": pl.String})
+        return pl.DataFrame(
+            schema={
+                "year": pl.Int32,
+                "measure": pl.String,
+                "value": pl.Float64,
+                "basis": pl.String,
+                "publisher_named": pl.String,
+                "source_url": pl.String,
+                "quote": pl.String,
+            }
+        )
     return (
         share_rank.filter(pl.col("metric").is_in(list(wanted)) & pl.col("year").str.contains(r"^\d{4}$"))
         .select(
             pl.col("year").cast(pl.Int32),
             pl.col("metric").replace_strict(wanted).alias("measure"),
-            "value", "basis", "publisher_named", "source_url", "quote",
+            "value",
+            "basis",
+            "publisher_named",
+            "source_url",
+            "quote",
         )
         .sort("year", "measure")
     )
@@ -175,7 +207,9 @@ def cited_findings(cited: pl.DataFrame, partner_name: str, reporter_name: str) -
     parts = []
     if not ranks.is_empty():
         row = ranks.row(-1, named=True)
-        parts.append(f"Cited statements put {partner_name} at rank {row['value']:.0f} among {reporter_name}'s trading partners in {row['year']}")
+        parts.append(
+            f"Cited statements put {partner_name} at rank {row['value']:.0f} among {reporter_name}'s trading partners in {row['year']}"
+        )
     if not shares.is_empty():
         row = shares.row(-1, named=True)
         parts.append(f"with {row['value']:.1f}% of its trade in {row['year']} ({row['basis']})")
@@ -234,12 +268,15 @@ def position_findings(
             span = f"every year {longest[0]}–{longest[1]} ({longest[1] - longest[0] + 1} years)"
         else:
             span = _years_text(runs)
-        sentences.append(f"By {reporter}'s own declarations ({source_label}), {partner} was {reporter}'s largest trading partner in {span}")
+        sentences.append(
+            f"By {reporter}'s own declarations ({source_label}), {partner} was {reporter}'s largest trading partner in {span}"
+        )
         others = lead.filter((pl.col("leader_iso3") != partner_iso3) & pl.col("year").is_between(first, last))
         if not others.is_empty():
             by_leader = others.group_by("leader_iso3").agg(pl.col("year").sort()).sort(pl.col("year").list.first())
             named = "; ".join(
-                f"{country_name(r['leader_iso3'])} {_years_text(_runs(r['year']))}" for r in by_leader.iter_rows(named=True)
+                f"{country_name(r['leader_iso3'])} {_years_text(_runs(r['year']))}"
+                for r in by_leader.iter_rows(named=True)
             )
             sentences[-1] += f"; in the other years the largest was {named}"
         sentences[-1] += "."
@@ -269,7 +306,9 @@ def position_findings(
             "those years cannot be settled from this data."
         )
     latest = rows.row(-1, named=True)
-    sentences.append(f"In {last} {partner} had {latest['share_pct']:.1f}% of {reporter}'s trade ({latest['share_basis']}).")
+    sentences.append(
+        f"In {last} {partner} had {latest['share_pct']:.1f}% of {reporter}'s trade ({latest['share_basis']})."
+    )
     later = statements.filter(pl.col("year") > last)
     if not later.is_empty():
         said = []
@@ -279,10 +318,13 @@ def position_findings(
             elif r["measure"] == "share_pct":
                 said.append(f"a {r['value']:.1f}% share in {r['year']}")
             else:  # years_as_top_partner: a run ending in the statement's year
-                said.append(f"{r['value']:.0f} consecutive years as largest partner by {r['year']} (a run from {r['year'] - int(r['value']) + 1})")
+                said.append(
+                    f"{r['value']:.0f} consecutive years as largest partner by {r['year']} (a run from {r['year'] - int(r['value']) + 1})"
+                )
         years = sorted(set(later.get_column("year").to_list()))
         sentences.append(
-            f"The data end in {last}; {years[0]}" + (f"–{years[-1]}" if years[-1] > years[0] else "")
+            f"The data end in {last}; {years[0]}"
+            + (f"–{years[-1]}" if years[-1] > years[0] else "")
             + f" rest on cited statements only ({'; '.join(said)}): statements, not data."
         )
     return " ".join(sentences)

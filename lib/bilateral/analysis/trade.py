@@ -99,10 +99,14 @@ def headline_series(statements: pl.DataFrame, prefer: str | None = None) -> pl.D
         ).clear()
     order = {code: rank for rank, code in enumerate(basis_preference(statements, prefer))}
     ranked = outturns.with_columns(pl.col("basis_code").replace_strict(order).alias("_basis_rank"))
-    chosen = ranked.sort(["_basis_rank", "value_decimals"], descending=[False, True]).group_by(
-        ["year", "metric"], maintain_order=True
-    ).first()
-    spread = disputed_cells(statements).select("year", "metric").unique().with_columns(pl.lit(True).alias("is_disputed"))
+    chosen = (
+        ranked.sort(["_basis_rank", "value_decimals"], descending=[False, True])
+        .group_by(["year", "metric"], maintain_order=True)
+        .first()
+    )
+    spread = (
+        disputed_cells(statements).select("year", "metric").unique().with_columns(pl.lit(True).alias("is_disputed"))
+    )
     counts = outturns.group_by(["year", "metric"]).agg(pl.len().cast(pl.UInt32).alias("n_statements"))
     return (
         chosen.drop("_basis_rank")
@@ -117,14 +121,15 @@ def disputed_cells(statements: pl.DataFrame) -> pl.DataFrame:
     """All statements for (year, metric) cells whose figures disagree beyond rounding, with the spread."""
     outturns = _outturns(statements)
     pairs = outturns.join(outturns, on=["year", "metric"], suffix="_other")
-    tolerance = pl.max_horizontal(_tolerance_usd(pl.col("value_decimals")), _tolerance_usd(pl.col("value_decimals_other")))
+    tolerance = pl.max_horizontal(
+        _tolerance_usd(pl.col("value_decimals")), _tolerance_usd(pl.col("value_decimals_other"))
+    )
     clash = pairs.filter((pl.col("value_usd") - pl.col("value_usd_other")).abs() > tolerance + 1e-3)
     cells = clash.select("year", "metric").unique()
     return (
         outturns.join(cells, on=["year", "metric"], how="semi")
         .with_columns(
             (pl.col("value_usd").max() - pl.col("value_usd").min()).over(["year", "metric"]).alias("spread_usd"),
-
             pl.struct("value_usd", "value_decimals")
             .map_elements(lambda r: f"{r['value_usd'] / 1e9:.{r['value_decimals']}f}", return_dtype=pl.String)
             .alias("value_as_stated_usd_bn"),
@@ -173,12 +178,16 @@ def overview_table(series: pl.DataFrame, start_year: int, end_year: int) -> pl.D
             validate="1:1",
         )
         .join(
-            window.filter(pl.col("metric") == "turnover").select("year", pl.col("is_disputed").alias("turnover_disputed")),
+            window.filter(pl.col("metric") == "turnover").select(
+                "year", pl.col("is_disputed").alias("turnover_disputed")
+            ),
             on="year",
             how="left",
             validate="1:1",
         )
-        .rename({"turnover": "turnover_usd", "exports": "exports_usd", "imports": "imports_usd", "balance": "balance_usd"})
+        .rename(
+            {"turnover": "turnover_usd", "exports": "exports_usd", "imports": "imports_usd", "balance": "balance_usd"}
+        )
         .select(
             "year",
             "turnover_usd",
@@ -283,11 +292,15 @@ def chart_points(series: pl.DataFrame, table: pl.DataFrame, start_year: int, end
             pl.lit("Balance").alias("metric"),
             (pl.col("balance_usd") / 1e9).alias("value_usd_bn"),
             pl.col("exports_basis").map_elements(basis_label, return_dtype=pl.String).alias("basis"),
-            pl.concat_str(pl.col("exports_publisher"), pl.lit(" / "), pl.col("imports_publisher")).alias("publisher_named"),
+            pl.concat_str(pl.col("exports_publisher"), pl.lit(" / "), pl.col("imports_publisher")).alias(
+                "publisher_named"
+            ),
             pl.concat_str(pl.col("exports_url"), pl.lit(" ; "), pl.col("imports_url")).alias("source_url"),
             pl.concat_str(
-                pl.lit("Exports minus imports: exports from "), pl.col("exports_url"),
-                pl.lit("; imports from "), pl.col("imports_url"),
+                pl.lit("Exports minus imports: exports from "),
+                pl.col("exports_url"),
+                pl.lit("; imports from "),
+                pl.col("imports_url"),
             ).alias("quote"),
             pl.lit(2, pl.UInt32).alias("n_statements"),
             pl.lit(False).alias("is_disputed"),
@@ -298,14 +311,18 @@ def chart_points(series: pl.DataFrame, table: pl.DataFrame, start_year: int, end
 
 def statement_points(statements: pl.DataFrame, start_year: int, end_year: int) -> pl.DataFrame:
     """Every cited outturn in the window (not only the chosen one), for showing disagreement."""
-    return _outturns(statements).filter(pl.col("year").is_between(start_year, end_year)).select(
-        "year",
-        pl.col("metric").replace_strict(METRIC_LABELS).alias("metric"),
-        (pl.col("value_usd") / 1e9).alias("value_usd_bn"),
-        pl.col("basis_code").map_elements(basis_label, return_dtype=pl.String).alias("basis"),
-        "publisher_named",
-        "source_url",
-        "quote",
+    return (
+        _outturns(statements)
+        .filter(pl.col("year").is_between(start_year, end_year))
+        .select(
+            "year",
+            pl.col("metric").replace_strict(METRIC_LABELS).alias("metric"),
+            (pl.col("value_usd") / 1e9).alias("value_usd_bn"),
+            pl.col("basis_code").map_elements(basis_label, return_dtype=pl.String).alias("basis"),
+            "publisher_named",
+            "source_url",
+            "quote",
+        )
     )
 
 
@@ -315,7 +332,9 @@ def covered_pairs(headlines: pl.DataFrame) -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in pairs.iter_rows()]
 
 
-def no_data_message(reporter_name: str, partner_name: str, start_year: int, end_year: int, covered: list[tuple[str, str]]) -> str:
+def no_data_message(
+    reporter_name: str, partner_name: str, start_year: int, end_year: int, covered: list[tuple[str, str]]
+) -> str:
     """A polite report section for a pair or window without cited figures, saying what is available."""
     available = ", ".join(f"{a}–{b}" for a, b in covered) or "none"
     return (
@@ -326,7 +345,6 @@ def no_data_message(reporter_name: str, partner_name: str, start_year: int, end_
         f"`bilateral data fetch comtrade` (or `imf`, `baci`), e.g. "
         f"`bilateral report run product_lens -p reporter=... -p partner=... -p lens=energy -p source=comtrade`."
     )
-
 
 
 def statements_from_flows(flows: pl.DataFrame, reporter: str, partner: str) -> pl.DataFrame:
@@ -347,12 +365,16 @@ def statements_from_flows(flows: pl.DataFrame, reporter: str, partner: str) -> p
         )
         & pl.col("value_usd").is_not_null()
     )
-    directional = rows.group_by("year", "reporter_iso3", "partner_iso3", "flow").agg(
-        pl.col("value_usd").sum(), pl.col("source").first(), pl.col("dataset_version").first()
-    ).with_columns(pl.col("flow").replace_strict({"export": "exports", "import": "imports"}).alias("metric"))
+    directional = (
+        rows.group_by("year", "reporter_iso3", "partner_iso3", "flow")
+        .agg(pl.col("value_usd").sum(), pl.col("source").first(), pl.col("dataset_version").first())
+        .with_columns(pl.col("flow").replace_strict({"export": "exports", "import": "imports"}).alias("metric"))
+    )
     turnover = (
         directional.group_by("year", "reporter_iso3", "partner_iso3")
-        .agg(pl.col("value_usd").sum(), pl.len().alias("_n"), pl.col("source").first(), pl.col("dataset_version").first())
+        .agg(
+            pl.col("value_usd").sum(), pl.len().alias("_n"), pl.col("source").first(), pl.col("dataset_version").first()
+        )
         .filter(pl.col("_n") == 2)
         .drop("_n")
         .with_columns(pl.lit("turnover").alias("metric"))

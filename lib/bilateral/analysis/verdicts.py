@@ -32,7 +32,6 @@ from bilateral.analysis.evidence import (
     spread_pct,
     year_list,
 )
-
 from bilateral.data.countries import country_name
 
 if TYPE_CHECKING:
@@ -145,13 +144,26 @@ def verdict_rank_run(claim: Claim, evidence: pl.DataFrame) -> Verdict:
     close = sorted(set(close_by_gap) | set(close_by_unassigned))
     reasons = []
     if close_by_gap:
-        reasons.append("within the sources' own disagreement" + (f" ({year_list(sorted(set(close_by_gap)))})" if close_by_unassigned else ""))
+        reasons.append(
+            "within the sources' own disagreement"
+            + (f" ({year_list(sorted(set(close_by_gap)))})" if close_by_unassigned else "")
+        )
     if close_by_unassigned:
         gap_years = f" ({year_list(sorted(set(close_by_unassigned)))})" if close_by_gap else ""
         reasons.append(f"smaller than the trade {among} declared without assigning it to any partner{gap_years}")
     close_note = f"; close call in {year_list(close)}: the margin is {' or '.join(reasons)}" if close else ""
     why = f"{head}{basis}" + (f"; {tail}" if tail else "") + close_note + "."
-    return Verdict(claim.id, rating, why, table, tuple(sorted(tested)), tuple(sorted(on_statements)), untested, bool(close), _datasets(table))
+    return Verdict(
+        claim.id,
+        rating,
+        why,
+        table,
+        tuple(sorted(tested)),
+        tuple(sorted(on_statements)),
+        untested,
+        bool(close),
+        _datasets(table),
+    )
 
 
 # --- a level reached ("US$200 bn by 2024") ---------------------------------------------------------------------
@@ -177,7 +189,10 @@ def verdict_threshold(claim: Claim, evidence: pl.DataFrame) -> Verdict:
         status[year] = "met" if results == {True} else "missed" if results == {False} else "disputed"
         shown[year] = max(values) if spec.comparison == "at_least" else min(values)
         margin = (shown[year] - spec.threshold) / spec.threshold * 100 if spec.threshold else None
-        if _close(margin, spread_pct(rows.get_column("value").to_list()), claim.tolerance.close_within_pct) or status[year] == "disputed":
+        if (
+            _close(margin, spread_pct(rows.get_column("value").to_list()), claim.tolerance.close_within_pct)
+            or status[year] == "disputed"
+        ):
             close.append(year)
     if not status:
         return _insufficient(claim, table, f"No counted figure of {spec.series} for {year_list(claim.years)}")
@@ -191,26 +206,43 @@ def verdict_threshold(claim: Claim, evidence: pl.DataFrame) -> Verdict:
             rating, head = Rating.SUPPORTED, f"A {target} is reached in {first} ({_fmt(shown[first])}, on statistics)"
         elif met:
             first = min(met)
-            rating, head = Rating.PARTLY_SUPPORTED, f"A {target} is reached in {first} ({_fmt(shown[first])}) according to statements"
+            rating, head = (
+                Rating.PARTLY_SUPPORTED,
+                f"A {target} is reached in {first} ({_fmt(shown[first])}) according to statements",
+            )
         elif not cover.untested:
-            best = max(status, key=lambda y: shown[y]) if spec.comparison == "at_least" else min(status, key=lambda y: shown[y])
-            rating, head = Rating.CONTRADICTED, f"A {target} is not reached in any year {year_list(claim.years)} (closest: {_fmt(shown[best])} in {best})"
+            best = (
+                max(status, key=lambda y: shown[y])
+                if spec.comparison == "at_least"
+                else min(status, key=lambda y: shown[y])
+            )
+            rating, head = (
+                Rating.CONTRADICTED,
+                f"A {target} is not reached in any year {year_list(claim.years)} (closest: {_fmt(shown[best])} in {best})",
+            )
         else:
             return _insufficient(
-                claim, table, f"A {target} is not reached in {year_list(sorted(status))}, and {year_list(cover.untested)} {'has' if len(cover.untested) == 1 else 'have'} no counted figure"
+                claim,
+                table,
+                f"A {target} is not reached in {year_list(sorted(status))}, and {year_list(cover.untested)} {'has' if len(cover.untested) == 1 else 'have'} no counted figure",
             )
     else:
         missed = [y for y, s in status.items() if s == "missed"]
         if [y for y in missed if y in cover.tested] or (missed and not met):
             rating, head = Rating.CONTRADICTED, f"A {target} fails in {year_list(sorted(missed))}"
         elif missed or cover.untested or any(s == "disputed" for s in status.values()):
-            rating, head = Rating.PARTLY_SUPPORTED, f"A {target} holds in {year_list(sorted(y for y, s in status.items() if s == 'met'))}"
+            rating, head = (
+                Rating.PARTLY_SUPPORTED,
+                f"A {target} holds in {year_list(sorted(y for y, s in status.items() if s == 'met'))}",
+            )
         else:
             rating, head = Rating.SUPPORTED, f"A {target} holds in every year {year_list(claim.years)}"
     tail = _statement_note(cover.on_statements, cover.untested)
     close_note = f"; close call in {year_list(sorted(close))}: within the sources' own disagreement" if close else ""
     why = head + (f"; {tail}" if tail else "") + close_note + "."
-    return Verdict(claim.id, rating, why, table, cover.tested, cover.on_statements, cover.untested, bool(close), _datasets(table))
+    return Verdict(
+        claim.id, rating, why, table, cover.tested, cover.on_statements, cover.untested, bool(close), _datasets(table)
+    )
 
 
 # --- a change between two years ("deepening", "sound momentum") -------------------------------------------------
@@ -226,7 +258,11 @@ def verdict_change(claim: Claim, evidence: pl.DataFrame) -> Verdict:
     """
     spec = claim.test
     table = _prepare(claim, evidence, list(spec.series))
-    counted = table.filter((pl.col("role") == COUNTED) & pl.col("value").is_not_null() & pl.col("year").is_in([spec.from_year, spec.to_year]))
+    counted = table.filter(
+        (pl.col("role") == COUNTED)
+        & pl.col("value").is_not_null()
+        & pl.col("year").is_in([spec.from_year, spec.to_year])
+    )
     held, failed, disputed, unmeasured, on_statements, close, notes = [], [], [], [], [], [], []
     for series in spec.series:
         changes = _changes(counted.filter(pl.col("series") == series), spec.from_year, spec.to_year)
@@ -240,13 +276,23 @@ def verdict_change(claim: Claim, evidence: pl.DataFrame) -> Verdict:
         pcts = use.get_column("change_pct").to_list()
         results = {_direction_holds(p, spec.direction, spec.min_change_pct) for p in pcts}
         (held if results == {True} else failed if results == {False} else disputed).append(series)
-        uncertainty = max([u for u in use.get_column("uncertainty_pct").to_list() if u is not None] + [spread_pct(pcts) or 0.0])
+        uncertainty = max(
+            [u for u in use.get_column("uncertainty_pct").to_list() if u is not None] + [spread_pct(pcts) or 0.0]
+        )
         if any(_close(p - spec.min_change_pct, uncertainty, claim.tolerance.close_within_pct) for p in pcts):
             close.append(series)
-        notes.append(f"{_label(series)} {_fmt_pct(min(pcts))}" if len(set(pcts)) == 1 else f"{_label(series)} {_fmt_pct(min(pcts))} to {_fmt_pct(max(pcts))}")
+        notes.append(
+            f"{_label(series)} {_fmt_pct(min(pcts))}"
+            if len(set(pcts)) == 1
+            else f"{_label(series)} {_fmt_pct(min(pcts))} to {_fmt_pct(max(pcts))}"
+        )
     period = f"{spec.from_year}–{spec.to_year}"
     if not (held or failed or disputed):
-        return _insufficient(claim, table, f"No counted figures give both {spec.from_year} and {spec.to_year} for {', '.join(_label(x) for x in spec.series)}")
+        return _insufficient(
+            claim,
+            table,
+            f"No counted figures give both {spec.from_year} and {spec.to_year} for {', '.join(_label(x) for x in spec.series)}",
+        )
     measured = ", ".join(notes)
     if held and not (failed or disputed or unmeasured):
         rating = Rating.SUPPORTED
@@ -260,18 +306,32 @@ def verdict_change(claim: Claim, evidence: pl.DataFrame) -> Verdict:
     if disputed:
         why += f"; sources disagree on {', '.join(map(_label, disputed))}"
     if on_statements:
-        why += f"; {', '.join(map(_label, on_statements))} rest{'s' if len(on_statements) == 1 else ''} on statements only"
+        why += (
+            f"; {', '.join(map(_label, on_statements))} rest{'s' if len(on_statements) == 1 else ''} on statements only"
+        )
     if close:
         why += f"; close call for {', '.join(map(_label, close))}: within the sources' own disagreement"
-    years_tested = tuple(sorted({spec.from_year, spec.to_year})) if any(s not in on_statements for s in held + failed + disputed) else ()
+    years_tested = (
+        tuple(sorted({spec.from_year, spec.to_year}))
+        if any(s not in on_statements for s in held + failed + disputed)
+        else ()
+    )
     years_stmt = tuple(sorted({spec.from_year, spec.to_year})) if not years_tested and on_statements else ()
     return Verdict(claim.id, rating, why + ".", table, years_tested, years_stmt, (), bool(close), _datasets(table))
 
 
 def _changes(rows: pl.DataFrame, start: int, end: int) -> pl.DataFrame:
     keys = ["kind", "source", "reported_by"]
-    first = rows.filter(pl.col("year") == start).group_by(keys).agg(pl.col("value").mean().alias("_a"), pl.col("uncertainty_pct").max().alias("_ua"))
-    last = rows.filter(pl.col("year") == end).group_by(keys).agg(pl.col("value").mean().alias("_b"), pl.col("uncertainty_pct").max().alias("_ub"))
+    first = (
+        rows.filter(pl.col("year") == start)
+        .group_by(keys)
+        .agg(pl.col("value").mean().alias("_a"), pl.col("uncertainty_pct").max().alias("_ua"))
+    )
+    last = (
+        rows.filter(pl.col("year") == end)
+        .group_by(keys)
+        .agg(pl.col("value").mean().alias("_b"), pl.col("uncertainty_pct").max().alias("_ub"))
+    )
     both = first.join(last, on=keys, how="inner", nulls_equal=True)
     return both.filter(pl.col("_a") > 0).select(
         *keys,
@@ -299,7 +359,8 @@ def verdict_events(claim: Claim, evidence: pl.DataFrame) -> Verdict:
     spec = claim.test
     table = _prepare(claim, evidence, [spec.series])
     dated = table.filter(
-        (pl.col("role") == COUNTED) & pl.col("date").is_not_null()
+        (pl.col("role") == COUNTED)
+        & pl.col("date").is_not_null()
         & (pl.col("date").str.slice(0, 10) >= spec.from_date.isoformat())
         & (pl.col("date").str.slice(0, 10) <= spec.to_date.isoformat())
     )
@@ -321,7 +382,9 @@ def verdict_events(claim: Claim, evidence: pl.DataFrame) -> Verdict:
 
 def verdict_not_checkable(claim: Claim, evidence: pl.DataFrame | None = None) -> Verdict:
     """No verdict on facts: the ledger's reason is the sentence, and the evidence table is empty by design."""
-    return Verdict(claim.id, Rating.NOT_CHECKABLE, claim.not_checkable_reason or "Not a statement of fact.", empty_evidence())
+    return Verdict(
+        claim.id, Rating.NOT_CHECKABLE, claim.not_checkable_reason or "Not a statement of fact.", empty_evidence()
+    )
 
 
 VERDICTS: dict[str, Callable[[Claim, pl.DataFrame], Verdict]] = {

@@ -155,23 +155,33 @@ def _unaccounted(root: Path) -> list[str]:
     """
     problems = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        for leftover in sorted(p for p in [folder, *folder.iterdir()] if p.is_dir() and p.name.startswith(".") and p.name.endswith(".tmp")):
-            problems.append(f"{leftover}: a temporary folder left by an interrupted fetch or import; remove it: rm -r '{leftover}'")
+        for leftover in sorted(
+            p for p in [folder, *folder.iterdir()] if p.is_dir() and p.name.startswith(".") and p.name.endswith(".tmp")
+        ):
+            problems.append(
+                f"{leftover}: a temporary folder left by an interrupted fetch or import; remove it: rm -r '{leftover}'"
+            )
         if folder.name.startswith("."):
             continue
         if (folder / SIDECAR).is_file():
             continue
         if folder.name not in registry.names(lambda s: s.is_upstream):
             if any(p.is_file() for p in folder.rglob("*")):
-                problems.append(f"{folder}: no {SIDECAR} and not a fetched source's folder; data without provenance is not allowed.")
+                problems.append(
+                    f"{folder}: no {SIDECAR} and not a fetched source's folder; data without provenance is not allowed."
+                )
             continue
         for child in sorted(folder.iterdir()):
             if child.name.startswith("."):
                 continue
             if child.is_file():
-                problems.append(f"{child}: a file in a fetched source's folder outside any snapshot; data without provenance is not allowed.")
+                problems.append(
+                    f"{child}: a file in a fetched source's folder outside any snapshot; data without provenance is not allowed."
+                )
             elif not (child / SIDECAR).is_file():
-                problems.append(f"{child}: a snapshot folder without {SIDECAR}; it is ignored by every loader. Fetch again or remove it.")
+                problems.append(
+                    f"{child}: a snapshot folder without {SIDECAR}; it is ignored by every loader. Fetch again or remove it."
+                )
     return problems
 
 
@@ -193,7 +203,9 @@ def citation(source: str) -> str:
     """A one-paragraph Markdown citation for report footers, taken from the source's source.yml."""
     record = source_record(source)
     origin = record.origin
-    where = ", ".join(filter(None, [origin.repository and f"{origin.repository}@{(origin.commit or '')[:10]}", *origin.urls]))
+    where = ", ".join(
+        filter(None, [origin.repository and f"{origin.repository}@{(origin.commit or '')[:10]}", *origin.urls])
+    )
     return (
         f"**{record.title}.** Publisher: {record.publisher}. Origin: {where}. Retrieved: {record.retrieved}. "
         f"Licence (as stated): {record.licence}"

@@ -89,7 +89,9 @@ def normalize_iso3(code: str, *, role: str = "country") -> str:
         raise ParameterError(f"Unknown {role} {shown(text)}: not an ISO 3166 alpha-3 country code.")
     hints = suggest(text)
     hint = (
-        " Did you mean " + " or ".join(f"'{iso}' ({DISPLAY_NAMES.get(iso) or _iso_names()[iso]})" for iso in hints) + "?"
+        " Did you mean "
+        + " or ".join(f"'{iso}' ({DISPLAY_NAMES.get(iso) or _iso_names()[iso]})" for iso in hints)
+        + "?"
         if hints
         else ""
     )

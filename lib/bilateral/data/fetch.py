@@ -41,6 +41,7 @@ from bilateral.errors import FetchError, ParameterError
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How often and how long to wait when a server answers 429 or 5xx."""
@@ -113,7 +114,12 @@ def call_with_retry(attempt: Callable[[], Attempt[T]], *, publisher: str, what: 
             )
         wait = policy.delay(number, outcome.retry_after)
         log.warning(
-            "%s answered HTTP %s; retrying in %.1f s (try %d of %d)", publisher, outcome.status, wait, number + 1, policy.attempts
+            "%s answered HTTP %s; retrying in %.1f s (try %d of %d)",
+            publisher,
+            outcome.status,
+            wait,
+            number + 1,
+            policy.attempts,
         )
         time.sleep(wait)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -137,9 +143,13 @@ def new_stamp(source: str, stamp: str | None = None) -> str:
     else now in UTC, with -2, -3 ... appended when two fetches fall in the same second."""
     if stamp is not None:
         if not re.fullmatch(STAMP_PATTERN, stamp):
-            raise ParameterError(f"Snapshot stamp {shown(stamp)} is not of the form 2026-11-28T101500Z (UTC, optional -N suffix).")
+            raise ParameterError(
+                f"Snapshot stamp {shown(stamp)} is not of the form 2026-11-28T101500Z (UTC, optional -N suffix)."
+            )
         if (source_dir(source) / stamp).exists():
-            raise ParameterError(f"Snapshot {source_dir(source) / stamp} already exists; snapshots are immutable. Pass another --stamp.")
+            raise ParameterError(
+                f"Snapshot {source_dir(source) / stamp} already exists; snapshots are immutable. Pass another --stamp."
+            )
         return stamp
     base = utc_stamp()
     candidate, number = base, 1

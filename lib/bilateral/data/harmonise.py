@@ -104,7 +104,9 @@ def _entry(path: Path, line: int, row: list[str]) -> NameEntry:
     if kind not in KINDS:
         raise DataError(f"{where}: kind {kind!r} for {name!r}; use one of {', '.join(KINDS)}.")
     if kind == "aggregate" and iso3:
-        raise DataError(f"{where}: {name!r} is an aggregate but has iso3 {iso3!r}; aggregates are dropped, leave iso3 empty.")
+        raise DataError(
+            f"{where}: {name!r} is an aggregate but has iso3 {iso3!r}; aggregates are dropped, leave iso3 empty."
+        )
     if kind == "world" and iso3 != WORLD:
         raise DataError(f"{where}: {name!r} is the world total; its iso3 must be {WORLD}, not {iso3!r}.")
     if kind == "country" and not _is_known_code(iso3):

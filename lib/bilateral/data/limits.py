@@ -44,8 +44,15 @@ class Limit:
 
 
 YEARS_PER_FETCH = Limit("the years of one fetch", "BILATERAL_MAX_FETCH_YEARS", 100, "years")
-ARCHIVE_MEMBER_BYTES = Limit("one file inside a release archive", "BILATERAL_MAX_ARCHIVE_MEMBER_BYTES", 16 * 1024**3, "bytes")
-ARCHIVE_EXPANSION = Limit("how much a file inside a release archive expands", "BILATERAL_MAX_ARCHIVE_EXPANSION", 200, "times its compressed size")
+ARCHIVE_MEMBER_BYTES = Limit(
+    "one file inside a release archive", "BILATERAL_MAX_ARCHIVE_MEMBER_BYTES", 16 * 1024**3, "bytes"
+)
+ARCHIVE_EXPANSION = Limit(
+    "how much a file inside a release archive expands",
+    "BILATERAL_MAX_ARCHIVE_EXPANSION",
+    200,
+    "times its compressed size",
+)
 DOWNLOAD_BYTES = Limit("one download", "BILATERAL_MAX_DOWNLOAD_BYTES", 32 * 1024**3, "bytes")
 DOWNLOAD_SECONDS = Limit("one download from start to end", "BILATERAL_MAX_DOWNLOAD_SECONDS", 4 * 3600, "seconds")
 ECHO_CHARS = 80  # user input quoted back in a message is cut to this many characters

@@ -14,9 +14,8 @@ therefore take `revision` explicitly and refuse anything but HS22 rather than an
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -236,9 +235,7 @@ def _require_lookup_revision(revision: str, level: int) -> str:
 def _unknown_code_message(code: str, text: str, revision: str) -> str:
     hints = _suggest(text)
     descriptions = _descriptions()
-    hint = (
-        " Did you mean " + " or ".join(f"'{h}' ({_shorten(descriptions[h])})" for h in hints) + "?" if hints else ""
-    )
+    hint = " Did you mean " + " or ".join(f"'{h}' ({_shorten(descriptions[h])})" for h in hints) + "?" if hints else ""
     reserved = " Chapter 77 is reserved for future use in every HS revision." if text[:2] == "77" else ""
     level = _LEVEL_NAMES[len(text)]
     return f"Unknown HS code {code!r}: no {level} {text} in HS 2022 (checked for {revision}).{reserved}{hint}"
@@ -294,16 +291,13 @@ def _load_table(folder: Path) -> pl.DataFrame:
     """Read and tidy harmonized-system.csv once per folder (checksum verified on first read)."""
     path = require_verified(folder, read_source(folder), "harmonized-system.csv")
     raw = pl.read_csv(path, schema_overrides={"hscode": pl.String, "parent": pl.String, "level": pl.Int8})
-    return (
-        raw.filter(pl.col("level").is_in(list(LEVELS)), pl.col("hscode").str.contains(r"^\d+$"))
-        .select(
-            pl.col("hscode").alias("hs_code"),
-            pl.col("level").alias("hs_level"),
-            pl.col("description").str.strip_chars(),
-            pl.when(pl.col("parent") == "TOTAL").then(None).otherwise(pl.col("parent")).alias("parent_code"),
-            pl.when(pl.col("section") == "TOTAL").then(None).otherwise(pl.col("section")).alias("section"),
-            pl.lit(TABLE_REVISION).alias("revision"),
-        )
+    return raw.filter(pl.col("level").is_in(list(LEVELS)), pl.col("hscode").str.contains(r"^\d+$")).select(
+        pl.col("hscode").alias("hs_code"),
+        pl.col("level").alias("hs_level"),
+        pl.col("description").str.strip_chars(),
+        pl.when(pl.col("parent") == "TOTAL").then(None).otherwise(pl.col("parent")).alias("parent_code"),
+        pl.when(pl.col("section") == "TOTAL").then(None).otherwise(pl.col("section")).alias("section"),
+        pl.lit(TABLE_REVISION).alias("revision"),
     )
 
 

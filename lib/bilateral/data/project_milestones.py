@@ -109,7 +109,9 @@ class MilestoneRules(_Entry):
     @model_validator(mode="after")
     def _known_stages(self) -> MilestoneRules:
         if tuple(self.stages) != (*LADDER, SUSPENDED):
-            raise ValueError(f"stages must be {', '.join((*LADDER, SUSPENDED))} in this order (the code relies on them)")
+            raise ValueError(
+                f"stages must be {', '.join((*LADDER, SUSPENDED))} in this order (the code relies on them)"
+            )
         used = {rule.stage for rule in self.attribute_stages.values()} | {r.stage for r in self.readings}
         unknown = sorted(used - set(self.stages))
         if unknown:
@@ -147,7 +149,9 @@ def unmatched_entries(projects: pl.DataFrame, rules: MilestoneRules) -> list[str
         if matching_rows(projects, reading.project, reading).is_empty():
             problems.append(f"reading {reading.project}/{reading.attribute}={reading.value!r}")
     for entry in rules.differences:
-        if projects.filter((pl.col("project_id") == entry.project) & (pl.col("attribute") == entry.attribute)).is_empty():
+        if projects.filter(
+            (pl.col("project_id") == entry.project) & (pl.col("attribute") == entry.attribute)
+        ).is_empty():
             problems.append(f"difference {entry.project}/{entry.attribute}")
         problems += [f"difference {entry.project}: also {r.attribute}={r.value!r}" for r in entry.also
                      if matching_rows(projects, entry.project, r).is_empty()]  # fmt: skip

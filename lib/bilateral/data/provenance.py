@@ -92,7 +92,9 @@ def verify_files(folder: Path, record: SourceRecord) -> list[str]:
     for item in record.files:
         path = folder / item.path
         if not path.resolve().is_relative_to(root):
-            problems.append(f"{path}: resolves outside {folder} (a link?); provenance only covers files inside the folder.")
+            problems.append(
+                f"{path}: resolves outside {folder} (a link?); provenance only covers files inside the folder."
+            )
             continue
         if not path.is_file():
             problems.append(f"{path}: missing (listed in {folder / SIDECAR}). Restore it from git or re-fetch.")
@@ -176,7 +178,9 @@ def list_snapshots(source_dir: Path) -> list[Path]:
     """Snapshot folders of a fetched source, oldest first (names are sortable UTC stamps)."""
     if not source_dir.is_dir():
         return []
-    return sorted(p for p in source_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / SIDECAR).is_file())
+    return sorted(
+        p for p in source_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / SIDECAR).is_file()
+    )
 
 
 def newest_snapshot(source_dir: Path) -> Path | None:

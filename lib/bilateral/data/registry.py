@@ -94,12 +94,21 @@ SOURCES: tuple[Source, ...] = (
         "statement",
         "headlines",
         tables=(
-            Table("trade_headlines", "load_trade_headlines",
-                  "China-Russia annual turnover, exports, imports (US$) as stated on cited pages, one row per statement"),
-            Table("partner_share_rank", "load_share_rank",
-                  "China's and Russia's rank and share among each other's trading partners, as stated"),
-            Table("energy_headlines", "load_energy_headlines",
-                  "Russian crude oil, Power of Siberia gas and LNG supply to China, as stated (units per row)"),
+            Table(
+                "trade_headlines",
+                "load_trade_headlines",
+                "China-Russia annual turnover, exports, imports (US$) as stated on cited pages, one row per statement",
+            ),
+            Table(
+                "partner_share_rank",
+                "load_share_rank",
+                "China's and Russia's rank and share among each other's trading partners, as stated",
+            ),
+            Table(
+                "energy_headlines",
+                "load_energy_headlines",
+                "Russian crude oil, Power of Siberia gas and LNG supply to China, as stated (units per row)",
+            ),
         ),
     ),
     Source(
@@ -108,15 +117,24 @@ SOURCES: tuple[Source, ...] = (
         "compiled",
         "energy_institute",
         tables=(
-            Table("energy_trade_2022", "load_energy_trade",
-                  "EI Statistical Review 2023: 2022 bilateral matrices of crude, products (Mt), pipeline gas, LNG (bcm), coal (EJ)",
-                  args=("2023",)),
-            Table("russia_china_energy_flows", "load_russia_china_energy_flows",
-                  "Russia->China energy flows from the EI 2023 workbook (pipeline gas 2000-2022; crude, products, LNG, coal 2022)",
-                  args=("2023",)),
-            Table("gas_interregional_trade", "load_gas_interregional",
-                  "EI 2023 inter-regional pipeline gas trade 2000-2022 (bcm), exporter region -> importer region",
-                  args=("2023",)),
+            Table(
+                "energy_trade_2022",
+                "load_energy_trade",
+                "EI Statistical Review 2023: 2022 bilateral matrices of crude, products (Mt), pipeline gas, LNG (bcm), coal (EJ)",
+                args=("2023",),
+            ),
+            Table(
+                "russia_china_energy_flows",
+                "load_russia_china_energy_flows",
+                "Russia->China energy flows from the EI 2023 workbook (pipeline gas 2000-2022; crude, products, LNG, coal 2022)",
+                args=("2023",),
+            ),
+            Table(
+                "gas_interregional_trade",
+                "load_gas_interregional",
+                "EI 2023 inter-regional pipeline gas trade 2000-2022 (bcm), exporter region -> importer region",
+                args=("2023",),
+            ),
         ),
     ),
     Source(
@@ -125,9 +143,12 @@ SOURCES: tuple[Source, ...] = (
         "compiled",
         "energy_institute",
         tables=(
-            Table("energy_trade_2020", "load_energy_trade",
-                  "bp Statistical Review 2021: 2020 bilateral matrices of crude, products (Mt), pipeline gas, LNG (bcm), coal (EJ)",
-                  args=("2021",)),
+            Table(
+                "energy_trade_2020",
+                "load_energy_trade",
+                "bp Statistical Review 2021: 2020 bilateral matrices of crude, products (Mt), pipeline gas, LNG (bcm), coal (EJ)",
+                args=("2021",),
+            ),
         ),
     ),
     Source(
@@ -136,8 +157,11 @@ SOURCES: tuple[Source, ...] = (
         "declared",
         "comtrade_extract",
         tables=(
-            Table("china_critical_mineral_exports", "load_critical_minerals",
-                  "China's monthly exports of graphite, Ga/Ge and polysilicon by destination (UN Comtrade extract, trade_flows)"),
+            Table(
+                "china_critical_mineral_exports",
+                "load_critical_minerals",
+                "China's monthly exports of graphite, Ga/Ge and polysilicon by destination (UN Comtrade extract, trade_flows)",
+            ),
         ),
         trade_flows="load_critical_minerals",
         products=True,
@@ -148,9 +172,12 @@ SOURCES: tuple[Source, ...] = (
         "declared",
         "china_customs_energy",
         tables=(
-            Table("china_energy_imports", "load_china_energy_imports",
-                  "China's monthly energy imports by origin (crude, coal types, LNG, pipeline gas), tonnes and US$, "
-                  "GACC via Wind/CREA; 0 = not published -> null"),
+            Table(
+                "china_energy_imports",
+                "load_china_energy_imports",
+                "China's monthly energy imports by origin (crude, coal types, LNG, pipeline gas), tonnes and US$, "
+                "GACC via Wind/CREA; 0 = not published -> null",
+            ),
         ),
     ),
     Source(
@@ -159,17 +186,32 @@ SOURCES: tuple[Source, ...] = (
         "statement",
         "cooperation_registry",
         tables=(
-            Table("eaeu_trade_statements", "load_eaeu_trade",
-                  "China-EAEU agreement milestones and China's trade with the EAEU and its members, as stated on cited pages"),
-            Table("cooperation_projects", "load_projects",
-                  "27 China-Russia mega-projects (energy, transport, nuclear, aerospace, finance): 241 cited facts",
-                  year_column=None),
-            Table("investment_statements", "load_investment",
-                  "China-Russia investment portfolio (IGC) and FDI statements, as stated"),
-            Table("people_exchanges", "load_people_exchanges",
-                  "Tourist and student flows between China and Russia, as stated"),
-            Table("settlement_currency_statements", "load_currency_settlement",
-                  "Shares of US$, euro, rouble and yuan in China-Russia settlements, as stated"),
+            Table(
+                "eaeu_trade_statements",
+                "load_eaeu_trade",
+                "China-EAEU agreement milestones and China's trade with the EAEU and its members, as stated on cited pages",
+            ),
+            Table(
+                "cooperation_projects",
+                "load_projects",
+                "27 China-Russia mega-projects (energy, transport, nuclear, aerospace, finance): 241 cited facts",
+                year_column=None,
+            ),
+            Table(
+                "investment_statements",
+                "load_investment",
+                "China-Russia investment portfolio (IGC) and FDI statements, as stated",
+            ),
+            Table(
+                "people_exchanges",
+                "load_people_exchanges",
+                "Tourist and student flows between China and Russia, as stated",
+            ),
+            Table(
+                "settlement_currency_statements",
+                "load_currency_settlement",
+                "Shares of US$, euro, rouble and yuan in China-Russia settlements, as stated",
+            ),
         ),
     ),
     Source(
@@ -178,8 +220,11 @@ SOURCES: tuple[Source, ...] = (
         "compiled",
         "china_energy_finance",
         tables=(
-            Table("china_energy_finance", "load_china_energy_finance",
-                  "Chinese development-bank loans to energy projects abroad, 2000-2019 (BU GDP Center, Feb 2020 copy), US$"),
+            Table(
+                "china_energy_finance",
+                "load_china_energy_finance",
+                "Chinese development-bank loans to energy projects abroad, 2000-2019 (BU GDP Center, Feb 2020 copy), US$",
+            ),
         ),
     ),
     Source(
@@ -188,8 +233,11 @@ SOURCES: tuple[Source, ...] = (
         "declared",
         "russia_fossil_exports",
         tables=(
-            Table("russia_fossil_exports", "load_russia_fossil_exports",
-                  "Monthly imports of Russian fossil fuels by importing country, 2016-2022, EUR and tonnes (Comtrade+Eurostat via CREA)"),
+            Table(
+                "russia_fossil_exports",
+                "load_russia_fossil_exports",
+                "Monthly imports of Russian fossil fuels by importing country, 2016-2022, EUR and tonnes (Comtrade+Eurostat via CREA)",
+            ),
         ),
     ),
     Source(
@@ -198,8 +246,12 @@ SOURCES: tuple[Source, ...] = (
         "statement",
         "claim_sources",
         tables=(
-            Table("claim_texts", "load_claim_texts", "Stored texts the claims in data/claims.yml are quoted from, verbatim",
-                  year_column=None),
+            Table(
+                "claim_texts",
+                "load_claim_texts",
+                "Stored texts the claims in data/claims.yml are quoted from, verbatim",
+                year_column=None,
+            ),
         ),
     ),
     Source(
@@ -208,8 +260,12 @@ SOURCES: tuple[Source, ...] = (
         "reference",
         "bilateral.data.products",
         tables=(
-            Table("hs_codes", "hs_table", "HS 2022 chapters, headings and subheadings with section and description",
-                  year_column=None),
+            Table(
+                "hs_codes",
+                "hs_table",
+                "HS 2022 chapters, headings and subheadings with section and description",
+                year_column=None,
+            ),
         ),
     ),
     Source(
@@ -218,9 +274,12 @@ SOURCES: tuple[Source, ...] = (
         "declared",
         "imf_dots",
         tables=(
-            Table("dots_trade", "scan_dots",
-                  "IMF DOTS: every reporter's exports (FOB) and imports (CIF) with every partner and the world, annual to 2020, "
-                  "trade_flows (+ is_estimate)"),
+            Table(
+                "dots_trade",
+                "scan_dots",
+                "IMF DOTS: every reporter's exports (FOB) and imports (CIF) with every partner and the world, annual to 2020, "
+                "trade_flows (+ is_estimate)",
+            ),
         ),
         trade_flows="scan_dots",
         partner_totals=True,
@@ -232,12 +291,21 @@ SOURCES: tuple[Source, ...] = (
         "reconciled",
         "baci_extract",
         tables=(
-            Table("baci_china_russia_hs6", "load_baci_extract",
-                  "CEPII BACI (HS 2017, V202501) China<->Russia by HS6 product 2017-2023, reconciled, trade_flows"),
-            Table("china_imports_from_russia_monthly", "load_comtrade_monthly",
-                  "China's declared imports from Russia, all goods, monthly 2017-2024 (UN Comtrade), trade_flows"),
-            Table("product_complexity", "load_product_complexity",
-                  "OEC Product Complexity Index (PCI) of Russia's HS4 exports to China, 2018-2023, with the export value"),
+            Table(
+                "baci_china_russia_hs6",
+                "load_baci_extract",
+                "CEPII BACI (HS 2017, V202501) China<->Russia by HS6 product 2017-2023, reconciled, trade_flows",
+            ),
+            Table(
+                "china_imports_from_russia_monthly",
+                "load_comtrade_monthly",
+                "China's declared imports from Russia, all goods, monthly 2017-2024 (UN Comtrade), trade_flows",
+            ),
+            Table(
+                "product_complexity",
+                "load_product_complexity",
+                "OEC Product Complexity Index (PCI) of Russia's HS4 exports to China, 2018-2023, with the export value",
+            ),
         ),
         trade_flows="load_baci_extract",
         products=True,

@@ -71,9 +71,10 @@ def validate(frame: pl.DataFrame, schema: Schema, *, dataset: str) -> pl.DataFra
     try:
         typed = frame.with_columns(casts)
     except Exception as exc:
-        raise DataError(_first_uncastable(frame, schema, dataset) or (
-            f"{dataset}: a value does not have the expected type for the {schema.name} table ({_first_line(exc)})"
-        )) from exc
+        raise DataError(
+            _first_uncastable(frame, schema, dataset)
+            or (f"{dataset}: a value does not have the expected type for the {schema.name} table ({_first_line(exc)})")
+        ) from exc
     for name, col in schema.columns.items():
         _check_column(typed, name, col, dataset)
     _check_key(typed, schema, dataset)
@@ -174,7 +175,15 @@ TRADE_FLOWS = Schema(
     # One value per period, pair, direction and product as one party declared it in one release.
     # classification is part of it because an HS6 code means different goods in HS92 and HS22.
     key=(
-        "year", "period", "reporter_iso3", "partner_iso3", "flow", "classification", "product_code",
-        "reported_by", "source", "dataset_version",
+        "year",
+        "period",
+        "reporter_iso3",
+        "partner_iso3",
+        "flow",
+        "classification",
+        "product_code",
+        "reported_by",
+        "source",
+        "dataset_version",
     ),  # fmt: skip
 )

@@ -46,7 +46,9 @@ def scan_trade_flows(source: str, *, snapshot: str | None = None) -> pl.LazyFram
     module = importlib.import_module(entry.module_path)
     if entry.connector is None:
         if snapshot:
-            raise ParameterError(f"'{source}' is shipped with the workbench and has no snapshots; leave `snapshot` empty.")
+            raise ParameterError(
+                f"'{source}' is shipped with the workbench and has no snapshots; leave `snapshot` empty."
+            )
         loaded = getattr(module, str(entry.trade_flows))()
         return loaded.lazy()
     folder = snapshot_folder(source, snapshot)

@@ -57,7 +57,9 @@ def stored_texts(ledger: Ledger) -> dict[str, str]:
             continue
         parts = Path(source.text_copy).parts
         if len(parts) < 4 or parts[:2] != ("data", "raw"):
-            raise DataError(f"source '{source.id}': text_copy {source.text_copy!r} must be a file under data/raw/<source>/.")
+            raise DataError(
+                f"source '{source.id}': text_copy {source.text_copy!r} must be a file under data/raw/<source>/."
+            )
         folder = data_dir() / "raw" / parts[2]
         path = require_verified(folder, read_source(folder), str(Path(*parts[3:])))
         texts[source.id] = path.read_text(encoding="utf-8")
@@ -68,7 +70,9 @@ def evaluate(params: ClaimsParams) -> tuple[Ledger, list[ClaimResult]]:
     """The ledger of `params` and every claim of it (or the one named) evaluated on the shipped data."""
     ledger = params.ledger()
     checks = claims_run.quote_checks(ledger, stored_texts(ledger))
-    results = claims_run.evaluate_ledger(ledger, load_tables(ledger), claim_id=params.claim or None, quote_checks=checks)
+    results = claims_run.evaluate_ledger(
+        ledger, load_tables(ledger), claim_id=params.claim or None, quote_checks=checks
+    )
     return ledger, results
 
 
@@ -88,5 +92,7 @@ def data_check() -> pl.DataFrame:
     energy volumes (`consistency_volumes.check_volumes`, against China's customs crude series)."""
     trade = consistency.check_statements(catalog.load("trade_headlines"), declared_figures())
     customs = ce.energy_volume_evidence(catalog.load(claims_run.CUSTOMS_ENERGY), None)
-    volumes = consistency_volumes.check_volumes(catalog.load("energy_headlines"), consistency_volumes.declared_crude(customs))
+    volumes = consistency_volumes.check_volumes(
+        catalog.load("energy_headlines"), consistency_volumes.declared_crude(customs)
+    )
     return consistency.sort_findings(pl.concat([trade, volumes]))

@@ -407,7 +407,11 @@ class ProjectsParams(ReportParams):
         return f"{self.sector}_{self.status}_{self.start_year}-{self.end_year}"
 
     def title(self) -> str:
-        selection = "" if self.sector == self.status == ALL else f" ({', '.join(v for v in (self.sector, self.status) if v != ALL)})"
+        selection = (
+            ""
+            if self.sector == self.status == ALL
+            else f" ({', '.join(v for v in (self.sector, self.status) if v != ALL)})"
+        )
         return f"China–Russia mega-projects by stage{selection}, {self.start_year}–{self.end_year}"
 
 
@@ -435,13 +439,20 @@ class HitechScienceParams(ReportParams):
         return self
 
     def sources(self) -> list[str]:
-        return ["cooperation_registry", "baci_china_russia_hs17", "comtrade_china_critical_minerals", "hs_classification"]
+        return [
+            "cooperation_registry",
+            "baci_china_russia_hs17",
+            "comtrade_china_critical_minerals",
+            "hs_classification",
+        ]
 
     def slug(self) -> str:
         return f"CHN-RUS_{self.start_year}-{self.end_year}_top{self.top_n}"
 
     def title(self) -> str:
         return f"China–Russia hi-tech and science: projects, high-tech trade, critical minerals, {self.start_year}–{self.end_year}"
+
+
 DEFAULT_LEDGER = "claims.yml"  # data/claims.yml
 
 
@@ -527,6 +538,8 @@ class ClaimsParams(ReportParams):
             "imf_dots", "baci_china_russia_hs17", "official_headlines", "china_customs_energy_imports_by_origin",
             "energy_institute_statreview", "cooperation_registry", "claim_sources",
         ]  # fmt: skip
+
+
 class InvestmentFinanceParams(ReportParams):
     """Parameters of notebooks/investment_finance.ipynb (commission portfolio, FDI statements, policy-bank loans).
 
@@ -554,7 +567,11 @@ class InvestmentFinanceParams(ReportParams):
         from bilateral.reports import present_values as pv
 
         present = pv.energy_finance_values()["lenders" if info.field_name == "lender" else "sectors"]
-        what = "a lender in the loans data" if info.field_name == "lender" else "an energy source (sector) in the loans data"
+        what = (
+            "a lender in the loans data"
+            if info.field_name == "lender"
+            else "an energy source (sector) in the loans data"
+        )
         return pv.choose(value, present, what)
 
     @model_validator(mode="after")
@@ -642,10 +659,18 @@ class PairProfileParams(ReportParams):
 SCHEMAS: dict[str, type[ReportParams]] = {
     schema.notebook: schema
     for schema in (
-        TradeOverviewParams, ProductLensParams, EnergyFlowsParams, GroupLinkParams, PartnerRankingParams, TradeCompositionParams,
-        ProjectsParams, HitechScienceParams,
+        TradeOverviewParams,
+        ProductLensParams,
+        EnergyFlowsParams,
+        GroupLinkParams,
+        PartnerRankingParams,
+        TradeCompositionParams,
+        ProjectsParams,
+        HitechScienceParams,
         ClaimsParams,
-        InvestmentFinanceParams, PeopleCurrencyParams, PairProfileParams,
+        InvestmentFinanceParams,
+        PeopleCurrencyParams,
+        PairProfileParams,
     )  # fmt: skip
 }
 
@@ -669,7 +694,9 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
         if not sep or not key:
             raise ParameterError(f"Malformed parameter {shown(item)}: write it as key=value, e.g. -p partner=RUS.")
         if key in values:
-            raise ParameterError(f"Parameter {shown(key)} is given twice ({shown(values[key])} and {shown(value)}); keep one.")
+            raise ParameterError(
+                f"Parameter {shown(key)} is given twice ({shown(values[key])} and {shown(value)}); keep one."
+            )
         values[key] = value.strip()
     return values
 

@@ -34,7 +34,9 @@ def footnote(text: str) -> alt.TitleParams:
     return alt.TitleParams(text=text, orient="bottom", anchor="start", fontSize=10, fontWeight="normal", color="#555")
 
 
-def headline_chart(points: pl.DataFrame, statements: pl.DataFrame, *, source_note: str, title: str = "") -> alt.LayerChart:
+def headline_chart(
+    points: pl.DataFrame, statements: pl.DataFrame, *, source_note: str, title: str = ""
+) -> alt.LayerChart:
     """Line of the headline series for the metric picked in a dropdown, over a year range picked by a slider.
 
     Hollow circles show every cited statement for the same metric, so disagreeing sources are visible
@@ -45,9 +47,7 @@ def headline_chart(points: pl.DataFrame, statements: pl.DataFrame, *, source_not
     metrics = [m for m in ("Turnover", "Exports", "Imports", "Balance") if m in set(points.get_column("metric"))]
     years = [*points.get_column("year").to_list(), *statements.get_column("year").to_list()]
     first, last = int(min(years)), int(max(years))
-    metric = alt.param(
-        name="metric", value=metrics[0], bind=alt.binding_select(options=metrics, name="Metric: ")
-    )
+    metric = alt.param(name="metric", value=metrics[0], bind=alt.binding_select(options=metrics, name="Metric: "))
     since = alt.param(
         name="since_year", value=first, bind=alt.binding_range(min=first, max=last - 1, step=1, name="From year: ")
     )
@@ -105,7 +105,9 @@ def headline_chart(points: pl.DataFrame, statements: pl.DataFrame, *, source_not
 def with_segments(frame: pl.DataFrame, *, by: tuple[str, ...] = (), basis: str = "basis") -> pl.DataFrame:
     """`frame` with a `segment` id that changes at a missing year or a change of basis, so lines break there."""
     ordered = frame.sort([*by, "year"])
-    new_run = (pl.col("year").diff().over(list(by) or None) != 1) | (pl.col(basis) != pl.col(basis).shift().over(list(by) or None))
+    new_run = (pl.col("year").diff().over(list(by) or None) != 1) | (
+        pl.col(basis) != pl.col(basis).shift().over(list(by) or None)
+    )
     return ordered.with_columns(new_run.fill_null(True).cum_sum().cast(pl.Int32).alias("segment"))
 
 
@@ -132,8 +134,12 @@ def growth_chart(growth: pl.DataFrame, *, source_note: str, title: str = "") -> 
         alt.Chart(growth)
         .transform_calculate(kind="'As stated by the source'")
         .mark_tick(thickness=3, size=18)
-        .encode(x="year:O", y="growth_stated_pct:Q", color=kinds,
-                tooltip=[alt.Tooltip("growth_stated_pct:Q", format=".1f", title="As stated, %")])  # fmt: skip
+        .encode(
+            x="year:O",
+            y="growth_stated_pct:Q",
+            color=kinds,
+            tooltip=[alt.Tooltip("growth_stated_pct:Q", format=".1f", title="As stated, %")],
+        )  # fmt: skip
     )
     heading = alt.TitleParams(text=title, subtitle=source_note, anchor="start") if title else footnote(source_note)
     return alt.layer(bars, ticks).properties(width=WIDTH, height=220, title=heading)
@@ -163,29 +169,46 @@ def product_chart(table: pl.DataFrame, *, source_note: str) -> alt.VConcatChart:
     ]
     base = alt.Chart(data.with_columns(pl.lit(source_note).alias("source_note"))).transform_filter(chosen)
     color = alt.Color("product_code:N", title="HS code")
-    bars = base.mark_bar().encode(
-        x=alt.X("year:O", title="Year"), y=alt.Y("sum(value_usd_m):Q", title="US$ million"), color=color, tooltip=tooltip
-    ).properties(width=WIDTH, height=240)
-    share = base.mark_line(point=True).encode(
-        x=alt.X("year:O", title="Year"),
-        y=alt.Y("share_pct:Q", title="Partner's share of covered total, %"),
-        color=color,
-        tooltip=tooltip,
-    ).properties(width=WIDTH, height=180)
+    bars = (
+        base.mark_bar()
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("sum(value_usd_m):Q", title="US$ million"),
+            color=color,
+            tooltip=tooltip,
+        )
+        .properties(width=WIDTH, height=240)
+    )
+    share = (
+        base.mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("share_pct:Q", title="Partner's share of covered total, %"),
+            color=color,
+            tooltip=tooltip,
+        )
+        .properties(width=WIDTH, height=180)
+    )
     return alt.vconcat(bars, share).add_params(product).properties(title=footnote(source_note))
 
 
 def energy_chart(long: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
     """Each source's series for the commodity picked in a dropdown; every point carries its source in the tooltip."""
     labels = {code: f"{label} ({UNITS[code]})" for code, label in COMMODITY_LABELS.items()}
-    data = long.with_columns(pl.col("commodity").replace_strict(labels, default=pl.col("commodity")).alias("commodity_label"))
+    data = long.with_columns(
+        pl.col("commodity").replace_strict(labels, default=pl.col("commodity")).alias("commodity_label")
+    )
     options = [labels[c] for c in labels if c in set(long.get_column("commodity"))]
-    commodity = alt.param(name="commodity", value=options[0], bind=alt.binding_select(options=options, name="Commodity: "))
+    commodity = alt.param(
+        name="commodity", value=options[0], bind=alt.binding_select(options=options, name="Commodity: ")
+    )
     base = alt.Chart(data).transform_filter(alt.datum.commodity_label == commodity)
     encoding = {
         "x": alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
         "y": alt.Y("value:Q", title="Volume (Mt for oil and coal, bcm for gas)"),
-        "color": alt.Color("source_label:N", title="Source", legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
+        "color": alt.Color(
+            "source_label:N", title="Source", legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)
+        ),
     }
     lines = base.mark_line(strokeWidth=1.5).encode(**encoding, detail="source_label:N")
     points = base.mark_point(filled=True, size=60).encode(
@@ -202,7 +225,11 @@ def energy_chart(long: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
             alt.Tooltip("quote:N", title="Quote"),
         ],
     )
-    return alt.layer(lines, points).add_params(commodity).properties(width=WIDTH, height=HEIGHT, title=footnote(source_note))
+    return (
+        alt.layer(lines, points)
+        .add_params(commodity)
+        .properties(width=WIDTH, height=HEIGHT, title=footnote(source_note))
+    )
 
 
 def group_chart(member_turnover: pl.DataFrame, group_totals_cited: pl.DataFrame, *, source_note: str) -> alt.LayerChart:
@@ -234,7 +261,10 @@ def group_chart(member_turnover: pl.DataFrame, group_totals_cited: pl.DataFrame,
     if not group_totals_cited.is_empty():
         cited = group_totals_cited.with_columns(
             (pl.col("value_usd") / 1e9).alias("value_usd_bn"),
-            pl.when(pl.col("is_target_or_threshold")).then(pl.lit("lower bound")).otherwise(pl.lit("outturn")).alias("kind"),
+            pl.when(pl.col("is_target_or_threshold"))
+            .then(pl.lit("lower bound"))
+            .otherwise(pl.lit("outturn"))
+            .alias("kind"),
         )
         layers.append(
             alt.Chart(cited)

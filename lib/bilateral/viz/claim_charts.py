@@ -35,7 +35,11 @@ TOOLTIP = [
 
 def _label(kind: str, reported_by: str | None, source: str, role: str) -> str:
     if kind == "declared":
-        return "Declared by each partner (mirror)" if reported_by == "PARTNERS" else f"Declared by {country_name(reported_by)}"
+        return (
+            "Declared by each partner (mirror)"
+            if reported_by == "PARTNERS"
+            else f"Declared by {country_name(reported_by)}"
+        )
     if kind == "reconciled":
         return f"Reconciled ({source})"
     return RESTATED if role == RESTATEMENT else STATEMENT_COUNTED
@@ -57,8 +61,16 @@ def chart_points(evidence: pl.DataFrame) -> pl.DataFrame:
     segment = (pl.col("year").diff().fill_null(1) != 1).cum_sum().over("series", "label").cast(pl.Int32)
     # Statements are dodged off the year (counted to the left, restatements to the right) so they never hide a
     # statistic or each other; statistics sit on the year itself.
-    dodge = pl.when(pl.col("label") == STATEMENT_COUNTED).then(-DODGE).when(pl.col("label") == RESTATED).then(DODGE).otherwise(0.0)
-    return labelled.sort("series", "label", "year").with_columns(segment.alias("segment"), (pl.col("year") + dodge).alias("x"))
+    dodge = (
+        pl.when(pl.col("label") == STATEMENT_COUNTED)
+        .then(-DODGE)
+        .when(pl.col("label") == RESTATED)
+        .then(DODGE)
+        .otherwise(0.0)
+    )
+    return labelled.sort("series", "label", "year").with_columns(
+        segment.alias("segment"), (pl.col("year") + dodge).alias("x")
+    )
 
 
 def evidence_chart(evidence: pl.DataFrame, *, title: str, source_note: str, threshold: float | None = None,
@@ -70,7 +82,11 @@ def evidence_chart(evidence: pl.DataFrame, *, title: str, source_note: str, thre
     if window is not None:
         panel = _timeline(points, window)
         return alt.vconcat(panel).properties(title=alt.TitleParams(text=title, subtitle=source_note, anchor="start"))
-    labels = [*dict.fromkeys(points.filter(~pl.col("label").is_in([STATEMENT_COUNTED, RESTATED])).sort("label").get_column("label"))]
+    labels = [
+        *dict.fromkeys(
+            points.filter(~pl.col("label").is_in([STATEMENT_COUNTED, RESTATED])).sort("label").get_column("label")
+        )
+    ]
     domain = [*labels, STATEMENT_COUNTED, RESTATED]
     color = alt.Color("label:N", title=None, scale=alt.Scale(domain=domain, range=[*_stat_colors(len(labels)), STATEMENT_COLOR, RESTATEMENT_COLOR]),
                       legend=alt.Legend(orient="top", labelLimit=360, columns=2))  # fmt: skip
@@ -86,8 +102,10 @@ def evidence_chart(evidence: pl.DataFrame, *, title: str, source_note: str, thre
         panels.append(_panel(rows, x, color, threshold if series != "rank" else None, SERIES_NAMES.get(series, series)))
     if runs.height:
         panels.append(_runs(runs, color, domain))
-    return alt.vconcat(*panels).resolve_scale(color="shared").properties(
-        title=alt.TitleParams(text=title, subtitle=source_note, anchor="start")
+    return (
+        alt.vconcat(*panels)
+        .resolve_scale(color="shared")
+        .properties(title=alt.TitleParams(text=title, subtitle=source_note, anchor="start"))
     )
 
 
@@ -115,7 +133,12 @@ def _panel(rows: pl.DataFrame, x: alt.X, color: alt.Color, threshold: float | No
     if threshold is not None:
         target = pl.DataFrame({"y": [threshold / 1e9 if unit == "US$" else threshold], "text": ["target"]})
         rule = alt.Chart(target).mark_rule(strokeDash=[6, 4], color="#333").encode(y="y:Q")
-        layers += [rule, alt.Chart(target).mark_text(align="left", dx=4, dy=-6, color="#333").encode(y="y:Q", text="text:N", x=alt.value(0))]
+        layers += [
+            rule,
+            alt.Chart(target)
+            .mark_text(align="left", dx=4, dy=-6, color="#333")
+            .encode(y="y:Q", text="text:N", x=alt.value(0)),
+        ]
     return alt.layer(*layers).properties(width=WIDTH, height=200)
 
 
@@ -123,14 +146,20 @@ def _runs(runs: pl.DataFrame, color: alt.Color, domain: list[float]) -> alt.Char
     """'N consecutive years' statements as bars over the years they claim (year - N + 1 to year), on the year axis
     of the panels above; a bar covers each claimed year from its start to its end."""
     bars = runs.with_columns(
-        (pl.col("year") - pl.col("value") + 0.5).alias("from_x"), (pl.col("year") + 0.5).alias("to_x"),
+        (pl.col("year") - pl.col("value") + 0.5).alias("from_x"),
+        (pl.col("year") + 0.5).alias("to_x"),
         (pl.col("source") + pl.lit(" (said of ") + pl.col("year").cast(pl.String) + pl.lit(")")).alias("who"),
     )
     x = alt.X("from_x:Q", title="Years a statement says China was first, consecutively", scale=alt.Scale(domain=domain, nice=False),
               axis=alt.Axis(format="d", tickMinStep=1))  # fmt: skip
-    return alt.Chart(bars).mark_bar(height=10, opacity=0.8).encode(
-        x=x, x2="to_x:Q", y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=260)), color=color, tooltip=TOOLTIP
-    ).properties(width=WIDTH, height=max(40, 22 * bars.height))
+    return (
+        alt.Chart(bars)
+        .mark_bar(height=10, opacity=0.8)
+        .encode(
+            x=x, x2="to_x:Q", y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=260)), color=color, tooltip=TOOLTIP
+        )
+        .properties(width=WIDTH, height=max(40, 22 * bars.height))
+    )
 
 
 def _timeline(points: pl.DataFrame, window: tuple[dt.date, dt.date]) -> alt.LayerChart:

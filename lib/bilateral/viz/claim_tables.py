@@ -71,7 +71,11 @@ def shown_value(row: dict) -> str:
 def who(row: dict) -> str:
     """Whose figure: 'declared by Russia', 'partners' mirror', 'reconciled', or the side a statement speaks for."""
     if row["kind"] == "declared":
-        return "each partner (mirror)" if row["reported_by"] == "PARTNERS" else f"declared by {country_name(row['reported_by'])}"
+        return (
+            "each partner (mirror)"
+            if row["reported_by"] == "PARTNERS"
+            else f"declared by {country_name(row['reported_by'])}"
+        )
     if row["kind"] == "reconciled":
         return "reconciled"
     return f"statement ({country_name(row['side'])} side)" if row.get("side") else "statement (independent)"
@@ -85,9 +89,15 @@ def evidence_markdown(evidence: pl.DataFrame, disputed: pl.DataFrame | None = No
     for r in evidence.sort("series", "year", "kind", "source").iter_rows(named=True):
         note = r["note"] or ""
         if r["series"] == "rank" and r.get("rival"):
-            note = f"nearest rival {r['rival']}, margin {r['margin_pct']:+.1f}%" + (
-                f", sources' gap {r['uncertainty_pct']:.1f}%" if r["uncertainty_pct"] is not None else ""
-            ) + (f", unassigned trade {r['unassigned_pct']:.0f}% of the rival's" if r.get("unassigned_pct") is not None else "")
+            note = (
+                f"nearest rival {r['rival']}, margin {r['margin_pct']:+.1f}%"
+                + (f", sources' gap {r['uncertainty_pct']:.1f}%" if r["uncertainty_pct"] is not None else "")
+                + (
+                    f", unassigned trade {r['unassigned_pct']:.0f}% of the rival's"
+                    if r.get("unassigned_pct") is not None
+                    else ""
+                )
+            )
         reason = _dispute(r, disputed)
         if reason:
             note = f"**disputed**: {reason}" + (f"; {note}" if note else "")
@@ -108,7 +118,9 @@ def _dispute(row: dict, disputed: pl.DataFrame | None) -> str | None:
     if disputed is None or disputed.is_empty() or row["kind"] != "statement" or row["value"] is None:
         return None
     match = disputed.filter(
-        (pl.col("year") == row["year"]) & (pl.col("source_url") == row["source_url"]) & (pl.col("unit") == row["unit"])
+        (pl.col("year") == row["year"])
+        & (pl.col("source_url") == row["source_url"])
+        & (pl.col("unit") == row["unit"])
         & ((pl.col("value") - row["value"]).abs() <= 1e-9 * abs(row["value"]))
     )
     return "; ".join(dict.fromkeys(match.get_column("reason").to_list())) or None
@@ -117,7 +129,11 @@ def _dispute(row: dict, disputed: pl.DataFrame | None) -> str | None:
 def summary_markdown(records: list[dict]) -> str:
     """One row per checkable claim: id, who said it, verdict and the sentence of why."""
     frame = pl.DataFrame(
-        [{"id": r["id"], "speaker": r["speaker"], "verdict": r["verdict"], "why": r["why"]} for r in records if r["checkable"]],
+        [
+            {"id": r["id"], "speaker": r["speaker"], "verdict": r["verdict"], "why": r["why"]}
+            for r in records
+            if r["checkable"]
+        ],
         schema={"id": pl.String, "speaker": pl.String, "verdict": pl.String, "why": pl.String},
     )
     return tables.markdown_table(frame, {"id": "Claim", "speaker": "Said by", "verdict": "Verdict", "why": "Why"})
@@ -126,7 +142,11 @@ def summary_markdown(records: list[dict]) -> str:
 def not_checkable_markdown(records: list[dict]) -> str:
     """Statements that are not about facts: the quote and the reason, and no verdict."""
     frame = pl.DataFrame(
-        [{"id": r["id"], "quote": f"“{r['quote']}”", "reason": r["not_checkable_reason"]} for r in records if not r["checkable"]],
+        [
+            {"id": r["id"], "quote": f"“{r['quote']}”", "reason": r["not_checkable_reason"]}
+            for r in records
+            if not r["checkable"]
+        ],
         schema={"id": pl.String, "quote": pl.String, "reason": pl.String},
     )
     return tables.markdown_table(frame, {"id": "Statement", "quote": "Quote", "reason": "Why no verdict"})

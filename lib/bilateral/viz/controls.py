@@ -33,7 +33,11 @@ def dropdown(label: str, options: list[Any], value: Any = None) -> widgets.Dropd
     values = [option[1] if isinstance(option, tuple) else option for option in options]
     chosen = value if value in values else (values[0] if values else None)
     return widgets.Dropdown(
-        options=options, value=chosen, description=label, style=LABEL_STYLE, layout=widgets.Layout(width="auto", max_width="100%")
+        options=options,
+        value=chosen,
+        description=label,
+        style=LABEL_STYLE,
+        layout=widgets.Layout(width="auto", max_width="100%"),
     )
 
 
@@ -46,13 +50,21 @@ class YearRange:
 
     def __init__(self, first: int, last: int, value: tuple[int, int] | None = None) -> None:
         self.slider = widgets.IntRangeSlider(
-            min=first, max=last, value=value or (first, last), step=1, readout=False, description="Years",
-            style=LABEL_STYLE, layout=widgets.Layout(width="320px", max_width="100%"),
+            min=first,
+            max=last,
+            value=value or (first, last),
+            step=1,
+            readout=False,
+            description="Years",
+            style=LABEL_STYLE,
+            layout=widgets.Layout(width="320px", max_width="100%"),
         )
         self.label = widgets.HTML()
         self.slider.observe(self._show, names="value")
         self._show()
-        self.view = widgets.Box([self.slider, self.label], layout=widgets.Layout(display="flex", flex_flow="row wrap", align_items="center"))
+        self.view = widgets.Box(
+            [self.slider, self.label], layout=widgets.Layout(display="flex", flex_flow="row wrap", align_items="center")
+        )
 
     @property
     def value(self) -> tuple[int, int]:
@@ -117,7 +129,9 @@ class ReportButton:
     def __init__(self, notebook_name: str, parameters: Callable[[], dict[str, Any]]) -> None:
         self.notebook_name = notebook_name
         self.parameters = parameters
-        self.button = widgets.Button(description="Render as report", icon="file", tooltip=f"Run {notebook_name} with this selection")
+        self.button = widgets.Button(
+            description="Render as report", icon="file", tooltip=f"Run {notebook_name} with this selection"
+        )
         self.status = widgets.HTML()
         self.last_result: Any = None
         self.button.on_click(lambda _button: self.render())

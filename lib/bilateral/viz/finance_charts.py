@@ -40,21 +40,30 @@ def loans_by_year_chart(
 ) -> alt.Chart:
     """Stacked bars per year for the lender picked ('All' = every lender), one segment per loan, US$ bn."""
     data = loans.select(LOAN_COLUMNS).with_columns((pl.col("amount_usd") / 1e9).alias("amount_usd_bn"))
-    pick = alt.param(name="loan_lender", value=initial_lender, bind=alt.binding_select(options=[ALL, *lenders], name="Lender: "))
+    pick = alt.param(
+        name="loan_lender", value=initial_lender, bind=alt.binding_select(options=[ALL, *lenders], name="Lender: ")
+    )
     present = data.get_column("energy_source").unique().to_list()
     return (
         alt.Chart(data)
         .transform_filter((pick == ALL) | (alt.datum.lender == pick))
         .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=-90, labelOverlap=False)),
+            x=alt.X(
+                "year:O", title=None, scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=-90, labelOverlap=False)
+            ),
             y=alt.Y("sum(amount_usd_bn):Q", title="US$ bn lent", stack="zero"),
-            color=alt.Color("energy_source:N", title="Energy source", scale=_source_scale(present), legend=alt.Legend(orient="top")),
+            color=alt.Color(
+                "energy_source:N", title="Energy source", scale=_source_scale(present), legend=alt.Legend(orient="top")
+            ),
             detail="description:N",
             tooltip=[
-                alt.Tooltip("year:O", title="Year"), alt.Tooltip("borrower:N", title="Borrower"),
-                alt.Tooltip("lender:N", title="Lender"), alt.Tooltip("energy_source:N", title="Energy source"),
-                alt.Tooltip("energy_subsector:N", title="Subsector"), alt.Tooltip("amount_usd_bn:Q", format=",.2f", title="US$ bn"),
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("borrower:N", title="Borrower"),
+                alt.Tooltip("lender:N", title="Lender"),
+                alt.Tooltip("energy_source:N", title="Energy source"),
+                alt.Tooltip("energy_subsector:N", title="Subsector"),
+                alt.Tooltip("amount_usd_bn:Q", format=",.2f", title="US$ bn"),
                 alt.Tooltip("description:N", title="Project"),
             ],  # fmt: skip
         )
@@ -64,19 +73,32 @@ def loans_by_year_chart(
 
 
 def borrowers_chart(
-    loans: pl.DataFrame, country: str, sectors: list[str], initial_sector: str, *, top: int, title: str, source_note: str
+    loans: pl.DataFrame,
+    country: str,
+    sectors: list[str],
+    initial_sector: str,
+    *,
+    top: int,
+    title: str,
+    source_note: str,
 ) -> alt.Chart:
     """Horizontal bars: lending per borrower over the window for the energy source picked, the `top` largest
     and `country` (highlighted, shown even when it is not among them), largest first."""
     data = loans.select(LOAN_COLUMNS).with_columns((pl.col("amount_usd") / 1e9).alias("amount_usd_bn"))
-    pick = alt.param(name="borrower_sector", value=initial_sector, bind=alt.binding_select(options=[ALL, *sectors], name="Energy source: "))
+    pick = alt.param(
+        name="borrower_sector",
+        value=initial_sector,
+        bind=alt.binding_select(options=[ALL, *sectors], name="Energy source: "),
+    )
     return (
         alt.Chart(data)
         .transform_filter((pick == ALL) | (alt.datum.energy_source == pick))
         .transform_aggregate(amount_usd_bn="sum(amount_usd_bn)", loans="count()", groupby=["country_name"])
         .transform_joinaggregate(total="sum(amount_usd_bn)")
         .transform_window(rank="rank()", sort=[alt.SortField("amount_usd_bn", order="descending")])
-        .transform_calculate(share_pct="100 * datum.amount_usd_bn / datum.total", is_chosen=f"datum.country_name === {country!r}")
+        .transform_calculate(
+            share_pct="100 * datum.amount_usd_bn / datum.total", is_chosen=f"datum.country_name === {country!r}"
+        )
         .transform_filter((alt.datum.rank <= top) | alt.datum.is_chosen)
         .mark_bar()
         .encode(
@@ -84,8 +106,10 @@ def borrowers_chart(
             x=alt.X("amount_usd_bn:Q", title="US$ bn lent in the window"),
             color=alt.condition(alt.datum.is_chosen, alt.value(HIGHLIGHT), alt.value(OTHERS)),
             tooltip=[
-                alt.Tooltip("country_name:N", title="Borrower"), alt.Tooltip("amount_usd_bn:Q", format=",.2f", title="US$ bn"),
-                alt.Tooltip("loans:Q", title="Loans"), alt.Tooltip("rank:Q", title="Rank"),
+                alt.Tooltip("country_name:N", title="Borrower"),
+                alt.Tooltip("amount_usd_bn:Q", format=",.2f", title="US$ bn"),
+                alt.Tooltip("loans:Q", title="Loans"),
+                alt.Tooltip("rank:Q", title="Rank"),
                 alt.Tooltip("share_pct:Q", format=".1f", title="Share of all lending %"),
             ],  # fmt: skip
         )

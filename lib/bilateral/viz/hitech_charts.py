@@ -26,7 +26,9 @@ def _directions(data: pl.DataFrame) -> alt.Color:
                      legend=alt.Legend(orient="top"))  # fmt: skip
 
 
-def lens_trade_chart(series: pl.DataFrame, lens_titles: dict[str, str], *, title: str, source_note: str) -> alt.VConcatChart:
+def lens_trade_chart(
+    series: pl.DataFrame, lens_titles: dict[str, str], *, title: str, source_note: str
+) -> alt.VConcatChart:
     """Each side's exports to the other in the lens picked in a dropdown: US$ m above, share of its exports below."""
     data = series.with_columns(
         (pl.col("value_usd") / 1e6).alias("value_usd_m"), pl.col("lens").replace_strict(lens_titles).alias("lens_title")
@@ -45,9 +47,14 @@ def lens_trade_chart(series: pl.DataFrame, lens_titles: dict[str, str], *, title
         dots = base.mark_circle(size=50).encode(x=alt.X("year:Q", axis=YEAR_AXIS), y=y, color=color, tooltip=tooltip)
         return alt.layer(line, dots).properties(width=WIDTH, height=height)
 
-    return alt.vconcat(
-        panel("value_usd_m", "US$ million", 220), panel("share_pct", "Share of the exporter's trade with the other, %", 150)
-    ).add_params(lens).properties(title=_title(title, source_note))
+    return (
+        alt.vconcat(
+            panel("value_usd_m", "US$ million", 220),
+            panel("share_pct", "Share of the exporter's trade with the other, %", 150),
+        )
+        .add_params(lens)
+        .properties(title=_title(title, source_note))
+    )
 
 
 def top_products_chart(top: pl.DataFrame, lens_titles: dict[str, str], *, title: str, source_note: str) -> alt.Chart:
@@ -60,7 +67,9 @@ def top_products_chart(top: pl.DataFrame, lens_titles: dict[str, str], *, title:
     lenses = [lens_titles[name] for name in lens_titles if name in set(data.get_column("lens"))]
     directions = sorted(data.get_column("direction").unique().to_list())
     lens = alt.param(name="top_lens", value=lenses[0], bind=alt.binding_select(options=lenses, name="Lens: "))
-    direction = alt.param(name="top_direction", value=directions[0], bind=alt.binding_select(options=directions, name="Exports: "))
+    direction = alt.param(
+        name="top_direction", value=directions[0], bind=alt.binding_select(options=directions, name="Exports: ")
+    )
     return (
         alt.Chart(data)
         .transform_filter((alt.datum.lens_title == lens) & (alt.datum.direction == direction))
@@ -69,9 +78,14 @@ def top_products_chart(top: pl.DataFrame, lens_titles: dict[str, str], *, title:
             y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
             x=alt.X("value_usd_m:Q", title="US$ million"),
             color=_directions(data),
-            tooltip=[alt.Tooltip("product_code:N", title="HS6 (HS 2017)"), alt.Tooltip("product_name:N", title="Name"),
-                     alt.Tooltip("product_name_basis:N", title="Name from"), alt.Tooltip("value_usd_m:Q", format=",.1f", title="US$ m"),
-                     alt.Tooltip("share_pct:Q", format=".1f", title="Share of the lens, %"), alt.Tooltip("rank:Q", title="Rank")],  # fmt: skip
+            tooltip=[
+                alt.Tooltip("product_code:N", title="HS6 (HS 2017)"),
+                alt.Tooltip("product_name:N", title="Name"),
+                alt.Tooltip("product_name_basis:N", title="Name from"),
+                alt.Tooltip("value_usd_m:Q", format=",.1f", title="US$ m"),
+                alt.Tooltip("share_pct:Q", format=".1f", title="Share of the lens, %"),
+                alt.Tooltip("rank:Q", title="Rank"),
+            ],  # fmt: skip
         )
         .add_params(lens, direction)
         .properties(width=WIDTH - 300, height=alt.Step(20), title=_title(title, source_note))
@@ -89,7 +103,9 @@ def minerals_chart(table: pl.DataFrame, years: list[int], *, title: str, source_
     )
     labels = sorted(data.get_column("label").unique().to_list())
     codes = sorted(data.get_column("product_code").unique().to_list())
-    product = alt.param(name="mineral", value="All", bind=alt.binding_select(options=["All", *codes], name="Product (HS6): "))
+    product = alt.param(
+        name="mineral", value="All", bind=alt.binding_select(options=["All", *codes], name="Product (HS6): ")
+    )
     base = alt.Chart(data).transform_filter((product == "All") | (alt.datum.product_code == product))
     color = alt.Color("label:N", title="HS6 product", scale=alt.Scale(domain=labels, range=MINERAL_COLORS[: len(labels)]),
                       legend=alt.Legend(orient="top", columns=2, labelLimit=260))  # fmt: skip

@@ -56,14 +56,26 @@ def timeline_data(events: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def timeline_chart(events: pl.DataFrame, *, years: tuple[int, int], newest: date, title: str, source_note: str) -> alt.LayerChart:
+def timeline_chart(
+    events: pl.DataFrame, *, years: tuple[int, int], newest: date, title: str, source_note: str
+) -> alt.LayerChart:
     """Projects down the side (grouped by sector), time across; sector and plans picked in dropdowns."""
     data = timeline_data(events)
-    order = data.group_by("label", "sector").agg(pl.col("date_start").min()).sort("sector", "date_start", "label").get_column("label").to_list()
+    order = (
+        data.group_by("label", "sector")
+        .agg(pl.col("date_start").min())
+        .sort("sector", "date_start", "label")
+        .get_column("label")
+        .to_list()
+    )
     sectors = sorted(data.get_column("sector").unique().to_list())
     sector = alt.param(name="sector", value=ALL, bind=alt.binding_select(options=[ALL, *sectors], name="Sector: "))
-    show = alt.param(name="show", value=PLANS_TOO, bind=alt.binding_select(options=[PLANS_TOO, REACHED_ONLY], name="Show: "))
-    keep = ((sector == ALL) | (alt.datum.sector == sector)) & ((show == PLANS_TOO) | (alt.datum.kind_label == "reached"))
+    show = alt.param(
+        name="show", value=PLANS_TOO, bind=alt.binding_select(options=[PLANS_TOO, REACHED_ONLY], name="Show: ")
+    )
+    keep = ((sector == ALL) | (alt.datum.sector == sector)) & (
+        (show == PLANS_TOO) | (alt.datum.kind_label == "reached")
+    )
     x = alt.X("middle:T", title=None, scale=alt.Scale(domain=[f"{years[0]}-01-01", f"{years[1]}-12-31"]),
               axis=alt.Axis(format="%Y", labelOverlap="greedy", tickCount={"interval": "year", "step": 5}, grid=True))  # fmt: skip
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=210))
@@ -75,13 +87,19 @@ def timeline_chart(events: pl.DataFrame, *, years: tuple[int, int], newest: date
         alt.Tooltip("as_of:N", title="Page dated"), alt.Tooltip("source_url:N", title="Page"), alt.Tooltip("quote:N", title="Quote"),
     ]  # fmt: skip
     base = alt.Chart(data).transform_filter(keep)
-    spans = base.mark_rule(strokeWidth=4, opacity=0.35).encode(x=alt.X("start:T"), x2="end:T", y=y, color=color, tooltip=tooltip)
+    spans = base.mark_rule(strokeWidth=4, opacity=0.35).encode(
+        x=alt.X("start:T"), x2="end:T", y=y, color=color, tooltip=tooltip
+    )
     reached = base.transform_filter(alt.datum.kind_label == "reached").mark_point(filled=True, size=60, opacity=0.9)
-    planned = base.transform_filter(alt.datum.kind_label == "plan").mark_point(shape="diamond", filled=False, size=80, strokeWidth=2)
+    planned = base.transform_filter(alt.datum.kind_label == "plan").mark_point(
+        shape="diamond", filled=False, size=80, strokeWidth=2
+    )
     marks = [layer.encode(x=x, y=y, color=color, tooltip=tooltip) for layer in (reached, planned)]
     newest_text = f"newest page in the registry: {newest.isoformat()}"
-    rule = alt.Chart(pl.DataFrame({"day": [newest.isoformat()], "text": [newest_text]})).mark_rule(strokeDash=[4, 3], color="#555").encode(
-        x="day:T", tooltip=alt.Tooltip("text:N", title="")
+    rule = (
+        alt.Chart(pl.DataFrame({"day": [newest.isoformat()], "text": [newest_text]}))
+        .mark_rule(strokeDash=[4, 3], color="#555")
+        .encode(x="day:T", tooltip=alt.Tooltip("text:N", title=""))
     )
     return (
         alt.layer(spans, *marks, rule)
@@ -103,14 +121,26 @@ def stage_chart(stages: pl.DataFrame, *, title: str, source_note: str) -> alt.Ch
         alt.Chart(data)
         .mark_bar(stroke="white", strokeWidth=1)
         .encode(
-            y=alt.Y("stage_label:N", title=None, sort=list(STAGE_LABELS.values()), scale=alt.Scale(domain=list(STAGE_LABELS.values()))),
+            y=alt.Y(
+                "stage_label:N",
+                title=None,
+                sort=list(STAGE_LABELS.values()),
+                scale=alt.Scale(domain=list(STAGE_LABELS.values())),
+            ),
             x=alt.X("sum(one):Q", title="Projects", axis=alt.Axis(tickMinStep=1, format="d")),
-            color=alt.Color("sector:N", title="Sector", scale=alt.Scale(domain=sectors, range=[SECTOR_COLORS[s] for s in sectors])),
+            color=alt.Color(
+                "sector:N", title="Sector", scale=alt.Scale(domain=sectors, range=[SECTOR_COLORS[s] for s in sectors])
+            ),
             order=alt.Order("sector:N"),
             detail="label:N",
-            tooltip=[alt.Tooltip("label:N", title="Project"), alt.Tooltip("sector:N", title="Sector"),
-                     alt.Tooltip("stage_label:N", title="Stage"), alt.Tooltip("stage_dates:N", title="Since (as stated)"),
-                     alt.Tooltip("latest_fact:N", title="Latest fact"), alt.Tooltip("latest_status:N", title="Latest status statement")],  # fmt: skip
+            tooltip=[
+                alt.Tooltip("label:N", title="Project"),
+                alt.Tooltip("sector:N", title="Sector"),
+                alt.Tooltip("stage_label:N", title="Stage"),
+                alt.Tooltip("stage_dates:N", title="Since (as stated)"),
+                alt.Tooltip("latest_fact:N", title="Latest fact"),
+                alt.Tooltip("latest_status:N", title="Latest status statement"),
+            ],  # fmt: skip
         )
         .properties(width=WIDTH - 200, height=alt.Step(24), title=_title(title, source_note))
     )

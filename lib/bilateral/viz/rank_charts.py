@@ -52,7 +52,9 @@ def position_chart(series: pl.DataFrame, statements: pl.DataFrame, *, title: str
     return alt.vconcat(*panels).properties(title=alt.TitleParams(text=title, subtitle=source_note, anchor="start"))
 
 
-def _panel(measure: str, series: pl.DataFrame, stated: pl.DataFrame, x: alt.X, color: alt.Color, y: alt.Y) -> alt.LayerChart:
+def _panel(
+    measure: str, series: pl.DataFrame, stated: pl.DataFrame, x: alt.X, color: alt.Color, y: alt.Y
+) -> alt.LayerChart:
     tooltip = [alt.Tooltip("year:Q", format="d", title="Year"), alt.Tooltip("view:N", title="From"),
                alt.Tooltip("value:Q", format=",.1f", title=measure)]  # fmt: skip
     data = alt.Chart(series.filter(pl.col("measure") == measure))

@@ -19,8 +19,25 @@ import polars as pl
 from bilateral.analysis import stated_values as sv
 from bilateral.viz.charts import WIDTH
 
-SERIES_COLORS = ["#1f4e79", "#c0392b", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#e377c2", "#7f7f7f", "#bcbd22"]
-MARK_SHAPES = {sv.EXACT: "circle", sv.APPROXIMATE: "diamond", sv.LOWER_BOUND: "triangle-up", sv.RANGE: "square", sv.TARGET: "cross"}
+SERIES_COLORS = [
+    "#1f4e79",
+    "#c0392b",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#17becf",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+]
+MARK_SHAPES = {
+    sv.EXACT: "circle",
+    sv.APPROXIMATE: "diamond",
+    sv.LOWER_BOUND: "triangle-up",
+    sv.RANGE: "square",
+    sv.TARGET: "cross",
+}
 BAND_COLOR = "#d9d9d9"
 ALL = "All"
 COLUMNS = ("x", "x_draw", "label_dy", "series", "point", "low", "high", "mark", "stated", "period", "period_note", "unit", "basis",
@@ -77,10 +94,14 @@ def dodge(frame: pl.DataFrame, step: float = 0.18) -> pl.DataFrame:
     rank = pl.int_range(pl.len()).over("x")
     count = pl.len().over("x")
     width = pl.min_horizontal(pl.lit(step), 0.8 / count)
-    return ordered.with_columns(
-        (pl.col("x") + (rank - (count - 1) / 2) * width).alias("x_draw"),
-        pl.when(rank % 2 == 0).then(pl.lit(-6)).otherwise(pl.lit(10)).alias("label_dy"),
-    ).sort("_row").drop("_row")
+    return (
+        ordered.with_columns(
+            (pl.col("x") + (rank - (count - 1) / 2) * width).alias("x_draw"),
+            pl.when(rank % 2 == 0).then(pl.lit(-6)).otherwise(pl.lit(10)).alias("label_dy"),
+        )
+        .sort("_row")
+        .drop("_row")
+    )
 
 
 def statement_layers(
@@ -96,8 +117,14 @@ def statement_layers(
     figure beside every point inside it (e.g. the near-zero counts of a closure year).
     """
     labelled = dodge(marked, dodge_step).with_columns(
-        pl.Series("label", [_band_label(row, band) if values_in_band and _in_band(row, band) else _label(row, qualifier_labels)
-                            for row in marked.iter_rows(named=True)], dtype=pl.String)  # fmt: skip
+        pl.Series(
+            "label",
+            [
+                _band_label(row, band) if values_in_band and _in_band(row, band) else _label(row, qualifier_labels)
+                for row in marked.iter_rows(named=True)
+            ],
+            dtype=pl.String,
+        )  # fmt: skip
     )
     keep = [c for c in (*COLUMNS, "label", pick_field) if c and c in labelled.columns]
     data = labelled.select(keep)
@@ -132,8 +159,12 @@ def statement_layers(
     ))  # fmt: skip
     # a range without a single stated number sits at its low end, the rule shows the rest
     centre = base.transform_calculate(y_at="isValid(datum.point) ? datum.point : datum.low")
-    y_at = alt.Y("y_at:Q", scale=scale, title=y_title, axis=alt.Axis(format="~s" if log else value_format, values=ticks))
-    dots = centre.mark_point(filled=True, size=80, opacity=0.9).encode(x=x, y=y_at, color=color, shape=shape, tooltip=tooltip)
+    y_at = alt.Y(
+        "y_at:Q", scale=scale, title=y_title, axis=alt.Axis(format="~s" if log else value_format, values=ticks)
+    )
+    dots = centre.mark_point(filled=True, size=80, opacity=0.9).encode(
+        x=x, y=y_at, color=color, shape=shape, tooltip=tooltip
+    )
     if pick is not None:
         dots = dots.add_params(pick)
     layers.append(dots)

@@ -40,10 +40,16 @@ def stated_list(facts: pl.DataFrame) -> str:
     if facts.is_empty():
         return "–"
     ordered = facts.sort("as_of", nulls_last=True, maintain_order=True)
-    return " · ".join(f"{as_stated(r['value_text'], r['unit'])} ({page_date(r['as_of'])})" for r in ordered.iter_rows(named=True))
+    return " · ".join(
+        f"{as_stated(r['value_text'], r['unit'])} ({page_date(r['as_of'])})" for r in ordered.iter_rows(named=True)
+    )
 
 
 def statements_table(frame: pl.DataFrame, headers: Mapping[str, str] | None = None) -> str:
     """Marked statement rows (stated_values.stated_marks output with a `series`) as a Markdown table."""
-    formats = {"source_url": page_link, "basis": lambda v: tables.shorten(v, 60), "unit": lambda v: tables.shorten(v, 40)}
+    formats = {
+        "source_url": page_link,
+        "basis": lambda v: tables.shorten(v, 60),
+        "unit": lambda v: tables.shorten(v, 40),
+    }
     return tables.markdown_table(frame, headers or HEADERS, formats)

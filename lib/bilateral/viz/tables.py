@@ -40,7 +40,9 @@ def yes_no(value: bool | None) -> str:
     return "yes" if value else ""
 
 
-def markdown_table(frame: pl.DataFrame, headers: Mapping[str, str], formats: Mapping[str, Formatter] | None = None) -> str:
+def markdown_table(
+    frame: pl.DataFrame, headers: Mapping[str, str], formats: Mapping[str, Formatter] | None = None
+) -> str:
     """Render selected columns (keys of `headers`, in order) as a GitHub-style Markdown table."""
     formats = formats or {}
     columns = list(headers)

@@ -72,7 +72,9 @@ def offered_sources(fetched: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _country_options(codes: set[str]) -> list[tuple[str, str]]:
-    return sorted(((f"{country_name(code)} ({code})", code) for code in codes if code != "WLD"), key=lambda option: option[0])
+    return sorted(
+        ((f"{country_name(code)} ({code})", code) for code in codes if code != "WLD"), key=lambda option: option[0]
+    )
 
 
 def _set_options(reporter: widgets.Dropdown, partner: widgets.Dropdown, codes: set[str]) -> None:
@@ -80,13 +82,19 @@ def _set_options(reporter: widgets.Dropdown, partner: widgets.Dropdown, codes: s
     options = _country_options(codes)
     values = [code for _label, code in options]
     for control, fallback in ((reporter, 0), (partner, 1)):
-        keep = control.value if control.value in values else (values[min(fallback, len(values) - 1)] if values else None)
+        keep = (
+            control.value if control.value in values else (values[min(fallback, len(values) - 1)] if values else None)
+        )
         control.options = options
         control.value = keep
 
 
 def _no_selection(reporter: str, partner: str) -> str | None:
-    return f"Reporter and partner are both {country_name(reporter)}; choose two different countries." if reporter == partner else None
+    return (
+        f"Reporter and partner are both {country_name(reporter)}; choose two different countries."
+        if reporter == partner
+        else None
+    )
 
 
 class PairTradeExplorer:
@@ -108,12 +116,19 @@ class PairTradeExplorer:
         self.source.observe(self._source_changed, names="value")
         for control in (self.reporter, self.partner, self.years.slider):
             control.observe(self.refresh, names="value")
-        self.view = widgets.VBox([row(self.source), row(self.reporter, self.partner), self.years.view, self.slot.output, self.report.view])
+        self.view = widgets.VBox(
+            [row(self.source), row(self.reporter, self.partner), self.years.view, self.slot.output, self.report.view]
+        )
 
     def parameters(self) -> dict[str, Any]:
         start, end = self.years.value
-        return {"reporter": self.reporter.value, "partner": self.partner.value, "start_year": start, "end_year": end,
-                "source": self.source.value}
+        return {
+            "reporter": self.reporter.value,
+            "partner": self.partner.value,
+            "start_year": start,
+            "end_year": end,
+            "source": self.source.value,
+        }
 
     def _source_changed(self, _change: object = None) -> None:
         if self.source.value == "cited":
@@ -153,7 +168,9 @@ class PairTradeExplorer:
         table = trade.overview_table(series, start, end)
         if not table.height:
             covered = trade.covered_pairs(self.headlines if source == "cited" else statements)
-            self._show(trade.no_data_message(country_name(reporter), country_name(partner), start, end, covered), table, None)
+            self._show(
+                trade.no_data_message(country_name(reporter), country_name(partner), start, end, covered), table, None
+            )
             return
         points = trade.chart_points(series, table, start, end)
         chart = charts.headline_chart(points, trade.statement_points(statements, start, end), source_note=note)
@@ -167,8 +184,14 @@ class PairTradeExplorer:
 class ProductExplorer:
     """Products of a reporter's trade with a partner within a sector lens, from a trade_flows table."""
 
-    def __init__(self, flows: pl.DataFrame, describe: Describe, *, load_flows: LoadFlows | None = None,
-                 sources: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        flows: pl.DataFrame,
+        describe: Describe,
+        *,
+        load_flows: LoadFlows | None = None,
+        sources: list[str] | None = None,
+    ) -> None:
         """`describe(codes, classification)` names products (e.g. bilateral.data.products.descriptions_for)."""
         self.flows, self.describe, self.load_flows = flows, describe, load_flows
         self.updating = False
@@ -177,8 +200,12 @@ class ProductExplorer:
         self.reporter = dropdown("Reporter", [])
         self.partner = dropdown("Partner", [])
         self.lens = dropdown("Lens", list_lenses(), "critical_minerals")
-        self.flow = widgets.ToggleButtons(options=["export", "import"], value="export", description="Flow",
-                                          style={"description_width": "initial", "button_width": "auto"})
+        self.flow = widgets.ToggleButtons(
+            options=["export", "import"],
+            value="export",
+            description="Flow",
+            style={"description_width": "initial", "button_width": "auto"},
+        )
         self.years = YearRange(2000, 2024)
         self._set_countries()
         self.slot = ChartSlot()
@@ -187,13 +214,28 @@ class ProductExplorer:
         self.source.observe(self._source_changed, names="value")
         for control in (self.reporter, self.partner, self.lens, self.flow, self.years.slider):
             control.observe(self.refresh, names="value")
-        self.view = widgets.VBox([row(self.source), row(self.reporter, self.partner, self.lens), row(self.flow),
-                                  self.years.view, self.slot.output, self.report.view])
+        self.view = widgets.VBox(
+            [
+                row(self.source),
+                row(self.reporter, self.partner, self.lens),
+                row(self.flow),
+                self.years.view,
+                self.slot.output,
+                self.report.view,
+            ]
+        )
 
     def parameters(self) -> dict[str, Any]:
         start, end = self.years.value
-        return {"reporter": self.reporter.value, "partner": self.partner.value, "lens": self.lens.value, "flow": self.flow.value,
-                "source": self.source.value, "start_year": start, "end_year": end}
+        return {
+            "reporter": self.reporter.value,
+            "partner": self.partner.value,
+            "lens": self.lens.value,
+            "flow": self.flow.value,
+            "source": self.source.value,
+            "start_year": start,
+            "end_year": end,
+        }
 
     def _source_changed(self, _change: object = None) -> None:
         if self.load_flows is not None:
@@ -233,25 +275,44 @@ class ProductExplorer:
             return
         start, end = self.years.value
         table, level = product_analysis.lens_table(
-            apply_lens(self.flows, self.lens.value), self.reporter.value, self.partner.value, self.flow.value, start, end, self.describe
+            apply_lens(self.flows, self.lens.value),
+            self.reporter.value,
+            self.partner.value,
+            self.flow.value,
+            start,
+            end,
+            self.describe,
         )
         findings = (
-            f"Products at HS{level}. " + product_analysis.product_findings(table, reporter_name, partner_name, self.flow.value)
+            f"Products at HS{level}. "
+            + product_analysis.product_findings(table, reporter_name, partner_name, self.flow.value)
             if table.height
             else f"No {self.flow.value} rows for {reporter_name}–{partner_name} in the {self.lens.value} lens."
         )
         self._show(findings, table)
 
     def _show(self, findings: str, table: pl.DataFrame) -> None:
-        chart = charts.product_chart(table, source_note=f"Source: {source_choice(self.source.value)}.") if table.height else None
+        chart = (
+            charts.product_chart(table, source_note=f"Source: {source_choice(self.source.value)}.")
+            if table.height
+            else None
+        )
         self.last_findings, self.last_table, self.last_chart = findings, table, chart
         summary = None
         if table.height:
-            summary = Markdown(tables.markdown_table(
-                table,
-                {"product_code": "HS", "year": "Year", "value_usd": "US$ m", "share_pct": "Share %", "partner_rank": "Rank"},
-                {"value_usd": tables.usd_m, "share_pct": tables.pct_plain},
-            ))
+            summary = Markdown(
+                tables.markdown_table(
+                    table,
+                    {
+                        "product_code": "HS",
+                        "year": "Year",
+                        "value_usd": "US$ m",
+                        "share_pct": "Share %",
+                        "partner_rank": "Rank",
+                    },
+                    {"value_usd": tables.usd_m, "share_pct": tables.pct_plain},
+                )
+            )
         self.slot.show(Markdown(findings), chart, summary)
 
 
@@ -275,19 +336,28 @@ class RankingExplorer:
         self.source.observe(self._source_changed, names="value")
         for control in (self.reporter, self.partner, self.years.slider):
             control.observe(self.refresh, names="value")
-        self.view = widgets.VBox([row(self.source), row(self.reporter, self.partner), self.years.view, self.slot.output, self.report.view])
+        self.view = widgets.VBox(
+            [row(self.source), row(self.reporter, self.partner), self.years.view, self.slot.output, self.report.view]
+        )
 
     def parameters(self) -> dict[str, Any]:
         start, end = self.years.value
-        return {"reporter": self.reporter.value, "partner": self.partner.value, "source": self.source.value,
-                "start_year": start, "end_year": end}
+        return {
+            "reporter": self.reporter.value,
+            "partner": self.partner.value,
+            "source": self.source.value,
+            "start_year": start,
+            "end_year": end,
+        }
 
     def _source_changed(self, _change: object = None) -> None:
         if self.source.value == "cited":
             codes = {code for r, p, _m in ranking.CITED_METRICS.values() for code in (r, p)}
         else:
             flows = self.load_flows(self.source.value)
-            codes = set(flows.get_column("reporter_iso3").unique().to_list()) | set(flows.get_column("partner_iso3").unique().to_list())
+            codes = set(flows.get_column("reporter_iso3").unique().to_list()) | set(
+                flows.get_column("partner_iso3").unique().to_list()
+            )
         self.updating = True
         try:
             _set_options(self.reporter, self.partner, codes)
@@ -306,27 +376,51 @@ class RankingExplorer:
             self._show(problem, pl.DataFrame(), pl.DataFrame())
             return
         if self.source.value == "cited":
-            table = ranking.cited_ranking(self.share_rank, reporter, partner).filter(pl.col("year").is_between(start, end))
+            table = ranking.cited_ranking(self.share_rank, reporter, partner).filter(
+                pl.col("year").is_between(start, end)
+            )
             points = table.filter(pl.col("measure").is_in(["rank", "share_pct"])).select(
-                "year", pl.col("measure").replace({"rank": "Rank", "share_pct": "Share %"}), "value", "basis", "source_url"
+                "year",
+                pl.col("measure").replace({"rank": "Rank", "share_pct": "Share %"}),
+                "value",
+                "basis",
+                "source_url",
             )
             findings = ranking.cited_findings(table, partner_name, reporter_name)
         else:
             ranked = ranking.ranking_from_flows(self.load_flows(self.source.value), reporter, start, end)
             table = ranked.filter(pl.col("partner_iso3") == partner)
-            points = pl.concat([
-                table.select("year", pl.lit("Rank").alias("measure"), pl.col("rank").cast(pl.Float64).alias("value"),
-                             pl.lit(self.source.value).alias("basis"), pl.lit("declared by the reporter").alias("source_url")),
-                table.select("year", pl.lit("Share %").alias("measure"), pl.col("share_pct").alias("value"),
-                             pl.col("share_basis").alias("basis"), pl.lit("declared by the reporter").alias("source_url")),
-            ])
+            points = pl.concat(
+                [
+                    table.select(
+                        "year",
+                        pl.lit("Rank").alias("measure"),
+                        pl.col("rank").cast(pl.Float64).alias("value"),
+                        pl.lit(self.source.value).alias("basis"),
+                        pl.lit("declared by the reporter").alias("source_url"),
+                    ),
+                    table.select(
+                        "year",
+                        pl.lit("Share %").alias("measure"),
+                        pl.col("share_pct").alias("value"),
+                        pl.col("share_basis").alias("basis"),
+                        pl.lit("declared by the reporter").alias("source_url"),
+                    ),
+                ]
+            )
             findings = ranking.ranking_findings(table, reporter_name, partner_name)
         if points.is_empty():
-            findings = f"No rank or share of {partner_name} among {reporter_name}'s partners in {start}–{end} in this source."
+            findings = (
+                f"No rank or share of {partner_name} among {reporter_name}'s partners in {start}–{end} in this source."
+            )
         self._show(findings, table, points)
 
     def _show(self, findings: str, table: pl.DataFrame, points: pl.DataFrame) -> None:
-        note = "Source: cited statements (see tooltips)." if self.source.value == "cited" else f"Source: {source_choice(self.source.value)}."
+        note = (
+            "Source: cited statements (see tooltips)."
+            if self.source.value == "cited"
+            else f"Source: {source_choice(self.source.value)}."
+        )
         chart = charts.rank_chart(points, source_note=note) if points.height else None
         self.last_findings, self.last_table, self.last_chart = findings, table, chart
         self.slot.show(Markdown(findings), chart)
@@ -338,8 +432,15 @@ def _load_flows(source: str) -> pl.DataFrame:
     return load_trade_flows(source)
 
 
-def explorer(headlines: pl.DataFrame, flows: pl.DataFrame, describe: Describe, *, share_rank: pl.DataFrame | None = None,
-             load_flows: LoadFlows = _load_flows, sources: list[str] | None = None) -> widgets.Tab:
+def explorer(
+    headlines: pl.DataFrame,
+    flows: pl.DataFrame,
+    describe: Describe,
+    *,
+    share_rank: pl.DataFrame | None = None,
+    load_flows: LoadFlows = _load_flows,
+    sources: list[str] | None = None,
+) -> widgets.Tab:
     """The three views in tabs, each drawn once. `sources`: fetched upstreams offered (default: those on disk)."""
     from bilateral.data import catalog
 

@@ -40,17 +40,21 @@ def _by_product(frame: pl.DataFrame, flow: str, value: str, function: str) -> pl
         )
     require_non_negative(rows, value, function=function)
     if "partner_iso3" in rows.columns:
-        mixed = rows.group_by("year", "reporter_iso3").agg(
-            (pl.col("partner_iso3") == WORLD).any().alias("w"), (pl.col("partner_iso3") != WORLD).any().alias("p")
-        ).filter(pl.col("w") & pl.col("p"))
+        mixed = (
+            rows.group_by("year", "reporter_iso3")
+            .agg((pl.col("partner_iso3") == WORLD).any().alias("w"), (pl.col("partner_iso3") != WORLD).any().alias("p"))
+            .filter(pl.col("w") & pl.col("p"))
+        )
         if mixed.height:
             first = mixed.row(0, named=True)
             raise ParameterError(
                 f"{function}: {first['reporter_iso3']} {first['year']} has both world (WLD) rows and partner rows; "
                 "pass one or the other, or the world would be counted twice."
             )
-    return rows.with_columns(partial_flag(rows).alias("_partial")).group_by("year", "reporter_iso3", "product_code").agg(
-        pl.col(value).sum().alias(value), pl.col("_partial").any().alias("is_partial")
+    return (
+        rows.with_columns(partial_flag(rows).alias("_partial"))
+        .group_by("year", "reporter_iso3", "product_code")
+        .agg(pl.col(value).sum().alias(value), pl.col("_partial").any().alias("is_partial"))
     )
 
 
@@ -85,7 +89,8 @@ def balassa_rca(exports: pl.DataFrame, *, value: str = "value_usd") -> pl.DataFr
         "world_total_value",
         "exporters_in_world",
         safe_ratio(
-            safe_ratio(x, pl.col("exporter_total_value")), safe_ratio(pl.col("world_product_value"), pl.col("world_total_value"))
+            safe_ratio(x, pl.col("exporter_total_value")),
+            safe_ratio(pl.col("world_product_value"), pl.col("world_total_value")),
         ).alias("rca"),
         "is_partial",
     ).sort("year", "exporter_iso3", "product_code")
@@ -112,10 +117,16 @@ def trade_complementarity(
     side_x = _by_product(flows.filter(pl.col("reporter_iso3") == exporter), "export", value, "trade_complementarity")
     side_m = _by_product(flows.filter(pl.col("reporter_iso3") == importer), "import", value, "trade_complementarity")
     x_share = side_x.select(
-        "year", "product_code", safe_ratio(pl.col(value), pl.col(value).sum().over("year")).alias("x_share"), pl.col("is_partial").alias("_px")
+        "year",
+        "product_code",
+        safe_ratio(pl.col(value), pl.col(value).sum().over("year")).alias("x_share"),
+        pl.col("is_partial").alias("_px"),
     )
     m_share = side_m.select(
-        "year", "product_code", safe_ratio(pl.col(value), pl.col(value).sum().over("year")).alias("m_share"), pl.col("is_partial").alias("_pm")
+        "year",
+        "product_code",
+        safe_ratio(pl.col(value), pl.col(value).sum().over("year")).alias("m_share"),
+        pl.col("is_partial").alias("_pm"),
     )
     years_x = x_share.group_by("year").agg(pl.col("x_share").is_not_null().all().alias("_ok_x"))
     years_m = m_share.group_by("year").agg(pl.col("m_share").is_not_null().all().alias("_ok_m"))
@@ -125,7 +136,9 @@ def trade_complementarity(
         (pl.col("_px").fill_null(False) | pl.col("_pm").fill_null(False)).any().alias("is_partial"),
         pl.len().cast(pl.Int32).alias("n_products"),
     )
-    table = table.join(years_x, on="year", how="left", validate="1:1").join(years_m, on="year", how="left", validate="1:1")
+    table = table.join(years_x, on="year", how="left", validate="1:1").join(
+        years_m, on="year", how="left", validate="1:1"
+    )
     valid = pl.col("_ok_x").fill_null(False) & pl.col("_ok_m").fill_null(False)
     return table.select(
         "year",

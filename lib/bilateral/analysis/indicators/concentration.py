@@ -131,4 +131,3 @@ def _one_importer(imports: pl.DataFrame, function: str) -> None:
             f"{function} needs one importer's import rows; got reporter(s) {', '.join(sorted(map(str, importers))) or 'none'} "
             f"and flow(s) {', '.join(sorted(map(str, flows))) or 'none'}. Filter to reporter_iso3 == importer and flow == 'import'."
         )
-

@@ -80,12 +80,16 @@ def cagr(
     keys = span.select(by).unique() if by else pl.DataFrame({"_k": [0]})
 
     def point(at: int, name: str) -> pl.DataFrame:
-        picked = rows.filter(pl.col(year) == at).select(*by, pl.col(value).alias(name), pl.col("_partial").alias(f"_{name}_partial"))
+        picked = rows.filter(pl.col(year) == at).select(
+            *by, pl.col(value).alias(name), pl.col("_partial").alias(f"_{name}_partial")
+        )
         return picked if by else picked.with_columns(pl.lit(0).alias("_k"))
 
     on = by or ["_k"]
-    counts = span.group_by(by).agg(pl.col(value).is_not_null().sum().alias("years_with_data")) if by else pl.DataFrame(
-        {"_k": [0], "years_with_data": [span.get_column(value).is_not_null().sum()]}
+    counts = (
+        span.group_by(by).agg(pl.col(value).is_not_null().sum().alias("years_with_data"))
+        if by
+        else pl.DataFrame({"_k": [0], "years_with_data": [span.get_column(value).is_not_null().sum()]})
     )
     table = (
         keys.join(point(start_year, "start_value"), on=on, how="left", validate="1:1", nulls_equal=True)

@@ -13,7 +13,13 @@ from __future__ import annotations
 import polars as pl
 
 from bilateral.analysis import mirror
-from bilateral.analysis.indicators._common import WORLD, require_columns, require_non_negative, require_unique, safe_ratio
+from bilateral.analysis.indicators._common import (
+    WORLD,
+    require_columns,
+    require_non_negative,
+    require_unique,
+    safe_ratio,
+)
 from bilateral.errors import ParameterError
 
 
@@ -47,9 +53,12 @@ def trade_intensity(exports: pl.DataFrame, *, value: str = "value_usd") -> pl.Da
         "reporter_iso3", "year", pl.col(value).alias("exporter_total_value")
     )
     world_total = totals.group_by("year").agg(
-        pl.col("exporter_total_value").sum().alias("world_total_value"), pl.len().cast(pl.Int32).alias("reporters_in_world")
+        pl.col("exporter_total_value").sum().alias("world_total_value"),
+        pl.len().cast(pl.Int32).alias("reporters_in_world"),
     )
-    bilateral = rows.filter(pl.col("partner_iso3") != WORLD).join(totals, on=["reporter_iso3", "year"], how="left", validate="m:1")
+    bilateral = rows.filter(pl.col("partner_iso3") != WORLD).join(
+        totals, on=["reporter_iso3", "year"], how="left", validate="m:1"
+    )
     world_to_partner = (
         bilateral.filter(pl.col("exporter_total_value").is_not_null())
         .group_by("partner_iso3", "year")
@@ -108,10 +117,14 @@ def declared_turnover_gap(trade_flows: pl.DataFrame, a: str, b: str) -> pl.DataF
     totals = trade_flows.filter((pl.col("hs_level") == 0) & (pl.col("period").str.len_chars() == 4))
     gaps = mirror_gap(totals, a, b)
     forward = gaps.filter(pl.col("exporter_iso3") == a).select(
-        "year", pl.col("exporter_reported_value_usd").alias("_a_exports"), pl.col("importer_reported_value_usd").alias("_b_imports")
+        "year",
+        pl.col("exporter_reported_value_usd").alias("_a_exports"),
+        pl.col("importer_reported_value_usd").alias("_b_imports"),
     )
     backward = gaps.filter(pl.col("exporter_iso3") == b).select(
-        "year", pl.col("exporter_reported_value_usd").alias("_b_exports"), pl.col("importer_reported_value_usd").alias("_a_imports")
+        "year",
+        pl.col("exporter_reported_value_usd").alias("_b_exports"),
+        pl.col("importer_reported_value_usd").alias("_a_imports"),
     )
     both = forward.join(backward, on="year", how="full", coalesce=True, validate="1:1")
     by_a = pl.col("_a_exports") + pl.col("_a_imports")  # null if either is null: no partial sums

@@ -12,7 +12,13 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from bilateral.analysis.indicators._common import ALL_PRODUCTS, partial_flag, require_columns, require_non_negative, safe_ratio
+from bilateral.analysis.indicators._common import (
+    ALL_PRODUCTS,
+    partial_flag,
+    require_columns,
+    require_non_negative,
+    safe_ratio,
+)
 from bilateral.errors import ParameterError
 
 
@@ -80,7 +86,9 @@ def grubel_lloyd_aggregate(per_product: pl.DataFrame, *, by: Sequence[str] = ("y
         x.sum().alias("_x"),
         m.sum().alias("_m"),
         x.is_null().any().alias("_missing"),
-        pl.col("is_partial").any().alias("is_partial") if "is_partial" in per_product.columns else pl.lit(False).alias("is_partial"),
+        pl.col("is_partial").any().alias("is_partial")
+        if "is_partial" in per_product.columns
+        else pl.lit(False).alias("is_partial"),
     ]
     table = per_product.group_by(by).agg(aggs) if by else per_product.select(aggs)
     gross, net, imbalance = pl.col("_gross"), pl.col("_net"), (pl.col("_x") - pl.col("_m")).abs()

@@ -45,7 +45,11 @@ def shares(
     require_non_negative(frame, value, function="shares")
     require_unique(frame, [*by, over], function="shares")
     keys, rows = with_group_keys(frame.with_columns(partial_flag(frame).alias("is_partial")), by)
-    world = rows.filter(pl.col(over) == WORLD).select(*keys, pl.col(value).alias("_world")) if over == "partner_iso3" else None
+    world = (
+        rows.filter(pl.col(over) == WORLD).select(*keys, pl.col(value).alias("_world"))
+        if over == "partner_iso3"
+        else None
+    )
     items = drop_aggregates(rows, over)
     sums = items.group_by(keys).agg(pl.col(value).sum().alias("_sum"))
     table = items.join(sums, on=keys, how="left", validate="m:1", nulls_equal=True)
@@ -59,7 +63,10 @@ def shares(
         over,
         value,
         denominator.alias("total_value"),
-        pl.when(pl.col("_world").is_not_null()).then(pl.lit("world total")).otherwise(pl.lit("sum of items")).alias("share_basis"),
+        pl.when(pl.col("_world").is_not_null())
+        .then(pl.lit("world total"))
+        .otherwise(pl.lit("sum of items"))
+        .alias("share_basis"),
         (safe_ratio(pl.col(value), denominator) * 100).alias("share_pct"),
         "is_partial",
     ).sort([*by, over])
@@ -80,10 +87,14 @@ def rank_over_time(
     keys, rows = with_group_keys(frame.with_columns(partial_flag(frame).alias("is_partial")), by)
     items = drop_aggregates(rows, over)
     ranked = items.with_columns(pl.col(value).rank("min", descending=True).over(keys).cast(pl.Int32).alias("rank"))
-    return ranked.with_columns(
-        pl.col(value).is_not_null().sum().over(keys).cast(pl.Int32).alias("n_ranked"),
-        ((pl.len().over([*keys, "rank"]) > 1) & pl.col("rank").is_not_null()).alias("is_tied"),
-    ).select(*by, over, value, "rank", "n_ranked", "is_tied", "is_partial").sort([*by, "rank", over], nulls_last=True)
+    return (
+        ranked.with_columns(
+            pl.col(value).is_not_null().sum().over(keys).cast(pl.Int32).alias("n_ranked"),
+            ((pl.len().over([*keys, "rank"]) > 1) & pl.col("rank").is_not_null()).alias("is_tied"),
+        )
+        .select(*by, over, value, "rank", "n_ranked", "is_tied", "is_partial")
+        .sort([*by, "rank", over], nulls_last=True)
+    )
 
 
 def leaders(
@@ -107,8 +118,13 @@ def leaders(
     )
     margin = pl.col("leader_value") - pl.col("runner_up_value")
     return firsts.select(
-        *by, "leader", "leader_value", "runner_up", "runner_up_value",
-        margin.alias("margin_value"), (safe_ratio(margin, pl.col("runner_up_value")) * 100).alias("margin_pct"),
+        *by,
+        "leader",
+        "leader_value",
+        "runner_up",
+        "runner_up_value",
+        margin.alias("margin_value"),
+        (safe_ratio(margin, pl.col("runner_up_value")) * 100).alias("margin_pct"),
     ).sort(by or "leader")
 
 
@@ -132,7 +148,9 @@ def rival_margin(
     ranked = rank_over_time(frame, over=over, by=by, value=value)
     lead = leaders(frame, over=over, by=by, value=value)
     groups = ranked.select(by).unique()
-    mine = ranked.filter(pl.col(over) == focus).select(*by, pl.col(value).alias("focus_value"), "rank", "n_ranked", "is_partial")
+    mine = ranked.filter(pl.col(over) == focus).select(
+        *by, pl.col(value).alias("focus_value"), "rank", "n_ranked", "is_partial"
+    )
     table = groups.join(mine, on=by, how="left", validate="1:1").join(lead, on=by, how="left", validate="1:1")
     focus_leads = pl.col("leader") == focus
     rival = pl.when(focus_leads).then(pl.col("runner_up")).otherwise(pl.col("leader"))
@@ -179,7 +197,9 @@ def runs_at_rank(ranks: pl.DataFrame, *, max_rank: int = 1, year: str = "year", 
     )
 
 
-def consecutive_years_at_rank(ranks: pl.DataFrame, through_year: int, *, max_rank: int = 1, year: str = "year", rank: str = "rank") -> int:
+def consecutive_years_at_rank(
+    ranks: pl.DataFrame, through_year: int, *, max_rank: int = 1, year: str = "year", rank: str = "rank"
+) -> int:
     """Length of the unbroken run at `max_rank` or better that ends in `through_year` (0 if that year is not at rank
     or has no data)."""
     runs = runs_at_rank(ranks, max_rank=max_rank, year=year, rank=rank).filter(pl.col("last_year") == through_year)

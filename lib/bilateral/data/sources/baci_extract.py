@@ -24,8 +24,8 @@ from __future__ import annotations
 import polars as pl
 
 from bilateral.data import harmonise, products
-from bilateral.data.paths import raw_dir
 from bilateral.data.loader_kit import read_verified_csv
+from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import read_source
 from bilateral.data.schemas import ISO3, TRADE_FLOWS, Column, Schema, validate
 from bilateral.errors import DataError
@@ -159,7 +159,9 @@ def load_comtrade_monthly() -> pl.DataFrame:
         pl.lit(countries[156]).alias("reporter_iso3"),
         pl.lit(countries[643]).alias("partner_iso3"),
         pl.lit("import").alias("flow"),
-        pl.col("classificationCode").replace_strict(COMTRADE_CLASSIFICATIONS, return_dtype=pl.String).alias("classification"),
+        pl.col("classificationCode")
+        .replace_strict(COMTRADE_CLASSIFICATIONS, return_dtype=pl.String)
+        .alias("classification"),
         pl.lit(0, dtype=pl.Int8).alias("hs_level"),
         pl.lit("TOTAL").alias("product_code"),
         pl.col("primaryValue").cast(pl.Float64, strict=False).alias("value_usd"),  # imports: CIF value, US$
@@ -217,7 +219,9 @@ def product_names(codes: list[str] | None = None) -> pl.DataFrame:
     if codes is None:
         raw = read_verified_csv(SOURCE, BACI_FILE, columns=BACI_COLUMNS)
         codes = raw.get_column("k").str.strip_chars().str.zfill(6).unique().to_list()
-    hs22 = products.subheadings().select(pl.col("hs_code").alias("product_code"), pl.col("description").alias("product_name"))
+    hs22 = products.subheadings().select(
+        pl.col("hs_code").alias("product_code"), pl.col("description").alias("product_name")
+    )
     frame = pl.DataFrame({"product_code": sorted(set(codes))}, schema={"product_code": pl.String})
     named = frame.join(hs22, on="product_code", how="left", validate="1:1")
     return named.with_columns(

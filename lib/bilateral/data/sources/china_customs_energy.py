@@ -363,7 +363,16 @@ def _to_long(columns: list[tuple[int, Series]], rows: list[list[str]], file: str
             raw = _number(row[index], f"{where}, {row[0]}, column {index + 1} ({item.series_id})")
             value = None if raw is None else raw * item.multiplier / item.divisor
             records.append(
-                (period, item.origin_iso3, item.origin_name, item.commodity, item.measure, value, item.unit, item.series_id)
+                (
+                    period,
+                    item.origin_iso3,
+                    item.origin_name,
+                    item.commodity,
+                    item.measure,
+                    value,
+                    item.unit,
+                    item.series_id,
+                )
             )
     frame = pl.DataFrame(
         records,

@@ -61,7 +61,9 @@ def load_critical_minerals(folder: Path | None = None, *, include_polysilicon: b
 
 def _dataset_version(repository: str | None, commit: str | None) -> str:
     if not repository or not commit:
-        raise DataError(f"{SOURCE_NAME}/source.yml: origin.repository and origin.commit are needed for dataset_version.")
+        raise DataError(
+            f"{SOURCE_NAME}/source.yml: origin.repository and origin.commit are needed for dataset_version."
+        )
     return f"{repository}@{commit}"
 
 
@@ -69,7 +71,11 @@ def _read_deep_dive(path: Path) -> pl.DataFrame:
     raw = pl.read_csv(path, schema_overrides={"hs6": pl.String, "period_dt": pl.String})
     _require(raw, ["period_dt", "partner_name", "hs6", "val", "qty"], path)
     return raw.select(
-        "period_dt", "partner_name", pl.col("hs6").alias("product_code"), "val", "qty",
+        "period_dt",
+        "partner_name",
+        pl.col("hs6").alias("product_code"),
+        "val",
+        "qty",
         pl.lit(path.name).alias("upstream_file"),
     )
 
@@ -78,9 +84,11 @@ def _read_single_line_groups(path: Path) -> pl.DataFrame:
     raw = pl.read_csv(path, schema_overrides={"period_dt": pl.String})
     _require(raw, ["period_dt", "partner_name", "broad_group", "val", "qty"], path)
     return raw.filter(pl.col("broad_group").is_in(list(SINGLE_LINE_GROUPS))).select(
-        "period_dt", "partner_name",
+        "period_dt",
+        "partner_name",
         pl.col("broad_group").replace_strict(SINGLE_LINE_GROUPS).alias("product_code"),
-        "val", "qty",
+        "val",
+        "qty",
         pl.lit(path.name).alias("upstream_file"),
     )
 

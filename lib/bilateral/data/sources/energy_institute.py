@@ -595,4 +595,6 @@ def _check_units(frame: pl.DataFrame, dataset: str) -> None:
     if len(bad):
         row = bad.row(0, named=True)
         expected_unit = UNITS[row["commodity"]]
-        raise DataError(f"{dataset}: {row['commodity']} in {row['unit']!r}; expected {expected_unit!r} for that commodity.")
+        raise DataError(
+            f"{dataset}: {row['commodity']} in {row['unit']!r}; expected {expected_unit!r} for that commodity."
+        )

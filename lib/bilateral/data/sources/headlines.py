@@ -90,7 +90,9 @@ def load_trade_headlines() -> pl.DataFrame:
 def _fail_on_unparsed(raw: pl.DataFrame, parsed: pl.DataFrame) -> None:
     """A value present upstream that did not parse (e.g. '84,07') is a corrupt file, not a gap; unknown codes too."""
     dataset = f"{SOURCE}/china_russia_trade_totals.csv"
-    fail_on_unparsed(raw, parsed, [("year", "year"), ("value_usd_bn", "value_usd"), ("yoy_pct", "yoy_pct")], dataset=dataset)
+    fail_on_unparsed(
+        raw, parsed, [("year", "year"), ("value_usd_bn", "value_usd"), ("yoy_pct", "yoy_pct")], dataset=dataset
+    )
     for col, known in (("metric", METRICS), ("reporter", BASIS)):
         unknown = raw.filter(~raw[col].is_in(list(known)))
         if len(unknown):

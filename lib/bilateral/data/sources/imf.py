@@ -125,7 +125,9 @@ def fetch_imf_trade(reporter: str, years: int | Iterable[int], *, frequency: str
     return _download(request, dataset_version=fetching.dataset_version(API_LABEL, fetching.utc_stamp())).frame
 
 
-def fetch_imf_snapshot(reporter: str, years: int | Iterable[int], *, frequency: str = "A", stamp: str | None = None) -> Path:
+def fetch_imf_snapshot(
+    reporter: str, years: int | Iterable[int], *, frequency: str = "A", stamp: str | None = None
+) -> Path:
     """Like fetch_imf_trade, and store the SDMX body + trade_flows.parquet + source.yml as a snapshot."""
     request = _ImfRequest.build(reporter, years, frequency)
     stamp = fetching.new_stamp(SOURCE, stamp)
@@ -425,4 +427,3 @@ def _snapshot_record(request: _ImfRequest, download: _Download) -> dict[str, Any
         ],
         "query": request.as_record(),
     }
-

@@ -206,11 +206,16 @@ def _sort_key(frame: pl.DataFrame) -> pl.Expr:
 
 def _one_workbook_per_reporter(cells: pl.DataFrame) -> pl.DataFrame:
     """One workbook per reporter name; a second workbook of a reporter must hold identical cells, and is dropped."""
-    workbooks = cells.group_by("reporter_name").agg(pl.col("workbook").unique()).filter(pl.col("workbook").list.len() > 1)
+    workbooks = (
+        cells.group_by("reporter_name").agg(pl.col("workbook").unique()).filter(pl.col("workbook").list.len() > 1)
+    )
     dropped: list[str] = []
     for reporter, names in workbooks.iter_rows():
         ordered = sorted(names, key=_workbook_number)
-        copies = [cells.filter(pl.col("workbook") == name).drop("workbook").sort(pl.all(), nulls_last=True) for name in ordered]
+        copies = [
+            cells.filter(pl.col("workbook") == name).drop("workbook").sort(pl.all(), nulls_last=True)
+            for name in ordered
+        ]
         for name, copy in zip(ordered[1:], copies[1:], strict=True):
             if not copy.equals(copies[0]):
                 raise DataError(
@@ -291,7 +296,11 @@ def _known_values(path: Path) -> _Known:
     if path not in _KNOWN:
         reporters, partners, last = (
             pl.scan_parquet(path)
-            .select(pl.col("reporter_iso3").unique().implode(), pl.col("partner_iso3").unique().implode(), pl.col("year").max())
+            .select(
+                pl.col("reporter_iso3").unique().implode(),
+                pl.col("partner_iso3").unique().implode(),
+                pl.col("year").max(),
+            )
             .collect()
             .row(0)
         )
@@ -332,7 +341,10 @@ def _refuse_unknown(result: pl.DataFrame, path: Path, wanted: dict[str, list | N
     if not any(missing.values()):
         return
     known = _known_values(path)
-    for column, role, codes in (("reporter_iso3", "reporter", known.reporters), ("partner_iso3", "partner", known.partners)):
+    for column, role, codes in (
+        ("reporter_iso3", "reporter", known.reporters),
+        ("partner_iso3", "partner", known.partners),
+    ):
         unknown = [code for code in missing.get(column) or [] if code not in codes]
         if unknown and column == "reporter_iso3" and unknown[0] in known.partners:
             raise ParameterError(

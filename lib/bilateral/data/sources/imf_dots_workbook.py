@@ -88,7 +88,9 @@ def _open(path: Path) -> fastexcel.ExcelReader:
     try:
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:  # calamine raises its own error types for a damaged or non-xlsx file
-        raise DataError(f"{path}: cannot be opened as an Excel workbook ({_first_line(exc)}). Restore the file.") from exc
+        raise DataError(
+            f"{path}: cannot be opened as an Excel workbook ({_first_line(exc)}). Restore the file."
+        ) from exc
     missing = [name for name in SHEETS if name not in reader.sheet_names]
     if missing:
         raise DataError(
@@ -156,8 +158,12 @@ def _rows_to_keep(body: pl.DataFrame, where: str) -> list[bool]:
 def _tidy(cells: pl.DataFrame, names: pl.DataFrame, sheets: list[tuple[str, str, str]]) -> pl.DataFrame:
     """Drop empty cells, add one name-only row per partner without any value, attach workbook, reporter and flow."""
     values = cells.filter(pl.col("value_text").is_not_null())
-    name_only = names.join(values.select("sheet_id", "partner_name").unique(), on=["sheet_id", "partner_name"], how="anti")
-    name_only = name_only.with_columns(pl.lit(None, pl.String).alias("year"), pl.lit(None, pl.String).alias("value_text"))
+    name_only = names.join(
+        values.select("sheet_id", "partner_name").unique(), on=["sheet_id", "partner_name"], how="anti"
+    )
+    name_only = name_only.with_columns(
+        pl.lit(None, pl.String).alias("year"), pl.lit(None, pl.String).alias("value_text")
+    )
     table = pl.DataFrame(
         {
             "sheet_id": list(range(len(sheets))),

@@ -61,7 +61,11 @@ class ClaimsPage:
         return f"{self.answer}\n\n### Verdicts\n\n{self.summary}"
 
     def not_checkable_markdown(self) -> str:
-        return f"### Statements that are not about facts (no verdict)\n\n{self.not_checkable}" if self.not_checkable else ""
+        return (
+            f"### Statements that are not about facts (no verdict)\n\n{self.not_checkable}"
+            if self.not_checkable
+            else ""
+        )
 
     def closing_markdown(self) -> str:
         notes = "### Caveats\n\n" + "\n".join(f"- {n}" for n in self.notes)
@@ -108,12 +112,22 @@ NOTES = [
 
 def _answer(results: list[ClaimResult]) -> str:
     checkable = [r for r in results if r.claim.checkable]
-    counts = {rating: sum(r.verdict.rating == rating for r in checkable) for rating in Rating if rating != Rating.NOT_CHECKABLE}
+    counts = {
+        rating: sum(r.verdict.rating == rating for r in checkable)
+        for rating in Rating
+        if rating != Rating.NOT_CHECKABLE
+    }
     close = sum(r.verdict.is_close and r.verdict.rating in SUBSTANTIVE for r in checkable)
     parts = [f"{n} {rating}" for rating, n in counts.items() if n]
     text = (
         f"**{len(checkable)} checkable claim{'s' if len(checkable) != 1 else ''} tested against independent evidence: "
-        f"{', '.join(parts) or 'none'}" + (f"; {close} of the verdicts on facts {'are close calls' if close != 1 else 'is a close call'}" if close else "") + ".**"
+        f"{', '.join(parts) or 'none'}"
+        + (
+            f"; {close} of the verdicts on facts {'are close calls' if close != 1 else 'is a close call'}"
+            if close
+            else ""
+        )
+        + ".**"
     )
     others = len(results) - len(checkable)
     if others:
@@ -190,6 +204,14 @@ def _disputed_table(findings: pl.DataFrame) -> str:
         f"{bad.height} inconsistencies among the cited China–Russia trade and energy figures (`bilateral data check` lists them "
         "with the minor differences). Both figures are shown; none is corrected. Statements named here are marked "
         "*disputed* in the evidence tables above.\n\n"
-        + tables.markdown_table(shown, {"year": "Year", "what": "Check", "explanation": "Finding", "source_url": "Page",
-                                        "other": "Other page or dataset"})  # fmt: skip
+        + tables.markdown_table(
+            shown,
+            {
+                "year": "Year",
+                "what": "Check",
+                "explanation": "Finding",
+                "source_url": "Page",
+                "other": "Other page or dataset",
+            },
+        )  # fmt: skip
     )

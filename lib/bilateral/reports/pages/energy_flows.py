@@ -16,7 +16,12 @@ from bilateral.reports.pages import Page
 from bilateral.reports.params import EnergyFlowsParams
 from bilateral.viz import charts, tables
 
-SOURCES = ("china_customs_energy_imports_by_origin", "official_headlines", "energy_institute_statreview", "energy_institute_statreview_2021")
+SOURCES = (
+    "china_customs_energy_imports_by_origin",
+    "official_headlines",
+    "energy_institute_statreview",
+    "energy_institute_statreview_2021",
+)
 NOTE = "Sources: Chinese customs via Wind (CREA), cited press statements, Energy Institute / bp Statistical Review; see tooltips."
 
 
@@ -34,7 +39,9 @@ def build(params: EnergyFlowsParams) -> Page:
     ]).filter(pl.col("year").is_between(*span))  # fmt: skip
     compared = energy_compare.comparison(long)
     crude_ranking = energy.ranking_in_complete_years(annual_all, "crude_oil").filter(pl.col("year").is_between(*span))
-    page = Page(title=params.title(), answer="", has_data=long.height > 0, sources=[catalog.citation(s) for s in SOURCES])
+    page = Page(
+        title=params.title(), answer="", has_data=long.height > 0, sources=[catalog.citation(s) for s in SOURCES]
+    )
     page.notes = NOTES
     if not page.has_data:
         page.answer = (
@@ -66,7 +73,9 @@ def build(params: EnergyFlowsParams) -> Page:
             )
         )
     )  # fmt: skip
-    own = crude_ranking.filter(pl.col("origin_iso3") == params.exporter).with_columns((pl.col("value") / 1e6).alias("volume_mt"))
+    own = crude_ranking.filter(pl.col("origin_iso3") == params.exporter).with_columns(
+        (pl.col("value") / 1e6).alias("volume_mt")
+    )
     page.tables["Among China's crude oil suppliers"] = (
         "Rank and share of China's crude imports by volume, Chinese customs, in years where China's own total has 12 "
         "published months (the all-origins file ends in November 2022). *Months with imports* shows suppliers with months "

@@ -28,8 +28,12 @@ def build(params: GroupLinkParams) -> Page:
     registry = catalog.load("eaeu_trade_statements")
     cited_for_reporter = registry if params.reporter == "CHN" else registry.clear()  # the statements are China's trade
     cited_members = _cited_member_turnover(params, cited_for_reporter, members).filter(pl.col("year").is_between(*span))
-    cited_totals = group_link.group_statements(cited_for_reporter, params.group).filter(pl.col("year").is_between(*span))
-    page = Page(title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()])
+    cited_totals = group_link.group_statements(cited_for_reporter, params.group).filter(
+        pl.col("year").is_between(*span)
+    )
+    page = Page(
+        title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
+    )
     if params.source == CITED:
         member_turnover = cited_members
         note = "Sources: cited statements (customs, officials) per bar; see tooltips and the sources section."
@@ -52,11 +56,13 @@ def build(params: GroupLinkParams) -> Page:
         if params.source != CITED:
             page.answer += _after_data(member_turnover, cited_members, names)
         page.charts[f"{reporter}'s trade with the {params.group} members, US$ bn"] = charts.group_chart(
-            member_turnover.with_columns(pl.col("partner_iso3").replace_strict(names).alias("member")), cited_totals, source_note=note
+            member_turnover.with_columns(pl.col("partner_iso3").replace_strict(names).alias("member")),
+            cited_totals,
+            source_note=note,
         )
-        table = shares.join(totals.select("year", "members_covered"), on="year", how="left", validate="m:1").with_columns(
-            pl.col("partner_iso3").replace_strict(names).alias("member")
-        )
+        table = shares.join(
+            totals.select("year", "members_covered"), on="year", how="left", validate="m:1"
+        ).with_columns(pl.col("partner_iso3").replace_strict(names).alias("member"))
         page.tables["Members, year by year"] = (
             "Turnover (exports plus imports) in US$ billion, the member's share of the members covered that year, and the basis "
             "of each figure. *Covered* says how many of the group's members have a figure; a share is a share of those, which "
@@ -100,7 +106,10 @@ def _after_data(member_turnover: pl.DataFrame, cited_members: pl.DataFrame, name
     if later.is_empty():
         return ""
     listed = "; ".join(
-        f"{r['year']}: " + ", ".join(f"{names.get(c, c)} {v / 1e9:,.1f}" for c, v in zip(r["partner_iso3"], r["turnover_usd"], strict=True))
+        f"{r['year']}: "
+        + ", ".join(
+            f"{names.get(c, c)} {v / 1e9:,.1f}" for c, v in zip(r["partner_iso3"], r["turnover_usd"], strict=True)
+        )
         for r in later.group_by("year").agg("partner_iso3", "turnover_usd").sort("year").iter_rows(named=True)
     )
     return (f" The declared data end in {last}; later years rest on cited statements only (US$ bn, one figure per member "
@@ -110,8 +119,8 @@ def _after_data(member_turnover: pl.DataFrame, cited_members: pl.DataFrame, name
 def _notes(params: GroupLinkParams) -> list[str]:
     notes = [
         "Cited member figures mix bases where no China-side figure was found; the basis column says which.",
-        "Part-year figures, thresholds (\"more than\") and targets are left out of member figures. Cited totals for the whole "
-        "group are drawn for comparison: diamonds for outturns, upward triangles for thresholds (\"more than\").",
+        'Part-year figures, thresholds ("more than") and targets are left out of member figures. Cited totals for the whole '
+        'group are drawn for comparison: diamonds for outturns, upward triangles for thresholds ("more than").',
     ]
     if params.source != CITED:
         notes.append("Declared statistics are the reporter's own customs records; partners' mirror figures differ (valuation "

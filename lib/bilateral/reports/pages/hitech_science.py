@@ -14,8 +14,8 @@ from functools import cache
 import polars as pl
 
 from bilateral.analysis import composition, hitech
-from bilateral.analysis import projects as project_analysis
 from bilateral.analysis import products as product_analysis
+from bilateral.analysis import projects as project_analysis
 from bilateral.data import catalog, products
 from bilateral.data.lenses import apply_lens, lens_filter, lens_info
 from bilateral.data.science_gaps import science_gaps
@@ -61,7 +61,11 @@ def build(params: HitechScienceParams) -> Page:
     stages, events, facts = _registry_part()
     rows = _baci_rows().filter(pl.col("year").is_between(*span))
     titles = {name: lens_info(name).title for name in LENSES}
-    series = hitech.lens_series(rows, {name: lens_filter(name) for name in LENSES}) if not rows.is_empty() else pl.DataFrame()
+    series = (
+        hitech.lens_series(rows, {name: lens_filter(name) for name in LENSES})
+        if not rows.is_empty()
+        else pl.DataFrame()
+    )
     last_year = int(rows.get_column("year").max()) if not rows.is_empty() else None
     top = _top(rows, last_year, params.top_n) if last_year else pl.DataFrame()
     minerals, level = product_analysis.lens_table(_minerals(), "CHN", "RUS", "export", *span, products.descriptions_for)
@@ -75,8 +79,13 @@ def build(params: HitechScienceParams) -> Page:
     )  # fmt: skip
     baci_note = f"Source: {source_label(BACI)}; current US$. Lenses overlap: never add them."
     if not series.is_empty():
-        page.charts[f"Each side's exports to the other through a lens, {rows['year'].min()}–{last_year}"] = hitech_charts.lens_trade_chart(
-            series, titles, title="China ↔ Russia: exports through the lens picked (high-tech, aircraft, nuclear)", source_note=baci_note
+        page.charts[f"Each side's exports to the other through a lens, {rows['year'].min()}–{last_year}"] = (
+            hitech_charts.lens_trade_chart(
+                series,
+                titles,
+                title="China ↔ Russia: exports through the lens picked (high-tech, aircraft, nuclear)",
+                source_note=baci_note,
+            )
         )
         page.charts[f"Largest products in each lens, {last_year}"] = hitech_charts.top_products_chart(
             top, titles, title=f"Largest products of the lens and direction picked, {last_year}", source_note=baci_note
@@ -94,7 +103,9 @@ def build(params: HitechScienceParams) -> Page:
         page.tables["Exports through each lens, US$ m (reconciled, BACI)"] = _lens_table(series, titles)
         page.tables[f"Largest products in each lens, {last_year}"] = _top_table(top, titles)
     if not minerals.is_empty():
-        page.tables[f"China's critical-mineral exports to Russia (HS{level}, declared by China)"] = _minerals_table(minerals)
+        page.tables[f"China's critical-mineral exports to Russia (HS{level}, declared by China)"] = _minerals_table(
+            minerals
+        )
     page.tables["What the shipped data cannot show, and which public source would"] = _gaps_table()
     page.notes = _notes(last_year)
     return page
@@ -104,7 +115,11 @@ def _registry_part() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Stages, events and facts of the aviation, space, nuclear and technology-fund projects."""
     table, _, events, stages = projects_page.registry()
     chosen = stages.filter(pl.col("sector").is_in(list(FIELDS)) | pl.col("project_id").is_in(list(TECH_FUNDS)))
-    field = pl.col("sector").replace_strict(FIELDS, default=None).fill_null(pl.col("project_id").replace_strict(TECH_FUNDS, default=None))
+    field = (
+        pl.col("sector")
+        .replace_strict(FIELDS, default=None)
+        .fill_null(pl.col("project_id").replace_strict(TECH_FUNDS, default=None))
+    )
     ids = chosen.get_column("project_id").to_list()
     return (chosen.with_columns(field.alias("field")), events.filter(pl.col("project_id").is_in(ids)),
             table.filter(pl.col("project_id").is_in(ids)))  # fmt: skip
@@ -113,11 +128,21 @@ def _registry_part() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
 def _top(rows: pl.DataFrame, year: int, n: int) -> pl.DataFrame:
     """Top products per lens and direction with a name: the HS 2022 text of the code, else of its heading, else none."""
     top = hitech.lens_top_products(rows, {name: lens_filter(name) for name in LENSES}, year, n)
-    named = top.join(product_names(top.get_column("product_code").unique().to_list()), on="product_code", how="left", validate="m:1")
-    headings = products.headings().select(pl.col("hs_code").alias("heading"), pl.col("description").alias("heading_name"))
-    named = named.with_columns(pl.col("product_code").str.slice(0, 4).alias("heading")).join(headings, on="heading", how="left", validate="m:1")
-    named = named.with_columns((pl.col("product_name").is_null() & pl.col("heading_name").is_not_null()).alias("_by_heading"))
-    heading_note = pl.lit("HS 2022 text of heading ") + pl.col("heading") + pl.lit(" (this subheading is not in HS 2022)")
+    named = top.join(
+        product_names(top.get_column("product_code").unique().to_list()), on="product_code", how="left", validate="m:1"
+    )
+    headings = products.headings().select(
+        pl.col("hs_code").alias("heading"), pl.col("description").alias("heading_name")
+    )
+    named = named.with_columns(pl.col("product_code").str.slice(0, 4).alias("heading")).join(
+        headings, on="heading", how="left", validate="m:1"
+    )
+    named = named.with_columns(
+        (pl.col("product_name").is_null() & pl.col("heading_name").is_not_null()).alias("_by_heading")
+    )
+    heading_note = (
+        pl.lit("HS 2022 text of heading ") + pl.col("heading") + pl.lit(" (this subheading is not in HS 2022)")
+    )
     label = pl.col("product_name").fill_null(pl.col("heading_name")).map_elements(_short_name, return_dtype=pl.String)
     return named.with_columns(
         pl.when(pl.col("_by_heading")).then(heading_note).otherwise(pl.col("product_name_basis")).alias("product_name_basis"),
@@ -138,12 +163,18 @@ def _lower_first(text: str) -> str:
 
 
 def _project_table(stages: pl.DataFrame, events: pl.DataFrame) -> str:
-    plans = events.filter(pl.col("kind") == "plan").group_by("project_id").agg(
-        (pl.col("event") + ": " + pl.col("date_words")).unique().sort().str.join("; ").alias("plans")
+    plans = (
+        events.filter(pl.col("kind") == "plan")
+        .group_by("project_id")
+        .agg((pl.col("event") + ": " + pl.col("date_words")).unique().sort().str.join("; ").alias("plans"))
     )
-    rows = stages.join(plans, on="project_id", how="left", validate="1:1").sort("field", "project_name").with_columns(
-        pl.col("project_name").map_elements(project_charts.short_name, return_dtype=pl.String),
-        pl.col("stage").fill_null("fund (no construction ladder)"),
+    rows = (
+        stages.join(plans, on="project_id", how="left", validate="1:1")
+        .sort("field", "project_name")
+        .with_columns(
+            pl.col("project_name").map_elements(project_charts.short_name, return_dtype=pl.String),
+            pl.col("stage").fill_null("fund (no construction ladder)"),
+        )
     )
     return (
         "Statements from the cited registry, read as in the projects report: the stage as of each project's latest cited "
@@ -158,9 +189,9 @@ def _project_table(stages: pl.DataFrame, events: pl.DataFrame) -> str:
 
 
 def _lens_table(series: pl.DataFrame, titles: dict[str, str]) -> str:
-    wide = series.with_columns(pl.col("lens").replace_strict(titles).alias("lens_title"), (pl.col("value_usd") / 1e6).round(1)).pivot(
-        on="year", index=["lens_title", "direction"], values="value_usd", sort_columns=True
-    )
+    wide = series.with_columns(
+        pl.col("lens").replace_strict(titles).alias("lens_title"), (pl.col("value_usd") / 1e6).round(1)
+    ).pivot(on="year", index=["lens_title", "direction"], values="value_usd", sort_columns=True)
     years = [c for c in wide.columns if c not in ("lens_title", "direction")]
     shares = series.filter(pl.col("year") == series["year"].max()).select("lens", "direction", "share_pct")
     wide = wide.join(
@@ -202,8 +233,14 @@ def _minerals_table(minerals: pl.DataFrame) -> str:
     wide = long.pivot(on="year", index=["product_code", "product", "measure"], values="cell", sort_columns=True)
     order = {label: i for i, (label, _) in enumerate(measures.values())}
     wide = wide.sort(pl.col("product_code"), pl.col("measure").replace_strict(order)).with_columns(
-        pl.when(pl.col("product_code").is_first_distinct()).then(pl.col("product")).otherwise(pl.lit("")).alias("product"),
-        pl.when(pl.col("product_code").is_first_distinct()).then(pl.col("product_code")).otherwise(pl.lit("")).alias("product_code"),
+        pl.when(pl.col("product_code").is_first_distinct())
+        .then(pl.col("product"))
+        .otherwise(pl.lit(""))
+        .alias("product"),
+        pl.when(pl.col("product_code").is_first_distinct())
+        .then(pl.col("product_code"))
+        .otherwise(pl.lit(""))
+        .alias("product_code"),
     )
     years = [c for c in wide.columns if c not in ("product_code", "product", "measure")]
     return (
@@ -223,8 +260,15 @@ def _gaps_table() -> str:
     return (
         "None of the shipped datasets measures research cooperation. Each line names what is missing, how a connector would "
         "fetch it and the pages that describe the source (their figures are not used here).\n\n"
-        + tables.markdown_table(pl.DataFrame(rows), {"topic": "Not shown", "cannot_show": "What is missing", "connector": "How a connector would get it",
-                                                     "sources": "Source"})  # fmt: skip
+        + tables.markdown_table(
+            pl.DataFrame(rows),
+            {
+                "topic": "Not shown",
+                "cannot_show": "What is missing",
+                "connector": "How a connector would get it",
+                "sources": "Source",
+            },
+        )  # fmt: skip
     )
 
 
@@ -232,19 +276,30 @@ def _findings(params: HitechScienceParams, stages: pl.DataFrame, events: pl.Data
               minerals: pl.DataFrame, last_year: int | None) -> str:  # fmt: skip
     """A bold answer (projects by stage; high-tech exports each way in the last year), then one bullet per finding."""
     order = {s: i for i, s in enumerate(project_charts.STAGE_LABELS)}
-    by_stage = stages.filter(pl.col("stage").is_not_null()).group_by("stage").agg(pl.col("project_name")).sort(pl.col("stage").replace_strict(order))
+    by_stage = (
+        stages.filter(pl.col("stage").is_not_null())
+        .group_by("stage")
+        .agg(pl.col("project_name"))
+        .sort(pl.col("stage").replace_strict(order))
+    )
     funds = stages.filter(pl.col("stage").is_null()).height
     lead = f"**Of {stages.height} aviation, space, nuclear and technology projects in the cited registry, " + ", ".join(
         f"{len(r['project_name'])} {'is' if len(r['project_name']) == 1 else 'are'} {AT_STAGE[r['stage']]}"
         for r in by_stage.iter_rows(named=True)) + (f" and {funds} {'is a fund' if funds == 1 else 'are funds'}" if funds else "")  # fmt: skip
     if last_year is not None:
-        latest = {d: hitech.change(series, "high_tech", d) for d in sorted(series.get_column("direction").unique().to_list())}
+        latest = {
+            d: hitech.change(series, "high_tech", d) for d in sorted(series.get_column("direction").unique().to_list())
+        }
         lead += "; high-tech exports in " + str(last_year) + ": " + ", ".join(
             f"{d} US${c['last_usd'] / 1e6:,.0f} m" for d, c in latest.items()) + " (CEPII BACI, reconciled)"  # fmt: skip
     bullets = ["Projects as of each one's latest cited fact: " + "; ".join(
         f"{project_charts.STAGE_LABELS[r['stage']]}: {', '.join(project_charts.short_name(n) for n in sorted(r['project_name']))}"
         for r in by_stage.iter_rows(named=True)) + "."]  # fmt: skip
-    built = events.filter((pl.col("sector") == "aerospace") & (pl.col("kind") == "done") & pl.col("stage").is_in(["construction", "commissioned"]))
+    built = events.filter(
+        (pl.col("sector") == "aerospace")
+        & (pl.col("kind") == "done")
+        & pl.col("stage").is_in(["construction", "commissioned"])
+    )
     if not built.height:
         bullets.append("None of the aviation and space projects has a cited construction or commissioning milestone.")
     if last_year is not None:
@@ -259,7 +314,9 @@ def _findings(params: HitechScienceParams, stages: pl.DataFrame, events: pl.Data
             for r in first.iter_rows(named=True)) + ".")  # fmt: skip
         nuclear = hitech.change(series, "nuclear", "Russia → China")
         if nuclear:
-            fuel = top.filter((pl.col("lens") == "nuclear") & (pl.col("direction") == "Russia → China") & (pl.col("rank") == 1))
+            fuel = top.filter(
+                (pl.col("lens") == "nuclear") & (pl.col("direction") == "Russia → China") & (pl.col("rank") == 1)
+            )
             bullets.append(
                 f"Nuclear lens, Russia → China: US${nuclear['last_usd'] / 1e6:,.0f} m in {nuclear['last_year']}"
                 + (f", mostly {fuel.item(0, 'product_code')} ({fuel.item(0, 'product_label')}, {fuel.item(0, 'share_pct'):.0f}%)"
@@ -267,9 +324,15 @@ def _findings(params: HitechScienceParams, stages: pl.DataFrame, events: pl.Data
                 + f". The BACI extract ends in {last_year}."
             )  # fmt: skip
     if not minerals.is_empty():
-        bullets.append("Critical minerals (UN Comtrade extract, declared by China): " + product_analysis.product_findings(minerals, "China", "Russia", "export"))
-    bullets.append("What the shipped data cannot show is listed below with the public source that would: "
-                   + "; ".join(_lower_first(g.topic) for g in science_gaps()) + ".")
+        bullets.append(
+            "Critical minerals (UN Comtrade extract, declared by China): "
+            + product_analysis.product_findings(minerals, "China", "Russia", "export")
+        )
+    bullets.append(
+        "What the shipped data cannot show is listed below with the public source that would: "
+        + "; ".join(_lower_first(g.topic) for g in science_gaps())
+        + "."
+    )
     return lead + ".**\n\n" + "\n".join(f"- {b}" for b in bullets)
 
 

@@ -24,17 +24,23 @@ from bilateral.viz.statement_tables import statements_table
 STATEMENTS_ABOUT = "RUS"  # the registry's investment statements are about China-Russia only
 TOP_BORROWERS = 12
 LOANS_LABEL = "Boston University GDP Center, China's Global Energy Finance (2020 copy)"
-STATEMENT_NOTE = "Source: cited pages (cooperation registry); page and quote in each tooltip. Points are statements, never joined."
+STATEMENT_NOTE = (
+    "Source: cited pages (cooperation registry); page and quote in each tooltip. Points are statements, never joined."
+)
 
 
 def build(params: InvestmentFinanceParams) -> Page:
     country = country_name(params.country)
-    page = Page(title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()])
+    page = Page(
+        title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
+    )
     answers = []
     if params.country == STATEMENTS_ABOUT:
         answers += _add_statements(page, params)
     else:
-        answers.append(f"The cited investment statements are about China and Russia only; for {country} this page shows the loans data.")
+        answers.append(
+            f"The cited investment statements are about China and Russia only; for {country} this page shows the loans data."
+        )
     answers.append(_add_loans(page, params, country))
     page.answer = "\n\n".join(a for a in answers if a)
     page.tables["What each source covers, and what it does not"] = _coverage_table(params)
@@ -63,10 +69,14 @@ def _add_statements(page: Page, params: InvestmentFinanceParams) -> list[str]:
     parts = _statement_parts(params)
     portfolio, levels, growth = parts["portfolio"], parts["levels"], parts["growth"]
     if portfolio.is_empty() and levels.is_empty() and growth.is_empty():
-        years = str(params.start_year) if params.start_year == params.end_year else f"{params.start_year}–{params.end_year}"
+        years = (
+            str(params.start_year) if params.start_year == params.end_year else f"{params.start_year}–{params.end_year}"
+        )
         return [f"No investment statement falls in {years}."]
     page.has_data = True
-    all_rows = inv.split_investment(catalog.load("investment_statements"))  # colour domains from every row: stable colours
+    all_rows = inv.split_investment(
+        catalog.load("investment_statements")
+    )  # colour domains from every row: stable colours
     if not portfolio.is_empty():
         x = _x_axis(portfolio)
         domain = _domain(all_rows["portfolio"], list(dict.fromkeys(inv.PORTFOLIO_SERIES.values())))
@@ -79,7 +89,9 @@ def _add_statements(page: Page, params: InvestmentFinanceParams) -> list[str]:
             title=alt.TitleParams(text="Russian–Chinese intergovernmental investment commission: portfolio and realised amounts",
                                   subtitle=STATEMENT_NOTE, anchor="start")
         )  # fmt: skip
-        page.tables["The commission's portfolio and realised amounts, as stated"] = statements_table(portfolio.sort("period_end", "series"))
+        page.tables["The commission's portfolio and realised amounts, as stated"] = statements_table(
+            portfolio.sort("period_end", "series")
+        )
     if not levels.is_empty():
         domain = _domain(all_rows["levels"], list(dict.fromkeys(inv.LEVEL_SERIES.values())))
         page.charts["Chinese investment in Russia: statements by basis"] = statement_charts.statement_chart(
@@ -122,7 +134,9 @@ def _add_loans(page: Page, params: InvestmentFinanceParams, country: str) -> str
     if span is None:
         return f"The loans data cover {loans['year'].min()}–{loans['year'].max()} only, outside {params.start_year}–{params.end_year}."
     in_window = inv.filter_loans(loans, start_year=span[0], end_year=span[1])
-    selected = inv.filter_loans(in_window, lender=params.lender, sector=params.sector, start_year=span[0], end_year=span[1])
+    selected = inv.filter_loans(
+        in_window, lender=params.lender, sector=params.sector, start_year=span[0], end_year=span[1]
+    )
     page.has_data = True
     bu_name = loans.filter(pl.col("country_iso3") == params.country).get_column("country_name")[0]
     note = f"Source: {LOANS_LABEL}. Loans by China Development Bank and China Ex-Im Bank, current US$."
@@ -139,7 +153,9 @@ def _add_loans(page: Page, params: InvestmentFinanceParams, country: str) -> str
         title=f"{_sentence_case(_what(params))} by borrower, {span[0]}–{span[1]}: the {TOP_BORROWERS} largest, {country} in red",
         source_note=note,
     )  # fmt: skip
-    chosen = selected.filter(pl.col("country_iso3") == params.country).sort("year", "amount_usd", descending=[False, True])
+    chosen = selected.filter(pl.col("country_iso3") == params.country).sort(
+        "year", "amount_usd", descending=[False, True]
+    )
     if chosen.height:
         page.tables[f"{_sentence_case(_what(params))} to {country}, {span[0]}–{span[1]}"] = tables.markdown_table(
             chosen, {"year": "Year", "borrower": "Borrower", "lender": "Lender", "energy_source": "Energy source",
@@ -158,9 +174,14 @@ def _add_loans(page: Page, params: InvestmentFinanceParams, country: str) -> str
     related = selected.filter(pl.col("russia_related") & pl.col("country_iso3").ne_missing("RUS"))
     finding = inv.loans_findings(selected, params.country, country, _what(params), span)
     if params.country == STATEMENTS_ABOUT and related.height:
-        finding += " Not counted here: " + "; ".join(
-            f"{r['description']} ({r['country_name']}, {r['year']}, {inv.bn_text(r['amount_usd'])})" for r in related.iter_rows(named=True)
-        ) + ", a loan to another country that mentions Russia."
+        finding += (
+            " Not counted here: "
+            + "; ".join(
+                f"{r['description']} ({r['country_name']}, {r['year']}, {inv.bn_text(r['amount_usd'])})"
+                for r in related.iter_rows(named=True)
+            )
+            + ", a loan to another country that mentions Russia."
+        )
     return finding
 
 
@@ -186,7 +207,9 @@ def _coverage_table(params: InvestmentFinanceParams) -> str:
          "FDI or equity; other lenders (commercial banks, funds); non-energy loans; anything after 2019 (BU has revised the database since)"),
     ]  # fmt: skip
     frame = pl.DataFrame(rows, schema=["source", "what", "years", "not"], orient="row")
-    return tables.markdown_table(frame, {"source": "Source", "what": "What it is", "years": "Years held", "not": "What it does not cover"})
+    return tables.markdown_table(
+        frame, {"source": "Source", "what": "What it is", "years": "Years held", "not": "What it does not cover"}
+    )
 
 
 def _notes() -> list[str]:

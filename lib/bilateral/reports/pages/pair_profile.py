@@ -36,25 +36,64 @@ class Theme:
 
 
 THEMES: tuple[Theme, ...] = (
-    Theme("Trade: how much, which way, how fast", "trade_overview",
-          lambda a, b: {"reporter": a, "partner": b, "source": "imf_dots", "start_year": 2005, "end_year": 2024}),
-    Theme("The partner's rank on one side", "partner_ranking",
-          lambda a, b: {"reporter": b, "partner": a, "source": "imf_dots", "start_year": 2005, "end_year": 2024}),
-    Theme("What is traded, and its quality", "trade_composition",
-          lambda a, b: {"reporter": a, "partner": b, "source": "baci_china_russia_hs17", "start_year": 2017, "end_year": 2023},
-          china_russia_only=True,
-          missing="product rows for this pair: `bilateral data fetch comtrade --hs-level 6` or a full BACI release"),
-    Theme("Energy", "energy_flows", lambda a, b: {"exporter": b if a == "CHN" else a, "start_year": 2010, "end_year": 2024},
-          china_russia_only=True, missing="energy flows are shipped for China's imports only (China customs, Statistical Review)"),
-    Theme("Mega-projects by stage", "projects", lambda a, b: {"sector": "all", "status": "all", "start_year": 1995, "end_year": 2030},
-          china_russia_only=True, missing="the cooperation registry covers China-Russia projects only"),
-    Theme("Investment and finance", "investment_finance",
-          lambda a, b: {"country": "RUS", "lender": "all", "sector": "all", "start_year": 2000, "end_year": 2025},
-          china_russia_only=True, missing="investment statements are shipped for China-Russia; BU loans cover other borrowers"),
-    Theme("Hi-tech and science", "hitech_science", lambda a, b: {"start_year": 2017, "end_year": 2024, "top_n": 10},
-          china_russia_only=True, missing="the high-tech lens needs product rows for the pair (see trade composition)"),
-    Theme("People and settlement currency", "people_currency", lambda a, b: {"start_year": 2013, "end_year": 2030},
-          china_russia_only=True, missing="tourist, student and currency statements are shipped for China-Russia only"),
+    Theme(
+        "Trade: how much, which way, how fast",
+        "trade_overview",
+        lambda a, b: {"reporter": a, "partner": b, "source": "imf_dots", "start_year": 2005, "end_year": 2024},
+    ),
+    Theme(
+        "The partner's rank on one side",
+        "partner_ranking",
+        lambda a, b: {"reporter": b, "partner": a, "source": "imf_dots", "start_year": 2005, "end_year": 2024},
+    ),
+    Theme(
+        "What is traded, and its quality",
+        "trade_composition",
+        lambda a, b: {
+            "reporter": a,
+            "partner": b,
+            "source": "baci_china_russia_hs17",
+            "start_year": 2017,
+            "end_year": 2023,
+        },
+        china_russia_only=True,
+        missing="product rows for this pair: `bilateral data fetch comtrade --hs-level 6` or a full BACI release",
+    ),
+    Theme(
+        "Energy",
+        "energy_flows",
+        lambda a, b: {"exporter": b if a == "CHN" else a, "start_year": 2010, "end_year": 2024},
+        china_russia_only=True,
+        missing="energy flows are shipped for China's imports only (China customs, Statistical Review)",
+    ),
+    Theme(
+        "Mega-projects by stage",
+        "projects",
+        lambda a, b: {"sector": "all", "status": "all", "start_year": 1995, "end_year": 2030},
+        china_russia_only=True,
+        missing="the cooperation registry covers China-Russia projects only",
+    ),
+    Theme(
+        "Investment and finance",
+        "investment_finance",
+        lambda a, b: {"country": "RUS", "lender": "all", "sector": "all", "start_year": 2000, "end_year": 2025},
+        china_russia_only=True,
+        missing="investment statements are shipped for China-Russia; BU loans cover other borrowers",
+    ),
+    Theme(
+        "Hi-tech and science",
+        "hitech_science",
+        lambda a, b: {"start_year": 2017, "end_year": 2024, "top_n": 10},
+        china_russia_only=True,
+        missing="the high-tech lens needs product rows for the pair (see trade composition)",
+    ),
+    Theme(
+        "People and settlement currency",
+        "people_currency",
+        lambda a, b: {"start_year": 2013, "end_year": 2030},
+        china_russia_only=True,
+        missing="tourist, student and currency statements are shipped for China-Russia only",
+    ),
 )
 
 
@@ -98,7 +137,9 @@ def build(params: PairProfileParams) -> Page:
         rows.append({"theme": theme.name, "answer": first_sentence(page.answer),
                      "report": f"[{report.title()}](../{theme.notebook}/{report.slug()}.html)"})  # fmt: skip
     answered = pl.DataFrame(rows, schema={"theme": pl.String, "answer": pl.String, "report": pl.String})
-    result = Page(title=params.title(), answer=_answer(answered, names), has_data=not answered.is_empty(), sources=sources)
+    result = Page(
+        title=params.title(), answer=_answer(answered, names), has_data=not answered.is_empty(), sources=sources
+    )
     result.tables["Every theme in one line"] = (
         "Each line is the first finding of the theme's own report (same data, same parameters as the gallery's), with a link "
         "to it.\n\n" + tables.markdown_table(answered, {"theme": "Theme", "answer": "Answer", "report": "Report"})

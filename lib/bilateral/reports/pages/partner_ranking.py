@@ -26,15 +26,21 @@ def build(params: PartnerRankingParams) -> Page:
     """The page for `params`; source=cited shows statements only, any other source computes ranks from data."""
     reporter, partner = country_name(params.reporter), country_name(params.partner)
     in_window = pl.col("year").is_between(params.start_year, params.end_year)
-    statements = ranking.cited_ranking(catalog.load("partner_share_rank"), params.reporter, params.partner).filter(in_window)
-    page = Page(title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()])
+    statements = ranking.cited_ranking(catalog.load("partner_share_rank"), params.reporter, params.partner).filter(
+        in_window
+    )
+    page = Page(
+        title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
+    )
     if params.source != CITED:
         _add_declared(page, params, statements, reporter, partner)
     elif not statements.is_empty():
         page.has_data = True
         page.answer = ranking.cited_findings(statements, partner, reporter)
         page.charts["Rank and share as stated"] = rank_charts.position_chart(
-            pl.DataFrame(schema=rank_charts.SERIES_SCHEMA), statements, title=f"{partner} among {reporter}'s partners, as stated",
+            pl.DataFrame(schema=rank_charts.SERIES_SCHEMA),
+            statements,
+            title=f"{partner} among {reporter}'s partners, as stated",
             source_note="Source: cited statements (page and quote in each tooltip).",
         )
     if not statements.is_empty():
@@ -42,8 +48,14 @@ def build(params: PartnerRankingParams) -> Page:
             "Every full-year statement with its basis and page. Statements are what a page said, not data.\n\n"
             + tables.markdown_table(
                 statements,
-                {"year": "Year", "measure": "Measure", "value": "Value", "basis": "Basis", "publisher_named": "Publisher",
-                 "source_url": "Page"},
+                {
+                    "year": "Year",
+                    "measure": "Measure",
+                    "value": "Value",
+                    "basis": "Basis",
+                    "publisher_named": "Publisher",
+                    "source_url": "Page",
+                },
                 {"value": tables.number},
             )
         )
@@ -53,7 +65,9 @@ def build(params: PartnerRankingParams) -> Page:
     return page
 
 
-def _add_declared(page: Page, params: PartnerRankingParams, statements: pl.DataFrame, reporter: str, partner: str) -> None:
+def _add_declared(
+    page: Page, params: PartnerRankingParams, statements: pl.DataFrame, reporter: str, partner: str
+) -> None:
     about_reporter = (pl.col("reporter_iso3") == params.reporter) | (pl.col("partner_iso3") == params.reporter)
     flows = scan_trade_flows(params.source, snapshot=params.snapshot_name).filter(about_reporter).collect()
     span = (params.start_year, params.end_year)
@@ -65,20 +79,29 @@ def _add_declared(page: Page, params: PartnerRankingParams, statements: pl.DataF
     label = source_label(params.source)
     lead = ranking.leaders(own["turnover"], mirror)
     page.answer = ranking.position_findings(
-        own["turnover"], lead, statements, reporter_iso3=params.reporter, partner_iso3=params.partner, source_label=label
+        own["turnover"],
+        lead,
+        statements,
+        reporter_iso3=params.reporter,
+        partner_iso3=params.partner,
+        source_label=label,
     )
     series = rank_charts.position_series(
-        {f"Declared by {reporter}": own["turnover"], f"Declared by partners (mirror)": mirror}, params.partner
+        {f"Declared by {reporter}": own["turnover"], "Declared by partners (mirror)": mirror}, params.partner
     )
     page.charts[f"{partner}'s rank and share among {reporter}'s partners"] = rank_charts.position_chart(
-        series, statements, title=f"{partner} among {reporter}'s trading partners (exports + imports)",
+        series,
+        statements,
+        title=f"{partner} among {reporter}'s trading partners (exports + imports)",
         source_note=f"Source: {label}; statements from cited pages (hollow diamonds). Gaps are years without data.",
     )
     page.tables["Leader and runner-up each year"] = _leaders_table(lead, reporter)
     page.tables[f"{partner} by direction"] = _directions_table(own, params.partner, reporter)
     last_year = int(own["turnover"].get_column("year").max())
-    top = own["turnover"].filter((pl.col("year") == last_year) & (pl.col("rank") <= 10)).with_columns(
-        pl.col("partner_iso3").map_elements(country_name, return_dtype=pl.String).alias("partner_name")
+    top = (
+        own["turnover"]
+        .filter((pl.col("year") == last_year) & (pl.col("rank") <= 10))
+        .with_columns(pl.col("partner_iso3").map_elements(country_name, return_dtype=pl.String).alias("partner_name"))
     )
     page.tables[f"{reporter}'s ten largest partners in {last_year}"] = tables.markdown_table(
         top, {"rank": "Rank", "partner_name": "Partner", "turnover_usd": "US$ bn", "share_pct": "Share %", "directions": "Directions reported"},
@@ -90,7 +113,9 @@ def _leaders_table(lead: pl.DataFrame, reporter: str) -> str:
     shown = lead.with_columns(
         pl.col("leader_iso3").map_elements(country_name, return_dtype=pl.String).alias("leader"),
         pl.col("runner_up_iso3").map_elements(country_name, return_dtype=pl.String).alias("runner_up"),
-        pl.col("close_call").replace_strict({True: "close", False: "", None: "unknown"}, default="", return_dtype=pl.String).alias("call"),
+        pl.col("close_call")
+        .replace_strict({True: "close", False: "", None: "unknown"}, default="", return_dtype=pl.String)
+        .alias("call"),
     )
     return (
         f"By {reporter}'s declarations (exports + imports). *Close*: the partners' own declarations of the same trade "
@@ -150,5 +175,7 @@ def _notes(params: PartnerRankingParams) -> list[str]:
             "Partner codes follow each publisher's conventions (docs/data.md: Taiwan, areas not specified).",
         ]
     if params.source == "imf_dots":
-        notes.append("IMF DOTS ends in 2020 and is one download of early 2022, not the current vintage; some values are IMF estimates.")
+        notes.append(
+            "IMF DOTS ends in 2020 and is one download of early 2022, not the current vintage; some values are IMF estimates."
+        )
     return notes

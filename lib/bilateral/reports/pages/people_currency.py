@@ -25,18 +25,25 @@ from bilateral.viz.statement_tables import HEADERS, statements_table
 CLOSURE = (2020, 2022)
 CLOSURE_LABEL = "Border closed to travellers (COVID-19), 2020–2022"
 CLAIM_ID = "xi-people-exchanges-closer"
-NOTE = "Source: cited pages (cooperation registry); page and quote in each tooltip. Points are statements, never joined."
+NOTE = (
+    "Source: cited pages (cooperation registry); page and quote in each tooltip. Points are statements, never joined."
+)
 TRAVEL_HEADERS = {"period_label": "Period", "direction": "Direction", "definition": "Definition", "stated": "Stated", "unit": "Unit",
                   "basis": "Basis", "publisher_named": "Publisher", "source_url": "Page"}  # fmt: skip
 
 
 def build(params: PeopleCurrencyParams) -> Page:
-    page = Page(title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()])
+    page = Page(
+        title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
+    )
     people_all = sv.with_figures_stated_alongside(catalog.load("people_exchanges"))
     people = _in_window(people_all, params)
     travel, students = sv.stated_marks(pc.travel_rows(people)), sv.stated_marks(pc.student_rows(people))
     currency = sv.stated_marks(
-        pc.currency_rows(_in_window(sv.with_figures_stated_alongside(catalog.load("settlement_currency_statements")), params)), ceiling=100
+        pc.currency_rows(
+            _in_window(sv.with_figures_stated_alongside(catalog.load("settlement_currency_statements")), params)
+        ),
+        ceiling=100,
     )
     page.has_data = not (travel.is_empty() and students.is_empty() and currency.is_empty())
     answers = []
@@ -47,7 +54,8 @@ def build(params: PeopleCurrencyParams) -> Page:
         page.tables["Travellers, as stated"] = (
             "One row per statement; definitions differ (visa-free group tourists, all visitors, tourist-purpose trips, trips for "
             "all purposes) and are never added or joined. A row whose basis ends 'stated on the same page as ...' is a figure the "
-            "page gave beside its headline figure.\n\n" + statements_table(travel.sort("direction", "period_end"), TRAVEL_HEADERS)
+            "page gave beside its headline figure.\n\n"
+            + statements_table(travel.sort("direction", "period_end"), TRAVEL_HEADERS)
         )
     if not students.is_empty():
         answers.append(pc.student_findings(students))
@@ -78,7 +86,9 @@ def build(params: PeopleCurrencyParams) -> Page:
     if not leftover.is_empty():
         labelled = sv.stated_marks(leftover.with_columns(pl.col("metric").alias("series")))
         page.tables["Other people-to-people statements"] = statements_table(labelled)
-    page.answer = "\n\n".join(a for a in answers if a) or _only_targets(pl.concat([travel, students], how="diagonal_relaxed"), params)
+    page.answer = "\n\n".join(a for a in answers if a) or _only_targets(
+        pl.concat([travel, students], how="diagonal_relaxed"), params
+    )
     page.notes = _notes()
     return page
 
@@ -91,7 +101,10 @@ def _only_targets(marked: pl.DataFrame, params: PeopleCurrencyParams) -> str:
     """The answer when no finding can be computed: nothing in the window, or only targets and forecasts."""
     if marked.is_empty():
         return f"No people or currency statement falls in {_years(params)}."
-    listed = "; ".join(f"{r['stated']} {r['series']} ({r['period_label']}, {r['publisher_named']})" for r in marked.iter_rows(named=True))
+    listed = "; ".join(
+        f"{r['stated']} {r['series']} ({r['period_label']}, {r['publisher_named']})"
+        for r in marked.iter_rows(named=True)
+    )
     return f"In {_years(params)} the statements hold only targets or forecasts, which are not outturns: {listed}."
 
 
@@ -165,7 +178,7 @@ def _claim_sentence(travel: pl.DataFrame) -> str:
         else f"{said_year - 2} has {earlier.height} statement(s) to compare with"
     )
     return (
-        f"This bears on the statement that the two sides \"{claim.quote}\" ({claim.speaker}, {claim.said_on}): in {said_year - 1}, the "
+        f'This bears on the statement that the two sides "{claim.quote}" ({claim.speaker}, {claim.said_on}): in {said_year - 1}, the '
         f"year before, the border service counted {counts} by Chinese citizens; {test}."
     )
 

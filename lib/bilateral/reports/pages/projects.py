@@ -43,7 +43,10 @@ def values_present() -> dict[str, object]:
     return {
         "sectors": sorted(table.get_column("sector").unique().to_list()),
         "statuses": [s for s in (*LADDER, SUSPENDED) if s in set(stages.get_column("stage").drop_nulls())],
-        "years": (int(events.get_column("date_start").dt.year().min()), int(events.get_column("date_end").dt.year().max())),
+        "years": (
+            int(events.get_column("date_start").dt.year().min()),
+            int(events.get_column("date_end").dt.year().max()),
+        ),
     }
 
 
@@ -53,7 +56,9 @@ def build(params: ProjectsParams) -> Page:
     ids = stages.get_column("project_id").to_list()
     events = all_events.filter(pl.col("project_id").is_in(ids))
     facts = table.filter(pl.col("project_id").is_in(ids))
-    page = Page(title=params.title(), answer="", has_data=bool(ids), sources=[catalog.citation(f) for f in params.sources()])
+    page = Page(
+        title=params.title(), answer="", has_data=bool(ids), sources=[catalog.citation(f) for f in params.sources()]
+    )
     page.notes = _notes()
     if not ids:
         page.answer = (f"**No project matches sector={params.sector} and status={params.status}.** The registry's projects by "
@@ -75,7 +80,9 @@ def build(params: ProjectsParams) -> Page:
         source_note=SOURCE_NOTE + " A bar spans the year or month a page gives.",
     )  # fmt: skip
     page.charts["Projects by stage, as of each one's latest cited fact"] = project_charts.stage_chart(
-        stages, title="Projects by stage as of their latest cited fact (funds and stakes left out)", source_note=SOURCE_NOTE
+        stages,
+        title="Projects by stage as of their latest cited fact (funds and stakes left out)",
+        source_note=SOURCE_NOTE,
     )
     connectivity = in_window.filter(pl.col("sector").is_in(list(rules.connectivity_sectors)))
     if not connectivity.is_empty():
@@ -85,7 +92,9 @@ def build(params: ProjectsParams) -> Page:
         )  # fmt: skip
 
     page.tables["Stage of each project as of its latest cited fact"] = ptables.stage_table(stages)
-    page.tables["Projects per stage (the construction ladder; funds and stakes apart)"] = ptables.count_table(counts, stages)
+    page.tables["Projects per stage (the construction ladder; funds and stakes apart)"] = ptables.count_table(
+        counts, stages
+    )
     page.tables[f"Milestones reached in {span[0]}–{span[1]}"] = ptables.period_table(period)
     page.tables["Slipped: a later date than an earlier stated plan"] = ptables.slip_table(slipped)
     page.tables["Plan dates passed with no milestone since in the registry"] = ptables.overdue_table(overdue, newest)
@@ -98,11 +107,15 @@ def build(params: ProjectsParams) -> Page:
         page.tables["Differing values not yet reviewed (possible conflicts)"] = ptables.unreviewed_table(unreviewed)
     connected = stages.filter(pl.col("sector").is_in(list(rules.connectivity_sectors)))
     if not connected.is_empty():
-        page.tables["Connectivity projects: dates and figures as stated"] = ptables.connectivity_table(connected, facts, events)
+        page.tables["Connectivity projects: dates and figures as stated"] = ptables.connectivity_table(
+            connected, facts, events
+        )
     page.tables["Capacity, size and cost as stated"] = ptables.figure_table(facts, rules)
     funds = stages.filter(~pl.col("is_built"))
     if not funds.is_empty():
-        page.tables["Funds and equity stakes (the construction ladder does not apply)"] = ptables.fund_table(funds, facts, rules)
+        page.tables["Funds and equity stakes (the construction ladder does not apply)"] = ptables.fund_table(
+            funds, facts, rules
+        )
     undated = projects.undated_stage_statements(facts, events, rules)
     if not undated.is_empty():
         page.tables["Stage statements without a date (shown, not dated by us)"] = ptables.undated_table(undated)
@@ -134,11 +147,16 @@ def _findings(params: ProjectsParams, table: pl.DataFrame, stages: pl.DataFrame,
               slipped: pl.DataFrame, overdue: pl.DataFrame, paper: pl.DataFrame, conflicts: pl.DataFrame, events: pl.DataFrame) -> str:  # fmt: skip
     """A bold answer (projects per stage as of their latest fact), then one bullet per finding, all computed."""
     built, funds = stages.filter(pl.col("is_built")), stages.filter(~pl.col("is_built"))
-    scope = "" if params.sector == ALL and params.status == ALL else f" (selection: sector {params.sector}, status {params.status})"
+    scope = (
+        ""
+        if params.sector == ALL and params.status == ALL
+        else f" (selection: sector {params.sector}, status {params.status})"
+    )
     by_stage = {r["stage"]: r["projects"] for r in counts.iter_rows(named=True)}
     lead = (
         f"**As of each project's latest cited fact, the {built.height} construction projects{scope} stand at: "
-        + ", ".join(f"{project_charts.STAGE_LABELS[s]} {by_stage[s]}" for s in (*LADDER, SUSPENDED)) + ".**"
+        + ", ".join(f"{project_charts.STAGE_LABELS[s]} {by_stage[s]}" for s in (*LADDER, SUSPENDED))
+        + ".**"
     )
     bullets = [
         f"Source: the cited registry, {table.get_column('project_id').n_unique()} China–Russia projects as {table.height} facts "
@@ -149,7 +167,9 @@ def _findings(params: ProjectsParams, table: pl.DataFrame, stages: pl.DataFrame,
         bullets.append("No cited fact shows a project at design capacity; plans to reach it: " + "; ".join(
             f"{project_charts.short_name(r['project_name'])} {r['date_words']}" for r in capacity_plans.iter_rows(named=True)) + ".")  # fmt: skip
     if not funds.is_empty():
-        bullets.append(f"{funds.height} funds and equity stakes ({_names(funds)}) are shown apart: the construction ladder does not apply.")
+        bullets.append(
+            f"{funds.height} funds and equity stakes ({_names(funds)}) are shown apart: the construction ladder does not apply."
+        )
     per_stage = period.group_by("stage").agg(pl.col("project_id").n_unique().alias("n"))
     reached = {r["stage"]: r["n"] for r in per_stage.iter_rows(named=True)}
     bullets.append(f"In {params.start_year}–{params.end_year}, by the dates the pages give: "
@@ -169,7 +189,9 @@ def _findings(params: ProjectsParams, table: pl.DataFrame, stages: pl.DataFrame,
             + (f"; latest status: \"{oldest['latest_status']}\", {oldest['latest_status_as_of']}" if oldest["latest_status"] else "") + ")."
         )  # fmt: skip
     if not conflicts.is_empty():
-        bullets.append(f"{conflicts.get_column('conflict').n_unique()} conflicts between pages are shown side by side below, never resolved.")
+        bullets.append(
+            f"{conflicts.get_column('conflict').n_unique()} conflicts between pages are shown side by side below, never resolved."
+        )
     return lead + "\n\n" + "\n".join(f"- {b}" for b in bullets)
 
 
@@ -177,7 +199,7 @@ def _notes() -> list[str]:
     return [
         "Every date and figure is a statement: what a page said (page and quote in each tooltip), not official statistics; "
         "several pages are reposts or mirrors (lower grade, PROVENANCE.md of the registry).",
-        "Coverage is headline-level, not exhaustive: \"no milestone since\" means none in the registry, not that none happened.",
+        'Coverage is headline-level, not exhaustive: "no milestone since" means none in the registry, not that none happened.',
         "A stage is read from the attribute of a dated fact; text cells and quotes that state a milestone or a plan in words "
         "are read by hand, each with the words it rests on (lib/bilateral/data/reference/project_milestones.yml).",
         "A date is never made more precise than the page gives it: a year spans the whole year on the timeline.",

@@ -56,7 +56,9 @@ def period_table(period: pl.DataFrame) -> str:
     return (
         "A project counts for a stage when a milestone that starts the stage is dated within the years (funds and stakes left "
         "out); where pages conflict every date is listed.\n\n"
-        + tables.markdown_table(grouped, {"stage": "Stage", "projects": "Projects", "which": "Which (dates as stated)"}, {"stage": _stage})
+        + tables.markdown_table(
+            grouped, {"stage": "Stage", "projects": "Projects", "which": "Which (dates as stated)"}, {"stage": _stage}
+        )
     )
 
 
@@ -112,7 +114,9 @@ def conflict_table(conflicts: pl.DataFrame) -> str:
         pl.when(first).then(pl.col("project_name")).otherwise(pl.lit("")).alias("project_name"),
         pl.when(first).then(pl.col("topic")).otherwise(pl.lit("")).alias("topic"),
         pl.when(first).then(pl.col("why")).otherwise(pl.lit("")).alias("why"),
-        pl.struct("value_text", "unit").map_elements(lambda r: as_stated(r["value_text"], r["unit"]), return_dtype=pl.String).alias("stated"),
+        pl.struct("value_text", "unit")
+        .map_elements(lambda r: as_stated(r["value_text"], r["unit"]), return_dtype=pl.String)
+        .alias("stated"),
     )
     return (
         "Each conflict lists every statement with its page, oldest page first; none is picked, averaged or corrected.\n\n"
@@ -137,7 +141,9 @@ def explained_table(explained: pl.DataFrame) -> str:
 def unreviewed_table(unreviewed: pl.DataFrame) -> str:
     return (
         "The reading rules give no verdict on these differences yet: treat them as possible conflicts.\n\n"
-        + tables.markdown_table(_short(unreviewed), {"project_name": "Project", "attribute": "About", "values": "Values"})
+        + tables.markdown_table(
+            _short(unreviewed), {"project_name": "Project", "attribute": "About", "values": "Values"}
+        )
     )
 
 
@@ -168,7 +174,9 @@ def _dates(done: pl.DataFrame, stage: str) -> str:
 
 def figure_table(facts: pl.DataFrame, rules: MilestoneRules) -> str:
     skip = [*rules.attribute_stages, *rules.descriptive_attributes, "status"]
-    figures = _short(facts.filter(~pl.col("attribute").is_in(skip))).sort("project_name", "attribute", "as_of", nulls_last=True, maintain_order=True)
+    figures = _short(facts.filter(~pl.col("attribute").is_in(skip))).sort(
+        "project_name", "attribute", "as_of", nulls_last=True, maintain_order=True
+    )
     return (
         "Every figure as the page states it: value with its qualifier, unit (what the number means) and page date.\n\n"
         + tables.markdown_table(
@@ -193,7 +201,13 @@ def fund_table(funds: pl.DataFrame, facts: pl.DataFrame, rules: MilestoneRules) 
 def undated_table(undated: pl.DataFrame) -> str:
     return tables.markdown_table(
         _short(undated).with_columns(pl.col("attribute").str.replace_all("_", " ")),
-        {"project_name": "Project", "attribute": "About", "value_text": "As stated", "as_of": "Page dated", "source_url": "Page"},
+        {
+            "project_name": "Project",
+            "attribute": "About",
+            "value_text": "As stated",
+            "as_of": "Page dated",
+            "source_url": "Page",
+        },
         {"as_of": page_date, "source_url": page_link},
     )
 

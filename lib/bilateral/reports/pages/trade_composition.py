@@ -31,7 +31,12 @@ def build(params: TradeCompositionParams) -> Page:
     flows = load_trade_flows(params.source, snapshot=params.snapshot_name, reporters=[a, b],
                              years=list(range(params.start_year, params.end_year + 1)))  # fmt: skip
     rows = composition.directional(flows, a, b, names)
-    page = Page(title=params.title(), answer="", has_data=not rows.is_empty(), sources=[catalog.citation(f) for f in params.sources()])
+    page = Page(
+        title=params.title(),
+        answer="",
+        has_data=not rows.is_empty(),
+        sources=[catalog.citation(f) for f in params.sources()],
+    )
     if rows.is_empty():
         page.answer = (
             f"**No product rows for {names[a]}–{names[b]} in {params.start_year}–{params.end_year} in {label}.** The shipped "
@@ -49,13 +54,17 @@ def build(params: TradeCompositionParams) -> Page:
     concentration = composition.concentration(rows)
     two_way = composition.intra_industry(rows, a)
     last_year = int(rows.get_column("year").max())
-    top = composition.top_products(rows, last_year).join(_product_names(params, rows), on="product_code", how="left", validate="m:1")
+    top = composition.top_products(rows, last_year).join(
+        _product_names(params, rows), on="product_code", how="left", validate="m:1"
+    )
     totals = composition.totals(rows)
     complexity = _complexity(params)
     page.answer = _findings(totals, by_section, concentration, two_way, complexity, last_year, label)
 
-    page.charts[f"Trade in each direction, US$ bn ({params.start_year}–{last_year})"] = composition_charts.direction_totals_chart(
-        totals, title=f"{names[a]} ↔ {names[b]}: goods trade by direction", source_note=note
+    page.charts[f"Trade in each direction, US$ bn ({params.start_year}–{last_year})"] = (
+        composition_charts.direction_totals_chart(
+            totals, title=f"{names[a]} ↔ {names[b]}: goods trade by direction", source_note=note
+        )
     )
     page.charts["What each side sells: HS sections, share of the direction's trade"] = composition_charts.section_share_chart(
         by_section, sorted(by_section.get_column("section").drop_nulls().unique().to_list()),
@@ -63,12 +72,21 @@ def build(params: TradeCompositionParams) -> Page:
     )  # fmt: skip
     lens_titles = {name: lens_info(name).title for name in LENSES}
     page.charts["Sector lenses over time"] = composition_charts.lens_share_chart(
-        lenses, lens_titles, title="Sector lenses, share of the direction's trade (lenses overlap: never add them)", source_note=note
+        lenses,
+        lens_titles,
+        title="Sector lenses, share of the direction's trade (lenses overlap: never add them)",
+        source_note=note,
     )
     page.tables[f"Top 20 products of each direction, {last_year}"] = _top_table(top)
     page.tables[f"HS sections, {last_year}"] = tables.markdown_table(
         by_section.filter(pl.col("year") == last_year),
-        {"direction": "Direction", "section": "Section", "section_name": "Name", "value_usd": "US$ bn", "share_pct": "Share %"},
+        {
+            "direction": "Direction",
+            "section": "Section",
+            "section_name": "Name",
+            "value_usd": "US$ bn",
+            "share_pct": "Share %",
+        },
         {"value_usd": tables.usd_bn, "share_pct": tables.pct_plain},
     )
     page.tables[f"Ten largest HS chapters of each direction, {last_year}"] = tables.markdown_table(
@@ -93,7 +111,9 @@ def build(params: TradeCompositionParams) -> Page:
             {"gl_aggregate": _two, "gl_adjusted": _two, "trade_imbalance_pct": tables.pct_plain},
         )
     )  # fmt: skip
-    by_section_gl = composition.intra_industry(rows.filter(pl.col("year") == last_year), a, groups["section"], "section")
+    by_section_gl = composition.intra_industry(
+        rows.filter(pl.col("year") == last_year), a, groups["section"], "section"
+    )
     page.tables[f"Two-way trade by HS section, {last_year}"] = (
         "Grubel–Lloyd within each section (its HS6 products only), largest sections first; a section traded one way has "
         "GL 0. The imbalance adjustment is left out here: within a small, one-sided section it is unstable.\n\n"
@@ -131,10 +151,17 @@ def _two(value: float | None) -> str:
 def _groups(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """product_code -> chapter and section (with names); chapters and sections are stable across HS revisions."""
     codes = rows.select("product_code").unique().with_columns(pl.col("product_code").str.slice(0, 2).alias("chapter"))
-    chapter_table = products.chapters().select(pl.col("hs_code").alias("chapter"), pl.col("description").alias("chapter_name"), "section")
+    chapter_table = products.chapters().select(
+        pl.col("hs_code").alias("chapter"), pl.col("description").alias("chapter_name"), "section"
+    )
     section_names = products.sections().select("section", pl.col("name").alias("section_name"))
-    mapped = codes.join(chapter_table, on="chapter", how="left", validate="m:1").join(section_names, on="section", how="left", validate="m:1")
-    return {"chapter": mapped.select("product_code", "chapter", "chapter_name"), "section": mapped.select("product_code", "section", "section_name")}
+    mapped = codes.join(chapter_table, on="chapter", how="left", validate="m:1").join(
+        section_names, on="section", how="left", validate="m:1"
+    )
+    return {
+        "chapter": mapped.select("product_code", "chapter", "chapter_name"),
+        "section": mapped.select("product_code", "section", "section_name"),
+    }
 
 
 def _product_names(params: TradeCompositionParams, rows: pl.DataFrame) -> pl.DataFrame:
@@ -166,12 +193,16 @@ def _top_table(top: pl.DataFrame) -> str:
 
 def _unit_value_table(rows: pl.DataFrame, top: pl.DataFrame) -> str:
     top5 = top.filter(pl.col("rank") <= 5).select(
-        "direction", "product_code", pl.col("product_name").fill_null(pl.col("product_name_basis")).alias("product_name")
+        "direction",
+        "product_code",
+        pl.col("product_name").fill_null(pl.col("product_name_basis")).alias("product_name"),
     )
     values = composition.unit_values(rows, top5.get_column("product_code").to_list()).join(
         top5, on=["direction", "product_code"], how="inner", validate="m:1"
     )
-    wide = values.pivot(on="year", index=["direction", "product_code", "product_name"], values="unit_value_usd_per_t", sort_columns=True)
+    wide = values.pivot(
+        on="year", index=["direction", "product_code", "product_name"], values="unit_value_usd_per_t", sort_columns=True
+    )
     years = [c for c in wide.columns if c not in ("direction", "product_code", "product_name")]
     return (
         "US$ per tonne (value / weight), by year: a mix of price and quality within the product, not quality itself. "
@@ -203,7 +234,9 @@ def _findings(
     ]  # fmt: skip
     for direction in latest.get_column("direction").to_list():
         top = by_section.filter((pl.col("year") == last_year) & (pl.col("direction") == direction)).row(0, named=True)
-        conc = concentration.filter((pl.col("year") == last_year) & (pl.col("direction") == direction)).row(0, named=True)
+        conc = concentration.filter((pl.col("year") == last_year) & (pl.col("direction") == direction)).row(
+            0, named=True
+        )
         sentences.append(
             f"{direction}: {top['share_pct']:.0f}% was {_short(top['section_name'])} (HS section {top['section']}); "
             f"concentration equals {conc['effective_number']:.0f} equally sized products out of {conc['n_items']:,} traded."

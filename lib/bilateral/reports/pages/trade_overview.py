@@ -36,13 +36,19 @@ def build(params: TradeOverviewParams) -> Page:
     reporter, partner = country_name(params.reporter), country_name(params.partner)
     span = (params.start_year, params.end_year)
     cited = trade.pair_statements(catalog.load("trade_headlines"), params.reporter, params.partner)
-    page = Page(title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()])
+    page = Page(
+        title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
+    )
     if params.source == CITED:
         statements, series, flows = cited, trade.headline_series(cited), None
         note = "Source: official headline figures (GAC, FCS, officials) as cited per point; see tooltips and the sources section."
     else:
-        flows = load_trade_flows(params.source, snapshot=params.snapshot_name, reporters=[params.reporter, params.partner])
-        declared = trade.pair_statements(trade.statements_from_flows(flows, params.reporter, params.partner), params.reporter, params.partner)
+        flows = load_trade_flows(
+            params.source, snapshot=params.snapshot_name, reporters=[params.reporter, params.partner]
+        )
+        declared = trade.pair_statements(
+            trade.statements_from_flows(flows, params.reporter, params.partner), params.reporter, params.partner
+        )
         series = trade.headline_series(declared, prefer=params.reporter + trade.DECLARED_SUFFIX)
         statements = pl.concat([declared, cited], how="diagonal_relaxed")
         note = (f"Source: {source_label(params.source)}, {reporter}'s declarations (line); the partner's declarations and "
@@ -57,18 +63,25 @@ def build(params: TradeOverviewParams) -> Page:
     page.answer = trade.findings(table, reporter, partner)
     points = trade.chart_points(series, table, *span)
     page.charts[f"Trade between {reporter} and {partner}, US$ bn"] = charts.headline_chart(
-        points, trade.statement_points(statements, *span), source_note=note,
+        points,
+        trade.statement_points(statements, *span),
+        source_note=note,
         title=f"{reporter}–{partner} trade, US$ bn ({int(points['year'].min())}–{int(points['year'].max())} in the series)",
     )
     page.tables["Key figures"] = (
         "US$ billion, current prices. Growth is computed only between years of the same customs basis; the rate the source "
         "itself stated is shown beside it. *Disputed* marks years where sources disagree beyond rounding.\n\n"
-        + tables.markdown_table(table, {**SERIES_HEADERS, "exports_usd": f"Exports of {reporter}", "imports_usd": f"Imports of {reporter}"},
-                                SERIES_FORMATS)  # fmt: skip
+        + tables.markdown_table(
+            table,
+            {**SERIES_HEADERS, "exports_usd": f"Exports of {reporter}", "imports_usd": f"Imports of {reporter}"},
+            SERIES_FORMATS,
+        )  # fmt: skip
     )
     growth = trade.growth_series(series).filter((pl.col("metric") == "turnover") & pl.col("year").is_between(*span))
     page.charts["Growth of turnover, % a year (within one basis)"] = charts.growth_chart(
-        growth, source_note=note, title="Turnover growth on the previous year, % (computed within one basis, and as stated)"
+        growth,
+        source_note=note,
+        title="Turnover growth on the previous year, % (computed within one basis, and as stated)",
     )
     if flows is not None:
         _add_declared_sections(page, params, flows, cited, table, reporter, partner)
@@ -79,10 +92,18 @@ def build(params: TradeOverviewParams) -> Page:
 
 
 def _add_declared_sections(
-    page: Page, params: TradeOverviewParams, flows: pl.DataFrame, cited: pl.DataFrame, table: pl.DataFrame, reporter: str, partner: str
+    page: Page,
+    params: TradeOverviewParams,
+    flows: pl.DataFrame,
+    cited: pl.DataFrame,
+    table: pl.DataFrame,
+    reporter: str,
+    partner: str,
 ) -> None:
     span = (params.start_year, params.end_year)
-    mirrored = mirror_view(flows.filter((pl.col("hs_level") == 0) & pl.col("year").is_between(*span)), params.reporter, params.partner)
+    mirrored = mirror_view(
+        flows.filter((pl.col("hs_level") == 0) & pl.col("year").is_between(*span)), params.reporter, params.partner
+    )
     page.tables["Mirror view"] = (
         "The same flow as declared by the exporter (FOB) and by the importer (CIF). " + VALUATION_NOTE + "\n\n"
         + tables.markdown_table(
@@ -121,21 +142,26 @@ def _add_disputes(page: Page, statements: pl.DataFrame, span: tuple[int, int]) -
     )  # fmt: skip
     page.tables["Where cited sources disagree"] = (
         "Every statement for a year and metric whose figures differ by more than rounding, with its basis and page. Chinese "
-        "(GAC) and Russian (FCS) customs record the same trade differently, so differences between bases are expected.\n\n" + body
+        "(GAC) and Russian (FCS) customs record the same trade differently, so differences between bases are expected.\n\n"
+        + body
     )
 
 
 def _notes(params: TradeOverviewParams) -> list[str]:
     notes = [
         "Headline figures are first releases as reported in the press; customs revise them later.",
-        "Thresholds (\"exceeded US$190 bn\") and projections are not outturns and are left out of the series.",
+        'Thresholds ("exceeded US$190 bn") and projections are not outturns and are left out of the series.',
         "Chinese and Russian customs figures are never mixed in one growth rate.",
     ]
     if params.source == CITED:
-        notes.insert(1, "Years without a customs figure are filled from official statements and marked with their basis.")
+        notes.insert(
+            1, "Years without a customs figure are filled from official statements and marked with their basis."
+        )
     else:
         notes.append("Declared statistics: exports FOB and imports CIF as each customs service reported them; the two "
                      "sides' figures for the same flow differ (valuation, timing, re-exports, partner attribution).")  # fmt: skip
     if params.source == "imf_dots":
-        notes.append("IMF DOTS ends in 2020 and is one download of early 2022, not the current vintage; some values are IMF estimates.")
+        notes.append(
+            "IMF DOTS ends in 2020 and is one download of early 2022, not the current vintage; some values are IMF estimates."
+        )
     return notes

@@ -74,7 +74,9 @@ def _convert_year(
         with archive.open(member) as handle:
             header = handle.readline().decode("utf-8-sig").strip().split(",")
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{member}: damaged inside the archive ({exc}). Download the release again from {CEPII_PAGE}.") from exc
+        raise DataError(
+            f"{member}: damaged inside the archive ({exc}). Download the release again from {CEPII_PAGE}."
+        ) from exc
     require_columns(header, TRADE_COLUMNS, member)
     # Extract to disk beside the output (not /tmp, which may be RAM): polars then memory-maps the file.
     with tempfile.TemporaryDirectory(prefix=".baci-extract-", dir=scratch_dir) as scratch:
@@ -144,8 +146,13 @@ def _raise_on_bad_rows(parsed: pl.DataFrame, member: str, year: int, countries: 
     for flag, problem in checks.items():
         if parsed[flag].any():
             line = parsed[flag].arg_true()[0] + 2  # 1-based, after the header line
-            raise DataError(f"{member}: line {line} is malformed: {problem}. Re-download the release; the file is damaged.")
-    for iso_col, code_col, role in (("reporter_iso3", "_code_i", "exporter (i)"), ("partner_iso3", "_code_j", "importer (j)")):
+            raise DataError(
+                f"{member}: line {line} is malformed: {problem}. Re-download the release; the file is damaged."
+            )
+    for iso_col, code_col, role in (
+        ("reporter_iso3", "_code_i", "exporter (i)"),
+        ("partner_iso3", "_code_j", "importer (j)"),
+    ):
         unknown = parsed.filter(pl.col(iso_col).is_null()).get_column(code_col).unique().sort(nulls_last=True)
         if len(unknown):
             shown = ", ".join("(not a number)" if c is None else str(c) for c in unknown.head(5).to_list())

@@ -38,7 +38,9 @@ def inspect_release(zip_path: Path) -> BaciRelease:
             names = [n for n in archive.namelist() if not n.endswith("/")]
             _check_expansion(zip_path, archive.infolist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise DataError(f"{zip_path}: the zip archive is damaged ({exc}). Download the release again from {CEPII_PAGE}.") from exc
+        raise DataError(
+            f"{zip_path}: the zip archive is damaged ({exc}). Download the release again from {CEPII_PAGE}."
+        ) from exc
     trade = {n: m for n in names if (m := _TRADE_FILE.match(Path(n).name))}
     if not trade:
         raise DataError(
@@ -54,7 +56,9 @@ def inspect_release(zip_path: Path) -> BaciRelease:
     prefix, hs, version = revisions.pop()
     years = [int(m["year"]) for m in trade.values()]
     if len(set(years)) != len(years):
-        raise DataError(f"{zip_path}: more than one trade file for the same year; the zip is not a single BACI release.")
+        raise DataError(
+            f"{zip_path}: more than one trade file for the same year; the zip is not a single BACI release."
+        )
     return BaciRelease(
         classification=hs,
         version=version,
@@ -70,10 +74,15 @@ def _check_expansion(zip_path: Path, members: list[zipfile.ZipInfo]) -> None:
     damaged header): CEPII's yearly CSVs are a few hundred MB and compress about 5-10 times."""
     for info in members:
         if info.file_size > ARCHIVE_MEMBER_BYTES.value():
-            raise DataError(f"{zip_path}: member {info.filename} expands to " + ARCHIVE_MEMBER_BYTES.exceeded(f"{info.file_size:,} bytes"))
+            raise DataError(
+                f"{zip_path}: member {info.filename} expands to "
+                + ARCHIVE_MEMBER_BYTES.exceeded(f"{info.file_size:,} bytes")
+            )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > 1024**2 and ratio > ARCHIVE_EXPANSION.value():
-            raise DataError(f"{zip_path}: member {info.filename} expands " + ARCHIVE_EXPANSION.exceeded(f"{ratio:,.0f} times"))
+            raise DataError(
+                f"{zip_path}: member {info.filename} expands " + ARCHIVE_EXPANSION.exceeded(f"{ratio:,.0f} times")
+            )
 
 
 def copy_member(archive: zipfile.ZipFile, member: str, target: Path) -> None:
@@ -85,16 +94,22 @@ def copy_member(archive: zipfile.ZipFile, member: str, target: Path) -> None:
             while chunk := source.read(1 << 24):
                 written += len(chunk)
                 if written > declared:
-                    raise DataError(f"{member}: yields more than the {declared:,} bytes its zip header declares; the archive is damaged or forged.")
+                    raise DataError(
+                        f"{member}: yields more than the {declared:,} bytes its zip header declares; the archive is damaged or forged."
+                    )
                 out.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise DataError(f"{member}: damaged inside the archive ({exc}). Download the release again from {CEPII_PAGE}.") from exc
+        raise DataError(
+            f"{member}: damaged inside the archive ({exc}). Download the release again from {CEPII_PAGE}."
+        ) from exc
 
 
 def _one_member(zip_path: Path, names: list[str], pattern: re.Pattern[str], label: str) -> str:
     found = [n for n in names if pattern.match(Path(n).name)]
     if len(found) != 1:
-        raise DataError(f"{zip_path}: expected exactly one {label} inside, found {len(found)} ({', '.join(found) or 'none'}).")
+        raise DataError(
+            f"{zip_path}: expected exactly one {label} inside, found {len(found)} ({', '.join(found) or 'none'})."
+        )
     return found[0]
 
 

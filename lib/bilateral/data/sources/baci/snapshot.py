@@ -130,9 +130,15 @@ def _download(url: str, folder: Path, timeout_s: float) -> Path:
             while chunk := response.read1(1 << 20):  # what has arrived, so the deadline is checked often
                 received += len(chunk)
                 if received > DOWNLOAD_BYTES.value():
-                    raise FetchError(f"Download from {redact_url(url)} stopped: " + DOWNLOAD_BYTES.exceeded(f"more than {received:,} bytes"))
+                    raise FetchError(
+                        f"Download from {redact_url(url)} stopped: "
+                        + DOWNLOAD_BYTES.exceeded(f"more than {received:,} bytes")
+                    )
                 if time.monotonic() > deadline:
-                    raise FetchError(f"Download from {redact_url(url)} stopped after {received:,} bytes: " + DOWNLOAD_SECONDS.exceeded("still running"))
+                    raise FetchError(
+                        f"Download from {redact_url(url)} stopped after {received:,} bytes: "
+                        + DOWNLOAD_SECONDS.exceeded("still running")
+                    )
                 out.write(chunk)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
@@ -141,7 +147,9 @@ def _download(url: str, folder: Path, timeout_s: float) -> Path:
             "elsewhere and pass its local path; existing snapshots remain usable."
         ) from exc
     if not zipfile.is_zipfile(target):
-        raise FetchError(f"{redact_url(url)} did not return a zip (perhaps an HTML page). Check the URL on {CEPII_PAGE}.")
+        raise FetchError(
+            f"{redact_url(url)} did not return a zip (perhaps an HTML page). Check the URL on {CEPII_PAGE}."
+        )
     return target
 
 
@@ -179,7 +187,8 @@ def _source_record(release: BaciRelease, origin: str, is_url: bool, folder: Path
             "CEPII revises past years in each release: never mix BACI versions; the latest year is provisional.",
         ],
         "files": [
-            {"path": p.relative_to(folder).as_posix(), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in files
+            {"path": p.relative_to(folder).as_posix(), "sha256": sha256_file(p), "bytes": p.stat().st_size}
+            for p in files
         ],
         "query": {"zip_path_or_url": redact_url(origin) if is_url else Path(origin).name},
         "is_format_sample": release.is_synthetic,

@@ -88,6 +88,7 @@ __all__ = [
     "comtrade_areas", "fetch_comtrade", "fetch_comtrade_snapshot", "parse_comtrade_body", "parse_comtrade_frame",
 ]  # fmt: skip
 
+
 def fetch_comtrade(
     reporter: str | Sequence[str],
     partner: str | Sequence[str] | None,

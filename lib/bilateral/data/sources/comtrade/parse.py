@@ -26,6 +26,7 @@ from bilateral.errors import DataError
 
 log = logging.getLogger(__name__)
 
+
 def parse_comtrade_frame(
     data: pd.DataFrame | pl.DataFrame | Iterable[Mapping[str, Any]], *, dataset_version: str
 ) -> pl.DataFrame:

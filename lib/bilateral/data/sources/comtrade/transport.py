@@ -36,6 +36,7 @@ from bilateral.errors import FetchError
 
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class Exchange:
     """One HTTP request made by comtradeapicall and what came back (the API key removed)."""
@@ -137,7 +138,9 @@ def _split_truncated(call: ComtradeCall, records: int, key: str | None) -> tuple
     """The two halves to ask instead of a call whose answer was cut; FetchError when it cannot be split."""
     halves = call.split()
     if halves is not None:
-        log.info("UN Comtrade answer for %s reached %d records, the per-call limit; splitting", call.describe(), records)
+        log.info(
+            "UN Comtrade answer for %s reached %d records, the per-call limit; splitting", call.describe(), records
+        )
         return halves
     endpoint = "data API" if key else "public preview endpoint"
     get_a_key = "" if key else f", or set {API_KEY_ENV} (a free key allows {KEYED_MAX_RECORDS:,} records per call)"
