@@ -263,11 +263,13 @@ def _execute(
     by_index = {task.index: task for task in todo}
     pending = set(by_index)
     finished = False
+    # Imported before the kernel threads start: altair pulls in anywidget, ipywidgets and IPython, and importing
+    # those in two threads at once can hand one of them a partially initialised module (a circular import).
+    from bilateral.reports import render
+
     try:
         executor.submit(todo)
         if options.executor == "local":
-            from bilateral.reports import render
-
             render.prewarm(min(options.workers, len(todo)))  # while the kernels start
         while pending:
             outcome = executor.next_outcome(timeout=0.2)
