@@ -9,6 +9,7 @@ not typeset as math. The report button renders the current selection through the
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -134,15 +135,22 @@ class ReportButton:
         )
         self.status = widgets.HTML()
         self.last_result: Any = None
+        self.thread: threading.Thread | None = None
         self.button.on_click(lambda _button: self.render())
         self.view = row(self.button, self.status)
 
     def render(self) -> None:
-        from bilateral.reports.runner import run_report
-
+        """Start the report in a background thread: the kernel stays free to answer the page's widgets meanwhile
+        (a kernel blocked for the seconds a report takes left JupyterLab unable to initialise widget models)."""
         params = self.parameters()
         self.button.disabled = True
         self.status.value = f"Running {html_text(self.notebook_name)} in a fresh kernel…"
+        self.thread = threading.Thread(target=self._run, args=(params,), name="bilateral-report-button", daemon=True)
+        self.thread.start()
+
+    def _run(self, params: dict[str, Any]) -> None:
+        from bilateral.reports.runner import run_report
+
         previous = os.environ.get(notebook.RENDERER_ENV)
         os.environ[notebook.RENDERER_ENV] = "default"  # the report kernel must keep the report renderer
         try:
@@ -151,6 +159,11 @@ class ReportButton:
         except BilateralError as exc:
             self.last_result = None
             self.status.value = f"<span style='color:#b00'>No report: {html_text(str(exc))}</span>"
+        except Exception as exc:  # noqa: BLE001 - a widget callback has no caller to raise to: say it on the page
+            self.last_result = None
+            self.status.value = (
+                f"<span style='color:#b00'>No report: {html_text(type(exc).__name__ + ': ' + str(exc))}</span>"
+            )
         finally:
             if previous is None:
                 os.environ.pop(notebook.RENDERER_ENV, None)
