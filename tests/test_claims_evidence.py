@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from flows import total_row
 
 from bilateral.analysis import claims
 from bilateral.analysis import claims_evidence as ce
@@ -41,23 +42,7 @@ def test_state_media_urls_have_a_side_and_others_none():
 
 
 def row(year: int, reporter: str, partner: str, flow: str, value: float, reported_by: str | None = None) -> dict:
-    return {
-        "year": year,
-        "period": str(year),
-        "reporter_iso3": reporter,
-        "partner_iso3": partner,
-        "flow": flow,
-        "classification": "TOTAL",
-        "hs_level": 0,
-        "product_code": "TOTAL",
-        "value_usd": value,
-        "quantity": None,
-        "quantity_unit": None,
-        "net_weight_kg": None,
-        "reported_by": reported_by or reporter,
-        "source": "imf_dots",
-        "dataset_version": "t",
-    }
+    return total_row(year, reporter, partner, flow, value, reported_by=reported_by)
 
 
 DOTS_2010 = pl.DataFrame(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from flows import total_row
 
 from bilateral.analysis import indicators as ind
 from bilateral.data.schemas import TRADE_FLOWS
@@ -98,23 +99,7 @@ def test_trade_intensity_against_the_reporters_world():
 
 
 def flow_row(year: int, reporter: str, partner: str, flow: str, value: float) -> dict:
-    return {
-        "year": year,
-        "period": str(year),
-        "reporter_iso3": reporter,
-        "partner_iso3": partner,
-        "flow": flow,
-        "classification": "TOTAL",
-        "hs_level": 0,
-        "product_code": "TOTAL",
-        "value_usd": value,
-        "quantity": None,
-        "quantity_unit": None,
-        "net_weight_kg": None,
-        "reported_by": reporter,
-        "source": "imf_dots",
-        "dataset_version": "t",
-    }
+    return total_row(year, reporter, partner, flow, value)
 
 
 MIRROR = pl.DataFrame(

@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from flows import total_row
 
 from bilateral.analysis import ranking
 from bilateral.data.schemas import TRADE_FLOWS
 
 
 def row(year: int, partner: str, flow: str, value: float) -> dict:
-    return {
-        "year": year,
-        "period": str(year),
-        "reporter_iso3": "RUS",
-        "partner_iso3": partner,
-        "flow": flow,
-        "classification": "TOTAL",
-        "hs_level": 0,
-        "product_code": "TOTAL",
-        "value_usd": value,
-        "quantity": None,
-        "quantity_unit": None,
-        "net_weight_kg": None,
-        "reported_by": "RUS",
-        "source": "imf",
-        "dataset_version": "t",
-    }
+    return total_row(year, "RUS", partner, flow, value, source="imf")
 
 
 FLOWS = pl.DataFrame(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from flows import total_row
 
 from bilateral.analysis import trade
 
@@ -145,23 +146,7 @@ def test_fetched_declarations_become_one_basis_per_declarant():
     from bilateral.data.schemas import TRADE_FLOWS
 
     def row(reporter, partner, flow, value):
-        return {
-            "year": 2023,
-            "period": "2023",
-            "reporter_iso3": reporter,
-            "partner_iso3": partner,
-            "flow": flow,
-            "classification": "TOTAL",
-            "hs_level": 0,
-            "product_code": "TOTAL",
-            "value_usd": value,
-            "quantity": None,
-            "quantity_unit": None,
-            "net_weight_kg": None,
-            "reported_by": reporter,
-            "source": "imf",
-            "dataset_version": "v",
-        }
+        return total_row(2023, reporter, partner, flow, value, source="imf", dataset_version="v")
 
     flows = pl.DataFrame(
         [
