@@ -31,11 +31,11 @@ KNOWN_LAB_DEFECTS = {"claims.ipynb"}
 NOTEBOOKS = sorted(path.name for path in (REPO_DIR / "notebooks").glob("*.ipynb") if path.name not in KNOWN_LAB_DEFECTS)
 # Charts each notebook draws with its default parameters, counted by hand from its cells:
 # trade_overview: headline + growth; energy_flows, group_link, partner_ranking, product_lens: one each;
-# explore: one per tab (pair trade, products in a lens, partner ranking).
+# explore: the pages of trade_overview (headline + growth), product_lens and partner_ranking (one each).
 EXPECTED_CHARTS = {
     "claims.ipynb": 9,
     "energy_flows.ipynb": 1,
-    "explore.ipynb": 3,
+    "explore.ipynb": 4,
     "group_link.ipynb": 1,
     "hitech_science.ipynb": 4,
     "investment_finance.ipynb": 4,
@@ -268,7 +268,7 @@ def test_explorer_controls_change_its_chart(session: tuple[object, Recorder]):
     products = panel.locator(".widget-tab-contents > .widget-box:visible, .widget-tab .jupyter-widgets:visible").first
     lens = panel.locator(".widget-dropdown:visible", has_text="Lens").locator("select")
     lens.select_option("energy")
-    page.get_by_text("No export rows for China–Russia in the energy lens.").wait_for(timeout=30_000)
+    page.get_by_text("No export rows for China–Russia in the Energy (mineral fuels) lens").wait_for(timeout=30_000)
     assert products is not None
     assert recorder.blocked == [] and recorder.console_errors == []
 

@@ -59,7 +59,9 @@ def build(params: ProductLensParams) -> Page:
         )
         page.tables[f"The {lens.title} lens"] = _lens_table(lens)
         return page
-    page.answer = f"Products at HS{hs_level}. " + product_analysis.product_findings(table, reporter, partner, params.flow)
+    page.answer = f"Products at HS{hs_level}. " + product_analysis.product_findings(
+        table, reporter, partner, params.flow
+    )
     page.charts[_chart_heading(params, reporter, partner, table)] = charts.product_chart(
         table, source_note=f"Source: {source_label(params.source)}; {_values_are(params, reporter)}."
     )
@@ -68,7 +70,11 @@ def build(params: ProductLensParams) -> Page:
         "fetched at several levels would otherwise count the same trade twice). *Months* counts months with trade "
         "reported where the source is monthly (months without trade are absent upstream, not zero). *Share* and *rank* "
         f"compare {partner} with every partner the source covers for that product and year"
-        + (" — for the shipped extract that is a list of named destinations, not the world." if _is_extract(params) else ".")
+        + (
+            " — for the shipped extract that is a list of named destinations, not the world."
+            if _is_extract(params)
+            else "."
+        )
         + "\n\n"
         + tables.markdown_table(table, PRODUCT_HEADERS, PRODUCT_FORMATS)
     )
@@ -122,10 +128,16 @@ def _notes(params: ProductLensParams, lens: lenses.Lens) -> list[str]:
             "reporter's and the partner's own customs figures differ from them and from each other."
         ]
     else:
-        notes = ["Values are the reporter's declarations (exports FOB, imports CIF); the partner's mirror figures differ."]
-    notes.append("A lens with 4- or 6-digit codes is written in HS 2022; older revisions (BACI HS92) may need a concordance.")
+        notes = [
+            "Values are the reporter's declarations (exports FOB, imports CIF); the partner's mirror figures differ."
+        ]
+    notes.append(
+        "A lens with 4- or 6-digit codes is written in HS 2022; older revisions (BACI HS92) may need a concordance."
+    )
     if lens.revision_notes.strip():
         notes.append(lens.revision_notes.strip())
     if _is_extract(params):
-        notes.append("The shipped extract covers only a few HS6 lines and named destinations: it is **not** total trade.")
+        notes.append(
+            "The shipped extract covers only a few HS6 lines and named destinations: it is **not** total trade."
+        )
     return notes
