@@ -59,27 +59,57 @@ def build(params: ProductLensParams) -> Page:
         )
         page.tables[f"The {lens.title} lens"] = _lens_table(lens)
         return page
+    table, only_partner = _without_single_partner_shares(table)
     page.answer = f"Products at HS{hs_level}. " + product_analysis.product_findings(
         table, reporter, partner, params.flow
     )
     page.charts[_chart_heading(params, reporter, partner, table)] = charts.product_chart(
         table, source_note=f"Source: {source_label(params.source)}; {_values_are(params, reporter)}."
     )
-    page.tables[PRODUCTS_TABLE] = (
-        f"Value in US$ million, {_values_are(params, reporter)}, at the most detailed HS level the source holds (a table "
-        "fetched at several levels would otherwise count the same trade twice). *Months* counts months with trade "
-        "reported where the source is monthly (months without trade are absent upstream, not zero). *Share* and *rank* "
-        f"compare {partner} with every partner the source covers for that product and year"
-        + (
-            " — for the shipped extract that is a list of named destinations, not the world."
-            if _is_extract(params)
-            else "."
-        )
-        + "\n\n"
-        + tables.markdown_table(table, PRODUCT_HEADERS, PRODUCT_FORMATS)
-    )
+    page.tables[PRODUCTS_TABLE] = _products_table(params, table, reporter, partner, only_partner)
     page.tables[f"The {lens.title} lens"] = _lens_table(lens)
     return page
+
+
+def _without_single_partner_shares(table: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
+    """The table with share and rank emptied when the source covers no partner but this one (a pair extract such
+    as BACI China-Russia): '100% of the covered total, rank 1 of 1' would read as a finding and is none."""
+    if table.get_column("partners_covered").max() != 1:
+        return table, False
+    return table.with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("share_pct"), pl.lit(None, dtype=pl.Int32).alias("partner_rank")
+    ), True
+
+
+def _products_table(
+    params: ProductLensParams, table: pl.DataFrame, reporter: str, partner: str, only_partner: bool
+) -> str:
+    """The product x year table after a sentence saying what its values, months, shares and ranks are.
+
+    Columns the source cannot fill are left out (Months for annual data; Share and Rank for a pair extract)."""
+    headers = dict(PRODUCT_HEADERS)
+    text = (
+        f"Value in US$ million, {_values_are(params, reporter)}, at the most detailed HS level the source holds (a table "
+        "fetched at several levels would otherwise count the same trade twice)."
+    )
+    if table.get_column("months_reported").is_null().all():
+        del headers["months_reported"]
+    else:
+        text += " *Months* counts months with trade reported (months without trade are absent upstream, not zero)."
+    if only_partner:
+        for column in ("share_pct", "partner_rank", "partners_covered"):
+            del headers[column]
+        text += f" The source covers no partner of {reporter} but {partner}, so no share or rank can be given."
+    else:
+        text += (
+            f" *Share* and *rank* compare {partner} with every partner the source covers for that product and year"
+            + (
+                " — for the shipped extract that is a list of named destinations, not the world."
+                if _is_extract(params)
+                else "."
+            )
+        )
+    return text + "\n\n" + tables.markdown_table(table, headers, PRODUCT_FORMATS)
 
 
 def _is_extract(params: ProductLensParams) -> bool:
