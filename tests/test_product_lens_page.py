@@ -9,6 +9,7 @@ country_monthly_stats.csv) and the CEPII BACI China-Russia extract (annual, v in
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -102,6 +103,8 @@ def test_default_page_has_one_chart_the_lens_definition_and_its_sources(default_
     assert re.findall(r"^\| (\d{6}) \|", lens, re.MULTILINE) == list(CRITICAL_MINERALS)
     assert any("ChinaCriticalMineralComtrade" in s and s.startswith("**Lens definition") for s in default_page.sources)
     assert any("not** total trade" in note for note in default_page.notes)
+    spec = json.dumps(next(iter(default_page.charts.values())).to_dict())
+    assert "Source: UN Comtrade extract: China's critical-mineral exports (declared by China)." in spec
 
 
 def test_a_lens_the_extract_does_not_cover_says_what_it_covers_instead_of_drawing():

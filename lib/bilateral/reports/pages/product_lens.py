@@ -64,7 +64,7 @@ def build(params: ProductLensParams) -> Page:
         table, reporter, partner, params.flow
     )
     page.charts[_chart_heading(params, reporter, partner, table)] = charts.product_chart(
-        table, source_note=f"Source: {source_label(params.source)}; {_values_are(params, reporter)}."
+        table, source_note=_source_note(params, reporter)
     )
     page.tables[PRODUCTS_TABLE] = _products_table(params, table, reporter, partner, only_partner)
     page.tables[f"The {lens.title} lens"] = _lens_table(lens)
@@ -121,6 +121,14 @@ def _values_are(params: ProductLensParams, reporter: str) -> str:
     if registry.get_source(params.source).evidence == "reconciled":
         return "reconciled by CEPII from both sides' declarations (BACI)"
     return f"as declared by {reporter}"
+
+
+def _source_note(params: ProductLensParams, reporter: str) -> str:
+    """The chart footnote: the source's label, which already names its evidence kind, plus who declared if it does not."""
+    label = source_label(params.source)
+    if registry.get_source(params.source).evidence == "declared" and f"declared by {reporter}" not in label:
+        return f"Source: {label}; values as declared by {reporter}."
+    return f"Source: {label}."
 
 
 def _chart_heading(params: ProductLensParams, reporter: str, partner: str, table: pl.DataFrame) -> str:
