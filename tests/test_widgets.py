@@ -7,7 +7,7 @@ import re
 from bilateral.reports.pages import Page, product_lens, trade_overview
 from bilateral.reports.params import validate_parameters
 from bilateral.viz.controls import YearRange, report_link
-from bilateral.viz.explorer_parts import Coverage, trade_flows_coverage
+from bilateral.viz.explorer_parts import Coverage, country_options, trade_flows_coverage
 from bilateral.viz.widgets import PairTradeExplorer, ProductExplorer, RankingExplorer, explorer, source_choice
 
 
@@ -134,3 +134,8 @@ def test_report_link_points_at_the_servers_files_route_when_the_report_is_under_
     assert 'href="/files/reports/trade_overview/CHN-RUS_2005-2024.html"' in report_link(report, env)
     assert "href" not in report_link(report, {})  # outside JupyterLab: the path only
     assert str(report) in report_link(report, {})
+
+
+def test_country_menus_leave_out_the_world_and_codes_the_reports_refuse():
+    # IMF DOTS keeps YMD (former South Yemen); no report parameter accepts it, so no menu offers it
+    assert country_options({"YMD", "WLD", "RUS", "CHN"}) == [("China (CHN)", "CHN"), ("Russia (RUS)", "RUS")]

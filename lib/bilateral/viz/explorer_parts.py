@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from bilateral.data.countries import country_name
-from bilateral.errors import BilateralError
+from bilateral.errors import BilateralError, ParameterError
 from bilateral.reports.pages import Page
 from bilateral.viz import notebook
 from bilateral.viz.text import Markdown
@@ -89,10 +89,17 @@ def trade_flows_coverage(source: str) -> Coverage:
 
 
 def country_options(codes: set[str] | frozenset[str]) -> list[tuple[str, str]]:
-    """Dropdown options `Name (ISO3)` sorted by name; the World aggregate is not a country."""
-    return sorted(
-        ((f"{country_name(code)} ({code})", code) for code in codes if code != "WLD"), key=lambda option: option[0]
-    )
+    """Dropdown options `Name (ISO3)` sorted by name. Left out: the World aggregate, and codes that are not current
+    ISO 3166 countries (IMF DOTS keeps e.g. YMD, former South Yemen), which the reports' parameters refuse."""
+    options = []
+    for code in codes:
+        if code == "WLD":
+            continue
+        try:
+            options.append((f"{country_name(code)} ({code})", code))
+        except ParameterError:
+            continue
+    return sorted(options, key=lambda option: option[0])
 
 
 def set_options(control: widgets.Dropdown, codes: set[str] | frozenset[str], preferred: str | None) -> None:

@@ -45,6 +45,13 @@ def _bounded(first: int, last: int) -> tuple[int, int]:
     return max(first, FIRST_YEAR), min(last, date.today().year)
 
 
+def _with_statements(data: tuple[int, int] | None, stated: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The data's years, extended to the last year of the cited statements the report draws beside the data."""
+    if data is None or stated is None:
+        return data
+    return data[0], max(data[1], stated[1])
+
+
 class _ReportView:
     """One tab: controls whose values are a report's parameters, the page that report builds, and its button."""
 
@@ -129,17 +136,16 @@ class PairTradeExplorer(_ReportView):
         }
 
     def _set_controls(self) -> None:
-        if self.source.value == CITED:
-            from bilateral.analysis.trade import covered_pairs
-            from bilateral.data import catalog
+        from bilateral.analysis.trade import covered_pairs
+        from bilateral.data import catalog
 
-            headlines = catalog.load("trade_headlines")
-            codes = {code for pair in covered_pairs(headlines) for code in pair}
-            years = headlines.get_column("year")
-            span = (int(years.min()), int(years.max()))
+        headlines = catalog.load("trade_headlines")
+        stated = (int(headlines.get_column("year").min()), int(headlines.get_column("year").max()))
+        if self.source.value == CITED:
+            codes, span = {code for pair in covered_pairs(headlines) for code in pair}, stated
         else:
             covered = self.coverage(self.source.value)
-            codes, span = set(covered.reporters), covered.years
+            codes, span = set(covered.reporters), _with_statements(covered.years, stated)
         set_options(self.reporter, codes, "CHN")
         set_options(self.partner, codes, "RUS")
         if span:
@@ -220,19 +226,20 @@ class RankingExplorer(_ReportView):
         }
 
     def _set_controls(self) -> None:
+        import polars as pl
+
+        from bilateral.analysis.ranking import CITED_METRICS
+        from bilateral.data import catalog
+
+        statements = catalog.load("partner_share_rank")
+        full = statements.filter(pl.col("year").str.contains(r"^\d{4}$")).get_column("year").cast(pl.Int32)
+        stated = (int(full.min()), int(full.max())) if full.len() else None
         if self.source.value == CITED:
-            import polars as pl
-
-            from bilateral.analysis.ranking import CITED_METRICS
-            from bilateral.data import catalog
-
             codes = {code for reporter, partner, _m in CITED_METRICS.values() for code in (reporter, partner)}
-            statements = catalog.load("partner_share_rank")
-            full = statements.filter(pl.col("year").str.contains(r"^\d{4}$")).get_column("year").cast(pl.Int32)
-            span = (int(full.min()), int(full.max())) if full.len() else None
+            span = stated
         else:
             covered = self.coverage(self.source.value)
-            codes, span = set(covered.reporters | covered.partners), covered.years
+            codes, span = set(covered.reporters | covered.partners), _with_statements(covered.years, stated)
         set_options(self.reporter, codes, "RUS")
         set_options(self.partner, codes, "CHN")
         if span:
