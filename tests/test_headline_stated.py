@@ -50,7 +50,16 @@ def test_a_figure_no_rounding_or_cutting_can_give_is_disputed_and_names_the_othe
 
 def test_a_qualifier_stays_with_the_figure_and_widens_its_interval():
     frame = statements(
-        (2006, "turnover", 29, "RU_official", 0, None, "Last year bilateral trade stood at around $29 billion.", "senator"),
+        (
+            2006,
+            "turnover",
+            29,
+            "RU_official",
+            0,
+            None,
+            "Last year bilateral trade stood at around $29 billion.",
+            "senator",
+        ),
         (2018, "turnover", 107, "CN_GAC", 0, 27.1, "in 2018 it added 27.1% to over $107 bln", "TASS"),
         (2018, "turnover", 108.3, "CN_GAC", 1, None, "amounted to $108.3 billion", "FCS"),
     )
@@ -159,6 +168,6 @@ def test_labels_replace_codes_in_one_place():
     assert humanise("RU_FCS; half-year only") == "Russian customs (FCS); half-year only"
     assert humanise("CN_GAC (via Kazinform)") == "Chinese customs (GAC) (via Kazinform)"
     assert label("china_total_series") == "China's total imports (customs)"
-    assert label("share_pct") == "share of Russia's trade, %"
+    assert label("share_pct") == "share of the reporter's trade, %"
     assert label("agreement_signed_date") == "agreement signed date"
     assert label("Xinhua") == "Xinhua"

@@ -30,8 +30,8 @@ SHARE_BASIS_LABELS = {
 # What a cited statement about the pair measures (official_headlines/china_russia_share_rank.csv and the
 # partner-ranking statements); the unit is part of the label where the value needs one.
 MEASURE_LABELS = {
-    "rank": "rank",
-    "share_pct": "share of Russia's trade, %",
+    "rank": "rank among partners",
+    "share_pct": "share of the reporter's trade, %",
     "years_as_top_partner": "consecutive years as largest partner",
     "china_rank_among_russia_partners": "China's rank among Russia's partners",
     "china_share_of_russia_trade": "China's share of Russia's trade, %",
@@ -96,3 +96,12 @@ def humanise(text: str | None) -> str:
         return BASIS_LABELS[match.group(1)] + joiner
 
     return _EMBEDDED.sub(replace, text)
+
+
+def snapshot(text: str | None) -> str:
+    """A dataset snapshot name as words: 'snapshot IMF_DOTS_2022-02_download' -> 'IMF DOTS 2022-02 download (data
+    snapshot)'. Provenance stays readable without showing a folder name."""
+    if not text:
+        return "–"
+    name = text.removeprefix("snapshot ").replace("_", " ").strip()
+    return f"{name} (data snapshot)"
