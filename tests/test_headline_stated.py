@@ -171,3 +171,24 @@ def test_labels_replace_codes_in_one_place():
     assert label("share_pct") == "share of the reporter's trade, %"
     assert label("agreement_signed_date") == "agreement signed date"
     assert label("Xinhua") == "Xinhua"
+
+
+def test_a_quote_not_in_english_is_named_by_language_and_never_translated():
+    from bilateral.analysis.quote_language import language_note, language_of, with_note
+
+    # quotes as stored in data/raw/official_headlines (checked against the CSV)
+    assert language_of("По итогам 2016 года товарооборот между Россией и Китаем вырос на 2,2%") == "Russian"
+    assert language_of("中俄贸易额达到1468.87亿美元") == "Chinese"
+    assert language_of("Em 2021, o comércio entre a Rússia e a China registrou alta de 35,8%") == "Portuguese"
+    assert language_of("A China le corresponde un 15,7% en el comercio exterior de Rusia.") == "Spanish"
+    assert language_of("Năm 2009, ... kim ngạch ngoại thương giữa Nga và Trung Quốc đã giảm 32%") == "Vietnamese"
+    assert language_of("Last year bilateral trade stood at around $29 billion.") is None
+    assert language_note("а сам Китай четвертый год подряд") == (
+        "original in Russian; no translation given by the source"
+    )
+    assert with_note("China-Russia trade hit $240.1 billion") == "China-Russia trade hit $240.1 billion"
+    frame = statements(
+        (2013, "turnover", 89.21, "CN_official", 2, None, "товарооборот достиг $89,21 млрд", "ambassador")
+    )
+    points = trade.statement_points(frame, 2013, 2013)
+    assert points["quote"].item().endswith("(original in Russian; no translation given by the source)")

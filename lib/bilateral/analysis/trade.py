@@ -21,6 +21,7 @@ from __future__ import annotations
 import polars as pl
 
 from bilateral.analysis import headline_stated as stated
+from bilateral.analysis import quote_language
 from bilateral.analysis.declared_statements import (
     DECLARED_SUFFIX,
     statements_from_flows,  # noqa: F401  (re-exported)
@@ -294,7 +295,7 @@ def chart_points(series: pl.DataFrame, table: pl.DataFrame, start_year: int, end
         pl.col("basis_code").map_elements(basis_label, return_dtype=pl.String).alias("basis"),
         "publisher_named",
         "source_url",
-        "quote",
+        _quote_with_language(),
         "n_statements",
         "is_disputed",
         "as_stated",
@@ -353,10 +354,16 @@ def statement_points(statements: pl.DataFrame, start_year: int, end_year: int) -
             pl.col("basis_code").map_elements(basis_label, return_dtype=pl.String).alias("basis"),
             "publisher_named",
             "source_url",
-            "quote",
+            _quote_with_language(),
             "as_stated",
         )
     )
+
+
+def _quote_with_language() -> pl.Expr:
+    """The quote for a tooltip, with "(original in Russian; no translation given by the source)" when it is not in
+    English (`quote_language`): never an untranslated line without a word of why."""
+    return pl.col("quote").map_elements(quote_language.with_note, return_dtype=pl.String).alias("quote")
 
 
 def covered_pairs(headlines: pl.DataFrame) -> list[tuple[str, str]]:
