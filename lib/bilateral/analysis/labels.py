@@ -19,6 +19,9 @@ BASIS_LABELS = {
     "RU_official": "Russian official figure",
     "RU_unspecified": "Russian estimate",
     "unspecified": "basis not stated",
+    # energy statements (official_headlines/russia_china_energy_headlines.csv)
+    "RU_operator": "Russian operator (Gazprom)",
+    "RU_media": "Russian media",
 }
 
 # Denominator of a supplier's share of China's imports (analysis.energy.ranking).

@@ -65,13 +65,15 @@ def shown_value(row: dict) -> str:
     US$ 29.00 bn"), the entity for an event without a value."""
     if row["value"] is None:
         return labels.label(row.get("entity")) if row.get("entity") else "–"
-    stated_usd = row["kind"] == "statement" and row["unit"] == "US$"
-    # a stated amount keeps the digits its page printed (146.887, not 146.89; "around 29", not 29.00)
-    text = (
-        f"US$ {tables.as_printed(row['value'] / 1e9)} bn"
-        if stated_usd
-        else format_value(row["value"], row["unit"], row["series"])
-    )
+    stated = row["kind"] == "statement"
+    stated_usd = stated and row["unit"] == "US$"
+    # a stated amount keeps the digits its page printed (146.887, not 146.89; "around 29", not 29.00; 15.1 bcm)
+    if stated_usd:
+        text = f"US$ {tables.as_printed(row['value'] / 1e9)} bn"
+    elif stated and row["unit"] in ("Mt", "bcm"):
+        text = f"{tables.as_printed(row['value'])} {row['unit']}"
+    else:
+        text = format_value(row["value"], row["unit"], row["series"])
     word = qualifier_of(row.get("quote"), row["value"]) if stated_usd else None
     return f"{word} {text}" if word else text
 
