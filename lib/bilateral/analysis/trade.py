@@ -8,12 +8,16 @@ docs/decisions/0002-headline-series-rule.md; in short:
 2. One basis per series where possible: the basis that covers the most years for the pair (for
    China-Russia that is Chinese customs, GAC) is preferred; years it lacks are filled from the next
    basis in that order and keep their basis label, so a mixed series is visible, never silent.
-3. Within the chosen basis, the most precise figure wins (84.07 over 84).
-4. A (year, metric) is *disputed* when another statement differs by more than the rounding of the
-   less precise figure (84 agrees with 84.07; 80.07 does not). Disputes are reported, not resolved.
+3. Within the chosen basis, the statement with the fewest consistency findings wins (rule 7), then the
+   most precise figure (84.07 over 84).
+4. A (year, metric) is *disputed* when two statements disagree beyond their printed precision: each
+   printed figure stands for the interval it may have been rounded or cut from (146.87 agrees with
+   146.88; 80.07 does not agree with 84.07; `headline_stated`). Disputes are reported, not resolved.
 5. Growth is computed only between consecutive years of the same customs basis (GAC or FCS); the
    growth rate the source itself states is shown beside it, because first releases are later revised
    (GAC's 2016 release says +2.2% on a revised 2015, while the first 2015 release gives +8.3%).
+7. A statement the consistency checks dispute (growth arithmetic, parts vs total, other pages, declared
+   statistics) stays, marked disputed with both figures; it is never replaced by a declared or implied figure.
 """
 
 from __future__ import annotations
