@@ -198,3 +198,16 @@ def test_a_supplier_with_unpublished_months_is_still_ranked():
     ranks = dict(zip(ranking["origin_iso3"], ranking["rank"], strict=False))
     assert (ranks["SAU"], ranks["RUS"], ranks["USA"], ranks["NOR"]) == (1, 2, 9, 10)
     assert ranking.filter(pl.col("origin_iso3") == "USA")["months_reported"].item() == 9
+
+
+def test_ranks_after_the_customs_ranking_are_given_from_statements_marked_as_such():
+    """Issue 8: the energy answer stopped at 2021. The shipped statements (russia_china_energy_headlines.csv) rank
+    Russia 2nd in 2022 (two pages), 1st in 2023 and 1st in 2024."""
+    from bilateral.data import catalog
+
+    text = ec.stated_rank_sentence(catalog.load("energy_headlines"), "RUS", "Russia", 2021)
+    assert text.startswith(" After 2021 only cited statements give Russia's rank among China's crude oil suppliers: ")
+    assert "2nd largest in 2022 (" in text and "largest in 2023 (GAC via TASS)" in text
+    assert "largest in 2024 (GAC via Reuters (UNN))" in text and text.endswith("statements, not data.")
+    assert ec.stated_rank_sentence(catalog.load("energy_headlines"), "RUS", "Russia", 2024) == ""
+    assert ec.stated_rank_sentence(catalog.load("energy_headlines"), "SAU", "Saudi Arabia", 2021) == ""

@@ -158,6 +158,9 @@ FINDINGS: dict[str, Callable[[], str]] = {
     "energy_compare.supplier_rank_sentence": lambda: energy_compare.supplier_rank_sentence(
         _energy_ranking(), "RUS", "Russia", 2024
     ),
+    "energy_compare.stated_rank_sentence": lambda: energy_compare.stated_rank_sentence(
+        catalog.load("energy_headlines"), "RUS", "Russia", 2021
+    ),
     "ranking.ranking_findings": _computed_ranking,
     "ranking.cited_findings": lambda: ranking.cited_findings(
         ranking.cited_ranking(catalog.load("partner_share_rank"), "RUS", "CHN"), "China", "Russia"

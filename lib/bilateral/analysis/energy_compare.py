@@ -306,6 +306,29 @@ def supplier_rank_sentence(
     return text
 
 
+def stated_rank_sentence(energy_headlines: pl.DataFrame, exporter: str, exporter_name: str, after_year: int) -> str:
+    """Ranks among China's crude suppliers that cited statements give for years after the customs ranking ends, so
+    the answer runs to the latest year any source has, marked as statements: 'After 2021 only statements give the
+    rank: 2nd largest in 2022 (GAC via Reuters (The Strategist); MEES (Chinese customs stats)), ...'. Statements in the
+    shipped file are about Russia only; '' for other exporters or when none is later than `after_year`."""
+    if exporter != "RUS":
+        return ""
+    rows = energy_headlines.filter(
+        (pl.col("metric") == "russia_rank_among_china_crude_suppliers") & pl.col("year").str.contains(r"^\d{4}$")
+    ).with_columns(pl.col("year").cast(pl.Int32))
+    later = rows.filter(pl.col("year") > after_year).sort("year")
+    if later.is_empty():
+        return ""
+    parts = []
+    for (year, rank), group in later.group_by("year", "value", maintain_order=True):
+        publishers = "; ".join(dict.fromkeys(group.get_column("publisher_named").to_list()))
+        parts.append(f"{_largest(int(rank))} in {year} ({publishers})")
+    return (
+        f" After {after_year} only cited statements give {exporter_name}'s rank among China's crude oil suppliers: "
+        f"{', '.join(parts)}: statements, not data."
+    )
+
+
 def _largest(rank: int) -> str:
     """1 -> 'largest', 2 -> '2nd largest', 11 -> '11th largest'."""
     if rank == 1:

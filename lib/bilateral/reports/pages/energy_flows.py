@@ -55,8 +55,13 @@ def build(params: EnergyFlowsParams) -> Page:
             "with `-p lens=energy -p source=comtrade`."
         )
         return page
+    last_ranked = crude_ranking.get_column("year").max() if not crude_ranking.is_empty() else params.start_year - 1
     page.answer = " ".join(filter(None, [
-        energy_compare.supplier_rank_sentence(crude_ranking, params.exporter, name, params.end_year),
+        energy_compare.supplier_rank_sentence(crude_ranking, params.exporter, name, params.end_year)
+        + energy_compare.stated_rank_sentence(
+            catalog.load("energy_headlines").filter(pl.col("year").str.slice(0, 4).cast(pl.Int32, strict=False) <= params.end_year),
+            params.exporter, name, int(last_ranked),
+        ),
         energy_compare.comparison_findings(compared, name),
     ]))  # fmt: skip
     page.charts[f"Energy from {name} to China, by source"] = charts.energy_chart(long, source_note=NOTE)
