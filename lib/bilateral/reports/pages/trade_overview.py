@@ -56,6 +56,9 @@ def build(params: TradeOverviewParams) -> Page:
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
     contested = _contested(params)
+    if contested is not None:  # the consistency checks read the declared figures: cite them too
+        cited_here = [catalog.citation(s) for s in (claims_data.DOTS_SOURCE, claims_data.BACI_SOURCE)]
+        page.sources += [c for c in cited_here if c not in page.sources]
     if params.source == CITED:
         statements, series, flows = cited, trade.headline_series(cited, contested=contested), None
         note = "Source: official headline figures (GAC, FCS, officials) as cited per point; see tooltips and the sources section."
