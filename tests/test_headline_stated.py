@@ -192,3 +192,16 @@ def test_a_quote_not_in_english_is_named_by_language_and_never_translated():
     )
     points = trade.statement_points(frame, 2013, 2013)
     assert points["quote"].item().endswith("(original in Russian; no translation given by the source)")
+
+
+def test_tooltip_quotes_of_rank_and_energy_statements_name_their_language():
+    from bilateral.analysis import energy_compare, ranking
+    from bilateral.data import catalog
+
+    # partner_share_rank: the 2013 statement is "а сам Китай четвертый год подряд стал главным ..." (Russian)
+    cited = ranking.cited_ranking(catalog.load("partner_share_rank"), "RUS", "CHN").filter(pl.col("year") == 2013)
+    assert cited["quote"].item().endswith("(original in Russian; no translation given by the source)")
+    # energy headlines: Gazprom CEO Miller via Agenzia Nova, 2020, "Nel 2020, Gazprom ha fornito 4,1 miliardi ..."
+    long = energy_compare.from_headlines(catalog.load("energy_headlines"), "RUS")
+    italian = long.filter(pl.col("detail").str.starts_with("Gazprom CEO Miller (Agenzia Nova)"))
+    assert italian["quote"].item().endswith("(original in Italian; no translation given by the source)")

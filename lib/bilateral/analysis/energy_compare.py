@@ -14,6 +14,8 @@ import itertools
 
 import polars as pl
 
+from bilateral.analysis import quote_language
+
 COMMODITY_LABELS = {"crude_oil": "Crude oil", "pipeline_gas": "Pipeline gas", "lng": "LNG", "coal": "Coal"}
 UNITS = {"crude_oil": "Mt", "pipeline_gas": "bcm", "lng": "bcm", "coal": "Mt"}  # the common unit of each commodity
 
@@ -74,7 +76,7 @@ def from_headlines(energy_headlines: pl.DataFrame, exporter: str) -> pl.DataFram
                 .alias("source_label"),
                 pl.concat_str(pl.col("publisher_named"), pl.lit(" ("), pl.col("basis"), pl.lit(")")).alias("detail"),
                 "source_url",
-                "quote",
+                pl.col("quote").map_elements(quote_language.with_note, return_dtype=pl.String),
                 pl.struct("value", "unit")
                 .map_elements(lambda r: _printed(r["value"], r["unit"]), return_dtype=pl.String)
                 .alias("value_text"),
