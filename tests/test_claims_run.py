@@ -183,8 +183,9 @@ def test_a_stated_amount_keeps_its_qualifier_and_a_disputed_statement_says_why()
         "year": 2006, "series": "turnover_usd", "kind": "statement", "source": "a senator", "value": 29e9, "unit": "US$",
         "source_url": "https://example.org/s", "quote": "Last year bilateral trade stood at around $29 billion.", "side": "RUS",
     }]).with_columns(pl.lit("counted").alias("role"))  # fmt: skip
-    assert claim_tables.shown_value(rows.row(0, named=True)) == "around US$ 29.00 bn"
+    # as the page printed it: "around $29 billion" (issue 8: not 29.00)
+    assert claim_tables.shown_value(rows.row(0, named=True)) == "around US$ 29 bn"
     disputed = pl.DataFrame({"year": [2006], "source_url": ["https://example.org/s"], "value": [29e9], "unit": ["US$"],
                              "reason": ["2007's +44% implies 33.47 bn"]}, schema_overrides={"year": pl.Int32})  # fmt: skip
     table = claim_tables.evidence_markdown(rows, disputed)
-    assert "| around US$ 29.00 bn |" in table and "**disputed**: 2007's +44% implies 33.47 bn" in table
+    assert "| around US$ 29 bn |" in table and "**disputed**: 2007's +44% implies 33.47 bn" in table

@@ -89,6 +89,7 @@ def test_comparison_counts_independent_origins_not_publications():
             "detail": [""] * 6,
             "source_url": [""] * 6,
             "quote": [""] * 6,
+            "value_text": ["15.5", "15.1", "14.67", "15.4", "7.58", "86.25"],
         },
         schema=ec.LONG_SCHEMA,
     ).vstack(
@@ -103,6 +104,7 @@ def test_comparison_counts_independent_origins_not_publications():
                 "detail": [""],
                 "source_url": [""],
                 "quote": [""],
+                "value_text": ["86.25"],
             },
             schema=ec.LONG_SCHEMA,
         )
@@ -112,29 +114,59 @@ def test_comparison_counts_independent_origins_not_publications():
     row = compared.row(0, named=True)
     assert (row["origins"], row["publications"], row["low"], row["high"]) == (2, 4, 14.67, 15.5)
     assert row["spread_pct"] == pytest.approx((15.5 - 14.67) / 14.67 * 100)
+    # one figure per origin: 15.1 against 14.67 is the smallest choice, (15.1 - 14.67) / 14.67 = 2.93%
+    assert row["spread_low_pct"] == pytest.approx((15.1 - 14.67) / 14.67 * 100)
+    assert row["figures"] == "Gazprom and officials: 15.1, 15.4, 15.5; Statistical Review: 14.67"
     assert ec.comparison_findings(compared, "Russia") == (
-        "Pipeline gas from Russia to China in 2022: 2 independent sources (Gazprom and officials; Statistical Review) "
-        "give 14.67 to 15.50 bcm (spread 5.7%)."
+        "Pipeline gas from Russia to China in 2022: 2 independent sources give 14.67 to 15.50 bcm (Gazprom and "
+        "officials: 15.1, 15.4, 15.5; Statistical Review: 14.67; spread 2.9–5.7% depending on which figure of a source "
+        "is taken)."
     )
 
 
-def test_a_constant_spread_is_read_as_a_different_standard():
+def test_spreads_are_listed_per_year_with_the_number_of_years_and_no_cause_is_claimed():
+    """Issue 8: "the same 5.7% in every compared year -> a different volume standard" rested on two years and on the
+    higher of two 2022 operator figures (15.4 gives (15.4 - 14.67) / 14.67 = 5.0%, 15.5 gives 5.7%)."""
     compared = pl.DataFrame(
         {
             "commodity": ["pipeline_gas", "pipeline_gas"],
             "year": [2020, 2022],
             "unit": ["bcm", "bcm"],
             "origins": [2, 2],
-            "publications": [2, 2],
+            "publications": [2, 3],
             "low": [3.88, 14.67],
             "high": [4.1, 15.5],
             "origin_names": ["a; b", "a; b"],
-            "spread_pct": [5.66, 5.66],
+            "figures": ["a: 4.1; b: 3.88", "a: 15.4, 15.5; b: 14.67"],
+            "spread_pct": [(4.1 - 3.88) / 3.88 * 100, (15.5 - 14.67) / 14.67 * 100],
+            "spread_low_pct": [(4.1 - 3.88) / 3.88 * 100, (15.4 - 14.67) / 14.67 * 100],
         }
     )
-    assert ec.comparison_findings(compared, "Russia").endswith(
-        "The spread is the same 5.7% in every compared year, which points to a different volume standard rather than to a different flow."
-    )
+    text = ec.comparison_findings(compared, "Russia")
+    assert text.endswith("Spread by year (2 years compared): 2020 5.7%, 2022 5.0–5.7%.")
+    assert "standard" not in text and "same" not in text
+
+
+def test_the_two_customs_downloads_of_2017_crude_are_both_shown():
+    """Issue 8: 2017 crude was 59.54 Mt in the chart and 59.70 Mt in the table. Both are Wind series S5429087, in two
+    downloads; expected values summed by hand from the raw CSVs (kg): 59,699,133,926 and 59,538,211,141."""
+    from bilateral.analysis import energy
+    from bilateral.data import catalog
+
+    annual = energy.annual_energy_imports(catalog.load("china_energy_imports"), complete_years_only=False)
+    revisions = ec.customs_file_revisions(annual, "RUS")
+    row = revisions.filter(pl.col("year") == 2017).row(0, named=True)
+    assert row["by_origin_mt"] == pytest.approx(59.699133926)
+    assert row["own_file_mt"] == pytest.approx(59.538211141)
+    assert ec.customs_file_revisions(annual, "SAU").is_empty(), "Saudi Arabia has one file only"
+
+
+def test_lng_statements_keep_their_qualifier():
+    frame = headlines(("2020", "russia_lng_to_china", 2.0, "bcm ('nearly')", "RU_official"))
+    long = ec.from_headlines(frame, "RUS")
+    assert long.select("year", "commodity", "value", "unit", "value_text").rows() == [
+        (2020, "lng", 2.0, "bcm", "nearly 2")
+    ]
 
 
 def test_rank_sentence_names_the_latest_rank_and_the_best_one():
@@ -166,3 +198,16 @@ def test_a_supplier_with_unpublished_months_is_still_ranked():
     ranks = dict(zip(ranking["origin_iso3"], ranking["rank"], strict=False))
     assert (ranks["SAU"], ranks["RUS"], ranks["USA"], ranks["NOR"]) == (1, 2, 9, 10)
     assert ranking.filter(pl.col("origin_iso3") == "USA")["months_reported"].item() == 9
+
+
+def test_ranks_after_the_customs_ranking_are_given_from_statements_marked_as_such():
+    """Issue 8: the energy answer stopped at 2021. The shipped statements (russia_china_energy_headlines.csv) rank
+    Russia 2nd in 2022 (two pages), 1st in 2023 and 1st in 2024."""
+    from bilateral.data import catalog
+
+    text = ec.stated_rank_sentence(catalog.load("energy_headlines"), "RUS", "Russia", 2021)
+    assert text.startswith(" After 2021 only cited statements give Russia's rank among China's crude oil suppliers: ")
+    assert "2nd largest in 2022 (" in text and "largest in 2023 (GAC via TASS)" in text
+    assert "largest in 2024 (GAC via Reuters (UNN))" in text and text.endswith("statements, not data.")
+    assert ec.stated_rank_sentence(catalog.load("energy_headlines"), "RUS", "Russia", 2024) == ""
+    assert ec.stated_rank_sentence(catalog.load("energy_headlines"), "SAU", "Saudi Arabia", 2021) == ""

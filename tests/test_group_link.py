@@ -155,3 +155,20 @@ def test_cited_group_totals_leave_out_part_years():
         }
     )
     assert group_link.group_statements(registry, "EAEU")["year"].to_list() == [2021]
+
+
+def test_years_after_the_data_name_each_member_without_a_cited_figure_as_a_gap():
+    # EAEU, declared data to 2020; the shipped statements give Belarus 8.5, Kyrgyzstan 19.8 and Russia 240.1 for 2023
+    # and no full-year figure for Armenia or Kazakhstan (Kazakhstan's 13.6 is a first half): a gap, never filled
+    declared = pl.DataFrame({"year": [2020], "partner_iso3": ["KAZ"], "turnover_usd": [21.43e9]})
+    cited = pl.DataFrame(
+        {"year": [2023, 2023, 2023], "partner_iso3": ["BLR", "KGZ", "RUS"], "turnover_usd": [8.5e9, 19.8e9, 240.1e9]}
+    )
+    names = {"ARM": "Armenia", "BLR": "Belarus", "KAZ": "Kazakhstan", "KGZ": "Kyrgyzstan", "RUS": "Russia"}
+    sentence = group_link.after_data_sentence(declared, cited, names, list(names))
+    assert (
+        "2023: Belarus 8.5, Kyrgyzstan 19.8, Russia 240.1 (no full-year figure cited for Armenia and Kazakhstan)"
+        in (sentence)
+    )
+    assert "The declared data end in 2020" in sentence
+    assert group_link.after_data_sentence(declared, cited.clear(), names, list(names)) == ""

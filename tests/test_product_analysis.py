@@ -81,8 +81,34 @@ def test_findings_name_the_largest_line_and_its_growth():
     )
     assert analysis.product_findings(table, "China", "Russia", "export") == (
         "In 2024, China's exports to Russia in this lens came to US$0.0 m; the largest line was 380110 "
-        "(Graphite; artificial) at US$0.0 m, 50.0% of the covered total (rank 1 of 2). That line was 0.5 times its "
+        "(Graphite; artificial) at US$0.0 m. Russia took 50.0% of China's exports of that product to the 2 destinations "
+        "the data cover (rank 1 of 2); it is not a share of the lens total or of world trade. That line was 0.5 times its "
         "2023 value. 2024 has only 1 month with trade reported."
+    )
+
+
+def test_the_polysilicon_share_says_it_is_a_share_of_eight_destinations_computed_from_the_source_file():
+    """Issue 8: "5.3% of the covered total" read as a share of the lens total; it is Russia's share of China's
+    polysilicon (HS 280461) exports to the extract's 8 destinations. Expected values from the raw CSV, by hand."""
+    import csv
+
+    from bilateral.data.paths import data_dir
+    from bilateral.data.trade_flows import load_trade_flows
+
+    by_partner: dict[str, float] = {}
+    with open(data_dir() / "raw/comtrade_china_critical_minerals/country_monthly_stats.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["broad_group"] == "Polysilicon" and row["period_dt"].startswith("2024"):
+                by_partner[row["partner_name"]] = by_partner.get(row["partner_name"], 0.0) + float(row["val"])
+    expected_share = by_partner["Russia"] / sum(by_partner.values()) * 100  # 29,240,157 / 554,954,730 = 5.27%
+    expected_rank = sorted(by_partner.values(), reverse=True).index(by_partner["Russia"]) + 1
+    flows = load_trade_flows("comtrade_china_critical_minerals")
+    table, _ = analysis.lens_table(flows, "CHN", "RUS", "export", 2017, 2024, lambda codes, _rev: {c: c for c in codes})
+    text = analysis.product_findings(table, "China", "Russia", "export")
+    assert (len(by_partner), expected_rank, f"{expected_share:.1f}") == (8, 5, "5.3")
+    assert (
+        f"Russia took {expected_share:.1f}% of China's exports of that product to the 8 destinations the data cover "
+        f"(rank {expected_rank} of 8); it is not a share of the lens total or of world trade." in text
     )
 
 

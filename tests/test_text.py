@@ -151,9 +151,15 @@ FINDINGS: dict[str, Callable[[], str]] = {
     "products.product_findings": lambda: products.product_findings(_product_table(), "China", "Russia", "export"),
     "products.no_data_message": _product_no_data,
     "group_link.group_findings": _group_findings,
+    "group_link.after_data_sentence": _page_answer(
+        "group_link", reporter="CHN", group="EAEU", source="imf_dots", start_year=2015, end_year=2024
+    ),
     "energy_compare.comparison_findings": _energy_comparison,
     "energy_compare.supplier_rank_sentence": lambda: energy_compare.supplier_rank_sentence(
         _energy_ranking(), "RUS", "Russia", 2024
+    ),
+    "energy_compare.stated_rank_sentence": lambda: energy_compare.stated_rank_sentence(
+        catalog.load("energy_headlines"), "RUS", "Russia", 2021
     ),
     "ranking.ranking_findings": _computed_ranking,
     "ranking.cited_findings": lambda: ranking.cited_findings(

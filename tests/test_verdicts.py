@@ -226,7 +226,8 @@ def test_two_series_moving_apart_are_partly_supported():
     )
     verdict = claims.check_claim(claim(test, 2021, 2022), rows)
     assert verdict.rating == Rating.PARTLY_SUPPORTED
-    assert "crude_mt -12.1%" in verdict.why and "gas_bcm +93.5%" in verdict.why
+    # series codes are shown as words (analysis.labels), never as codes
+    assert "crude mt -12.1%" in verdict.why and "gas bcm +93.5%" in verdict.why
 
 
 def test_sources_disagreeing_on_direction_are_a_close_partly_supported_call():

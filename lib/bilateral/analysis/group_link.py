@@ -187,3 +187,27 @@ def group_statements(registry: pl.DataFrame, group: str) -> pl.DataFrame:
         & pl.col("is_full_year")
         & pl.col("value_usd").is_not_null()
     ).sort("year")
+
+
+def after_data_sentence(
+    member_turnover: pl.DataFrame, cited_members: pl.DataFrame, names: dict[str, str], members: list[str]
+) -> str:
+    """The years after the declared data end, answered by cited statements only: one figure per member and year
+    (US$ bn), and for each such year the members with no full-year figure cited, named as gaps (a part-year figure
+    is not a year's figure, and no figure is filled in). '' when the statements end with the data."""
+    last = int(member_turnover.get_column("year").max())
+    later = cited_members.filter(pl.col("year") > last)
+    if later.is_empty():
+        return ""
+    parts = []
+    for row in later.group_by("year").agg("partner_iso3", "turnover_usd").sort("year").iter_rows(named=True):
+        pairs = sorted(zip(row["partner_iso3"], row["turnover_usd"], strict=True), key=lambda p: names.get(p[0], p[0]))
+        figures = ", ".join(f"{names.get(c, c)} {v / 1e9:,.1f}" for c, v in pairs)
+        missing = sorted(names.get(m, m) for m in members if m not in row["partner_iso3"])
+        gap = f" (no full-year figure cited for {_join(missing)})" if missing else ""
+        parts.append(f"{row['year']}: {figures}{gap}")
+    return (
+        f" The declared data end in {last}; later years rest on cited statements only (US$ bn, one figure per member "
+        f"by docs/decisions/0003; a member without a cited figure is a gap, not a zero): {'; '.join(parts)}. "
+        "Statements, not data."
+    )

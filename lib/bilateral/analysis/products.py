@@ -169,11 +169,17 @@ def product_findings(table: pl.DataFrame, reporter_name: str, partner_name: str,
         f"In {last_year}, {reporter_name}'s {verb} {partner_name} in this lens came to US${total / 1e6:,.1f} m; the largest "
         f"line was {top['product_code']} ({top['product']}) at US${top['value_usd'] / 1e6:,.1f} m"
     )
-    if top["share_pct"] is not None:
-        text += (
-            f", {top['share_pct']:.1f}% of the covered total (rank {top['partner_rank']} of {top['partners_covered']})"
-        )
     text += "."
+    if top["share_pct"] is not None:
+        # the denominator is this product's trade with the partners the table covers, not the lens total above it
+        # and not the world: an extract with named destinations says how many
+        n = top["partners_covered"]
+        places = ("destination" if flow == "export" else "origin") + ("" if n == 1 else "s")
+        text += (
+            f" {partner_name} took {top['share_pct']:.1f}% of {reporter_name}'s {'exports' if flow == 'export' else 'imports'}"
+            f" of that product {'to' if flow == 'export' else 'from'} the {n} {places} the data cover"
+            f" (rank {top['partner_rank']} of {n}); it is not a share of the lens total or of world trade."
+        )
     first = table.filter(pl.col("product_code") == top["product_code"]).sort("year").row(0, named=True)
     if first["year"] != last_year and first["value_usd"]:
         ratio = top["value_usd"] / first["value_usd"]

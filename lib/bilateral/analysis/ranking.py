@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from bilateral.analysis import quote_language
+
 # Cited statement metrics -> (reporter, partner, measure): who ranks whom.
 CITED_METRICS = {
     "china_rank_among_russia_partners": ("RUS", "CHN", "rank"),
@@ -175,7 +177,8 @@ def cited_ranking(share_rank: pl.DataFrame, reporter: str, partner: str) -> pl.D
             "basis",
             "publisher_named",
             "source_url",
-            "quote",
+            # a quote not in English says so ("original in Russian; ..."): no untranslated line without a word of why
+            pl.col("quote").map_elements(quote_language.with_note, return_dtype=pl.String),
         )
         .sort("year", "measure")
     )

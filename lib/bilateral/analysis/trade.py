@@ -8,40 +8,29 @@ docs/decisions/0002-headline-series-rule.md; in short:
 2. One basis per series where possible: the basis that covers the most years for the pair (for
    China-Russia that is Chinese customs, GAC) is preferred; years it lacks are filled from the next
    basis in that order and keep their basis label, so a mixed series is visible, never silent.
-3. Within the chosen basis, the most precise figure wins (84.07 over 84).
-4. A (year, metric) is *disputed* when another statement differs by more than the rounding of the
-   less precise figure (84 agrees with 84.07; 80.07 does not). Disputes are reported, not resolved.
+3. Within the chosen basis, the statement with the fewest consistency findings wins (rule 7), then the
+   most precise figure (84.07 over 84).
+4. A (year, metric) is *disputed* when two statements disagree beyond their printed precision: each
+   printed figure stands for the interval it may have been rounded or cut from (146.87 agrees with
+   146.88; 80.07 does not agree with 84.07; `headline_stated`). Disputes are reported, not resolved.
 5. Growth is computed only between consecutive years of the same customs basis (GAC or FCS); the
    growth rate the source itself states is shown beside it, because first releases are later revised
    (GAC's 2016 release says +2.2% on a revised 2015, while the first 2015 release gives +8.3%).
+7. A statement the consistency checks dispute (growth arithmetic, parts vs total, other pages, declared
+   statistics) stays, marked disputed with both figures; it is never replaced by a declared or implied figure.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-BASIS_LABELS = {
-    "CN_GAC": "Chinese customs (GAC)",
-    "RU_FCS": "Russian customs (FCS)",
-    "CN_official": "Chinese official figure",
-    "RU_official": "Russian official figure",
-    "RU_unspecified": "Russian estimate",
-    "unspecified": "basis not stated",
-}
-
-
-DECLARED_SUFFIX = "_declared"  # basis codes of fetched statistics: "<ISO3 of the declarant>_declared"
-
-
-def basis_label(code: str | None) -> str:
-    if code is None:
-        return "–"
-    if code.endswith(DECLARED_SUFFIX):
-        from bilateral.data.countries import country_name
-
-        return f"declared by {country_name(code.removesuffix(DECLARED_SUFFIX))}"
-    return BASIS_LABELS.get(code, code)
-
+from bilateral.analysis import headline_stated as stated
+from bilateral.analysis import quote_language
+from bilateral.analysis.declared_statements import (
+    DECLARED_SUFFIX,
+    statements_from_flows,  # noqa: F401  (re-exported)
+)
+from bilateral.analysis.labels import BASIS_LABELS, basis_label  # noqa: F401  (re-exported: one place)
 
 SERIES_METRICS = ("turnover", "exports", "imports")
 CUSTOMS_BASES = ("CN_GAC", "RU_FCS")
@@ -82,64 +71,95 @@ def basis_preference(statements: pl.DataFrame, prefer: str | None = None) -> lis
     return coverage.get_column("basis_code").to_list()
 
 
-def _tolerance_usd(decimals: pl.Expr) -> pl.Expr:
-    """Half a unit of the last printed digit, in US$ (figures are printed in billions)."""
-    return 0.5 * 10.0 ** (-decimals.cast(pl.Float64)) * 1e9
+def headline_series(
+    statements: pl.DataFrame, prefer: str | None = None, contested: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """One row per (year, metric): the chosen statement, how many statements exist, the figure as stated and
+    whether (and why) it is disputed.
 
-
-def headline_series(statements: pl.DataFrame, prefer: str | None = None) -> pl.DataFrame:
-    """One row per (year, metric): the chosen statement plus how many statements exist and whether they agree.
-
-    `prefer` puts one basis first (e.g. the reporter's own declarations when the statements come from
-    fetched statistics); otherwise the basis covering most years leads (docs/decisions/0002)."""
+    `prefer` puts one basis first (e.g. the reporter's own declarations when the statements come from fetched
+    statistics); otherwise the basis covering most years leads (docs/decisions/0002). `contested` is
+    `consistency.disputed_statements` output: within a basis an uncontested statement is preferred to a contested
+    one, and a contested statement that stays (no other of its basis) is marked disputed with the checks' reasons.
+    A cell is also disputed when its statements disagree beyond their printed precision (`headline_stated`)."""
     outturns = _outturns(statements)
     if outturns.is_empty():
         return outturns.with_columns(
-            pl.lit(0, pl.UInt32).alias("n_statements"), pl.lit(False).alias("is_disputed")
+            pl.lit(0, pl.UInt32).alias("n_statements"),
+            pl.lit(False).alias("is_disputed"),
+            pl.lit(None, pl.String).alias("as_stated"),
+            pl.lit(None, pl.String).alias("dispute_reason"),
+            pl.lit(None, pl.String).alias("disputed_against"),
         ).clear()
     order = {code: rank for rank, code in enumerate(basis_preference(statements, prefer))}
-    ranked = outturns.with_columns(pl.col("basis_code").replace_strict(order).alias("_basis_rank"))
-    chosen = (
-        ranked.sort(["_basis_rank", "value_decimals"], descending=[False, True])
+    ranked = (
+        outturns.with_columns(
+            pl.col("basis_code").replace_strict(order).alias("_basis_rank"), stated.with_stated(outturns)["as_stated"]
+        )
+        .hstack(stated.contested_reasons(outturns, contested))
+        .with_row_index("_order")
+    )
+    chosen = (  # within a basis: fewest consistency findings, then the most precise figure, then page order
+        ranked.sort(["_basis_rank", "contested_n", "value_decimals", "_order"], descending=[False, False, True, False])
         .group_by(["year", "metric"], maintain_order=True)
         .first()
     )
     spread = (
-        disputed_cells(statements).select("year", "metric").unique().with_columns(pl.lit(True).alias("is_disputed"))
+        disputed_cells(statements)
+        .group_by("year", "metric")
+        .agg(
+            pl.concat_str(pl.col("as_stated"), pl.lit(" ("), pl.col("publisher_named"), pl.lit(")"))
+            .unique(maintain_order=True)
+            .str.join(" vs ")
+            .alias("_spread_reason")
+        )
     )
     counts = outturns.group_by(["year", "metric"]).agg(pl.len().cast(pl.UInt32).alias("n_statements"))
+    spread_text = pl.lit("statements differ beyond rounding: ") + pl.col("_spread_reason")
     return (
-        chosen.drop("_basis_rank")
+        chosen.drop("_basis_rank", "_order")
         .join(counts, on=["year", "metric"], how="left", validate="1:1")
         .join(spread, on=["year", "metric"], how="left", validate="1:1")
-        .with_columns(pl.col("is_disputed").fill_null(False))
+        .with_columns(
+            (pl.col("_spread_reason").is_not_null() | pl.col("contested_reason").is_not_null()).alias("is_disputed"),
+            pl.concat_str([pl.col("contested_reason"), spread_text], separator="; ", ignore_nulls=True)
+            .replace("", None)
+            .alias("dispute_reason"),
+            pl.concat_str(
+                [
+                    pl.when(pl.col("contested_kinds").is_not_null()).then(
+                        pl.lit("against ") + pl.col("contested_kinds")
+                    ),
+                    pl.when(pl.col("_spread_reason").is_not_null()).then(pl.lit("statements differ beyond rounding")),
+                ],
+                separator="; ",
+                ignore_nulls=True,
+            )
+            .replace("", None)
+            .alias("disputed_against"),
+        )
+        .drop("_spread_reason", "contested_reason", "contested_kinds", "contested_n")
         .sort("metric", "year")
     )
 
 
 def disputed_cells(statements: pl.DataFrame) -> pl.DataFrame:
-    """All statements for (year, metric) cells whose figures disagree beyond rounding, with the spread."""
-    outturns = _outturns(statements)
-    pairs = outturns.join(outturns, on=["year", "metric"], suffix="_other")
-    tolerance = pl.max_horizontal(
-        _tolerance_usd(pl.col("value_decimals")), _tolerance_usd(pl.col("value_decimals_other"))
-    )
-    clash = pairs.filter((pl.col("value_usd") - pl.col("value_usd_other")).abs() > tolerance + 1e-3)
-    cells = clash.select("year", "metric").unique()
-    return (
-        outturns.join(cells, on=["year", "metric"], how="semi")
-        .with_columns(
-            (pl.col("value_usd").max() - pl.col("value_usd").min()).over(["year", "metric"]).alias("spread_usd"),
-            pl.struct("value_usd", "value_decimals")
-            .map_elements(lambda r: f"{r['value_usd'] / 1e9:.{r['value_decimals']}f}", return_dtype=pl.String)
-            .alias("value_as_stated_usd_bn"),
-        )
-        .sort("year", "metric", "basis_code", "value_usd")
-    )
+    """All statements of (year, metric) cells whose figures disagree beyond their printed precision (rounding or
+    truncation, qualifiers respected; `headline_stated`), with the spread and what each disagrees with."""
+    return stated.disputed_cells(_outturns(statements))
 
 
-def overview_table(series: pl.DataFrame, start_year: int, end_year: int) -> pl.DataFrame:
-    """Wide table per year: turnover, exports, imports, balance (US$) and year-on-year growth (%)."""
+def disputed_rows(statements: pl.DataFrame, contested: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every disputed cited outturn with why, both figures named (`headline_stated.disputed_rows`)."""
+    return stated.disputed_rows(_outturns(statements), contested)
+
+
+def overview_table(
+    series: pl.DataFrame, start_year: int, end_year: int, statements: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Wide table per year: turnover, exports, imports, balance (US$) and year-on-year growth (%), plus each
+    metric as stated (`*_as_stated`; `statements` lets a missing figure name a growth rate stated without a level),
+    why the year is disputed (`disputed_why`) and every basis the year uses (`basis_note`)."""
     window = series.filter(pl.col("year").is_between(start_year, end_year))
     growth = growth_series(series)
     wide = window.pivot(on="metric", index="year", values="value_usd", aggregate_function="first")
@@ -201,6 +221,8 @@ def overview_table(series: pl.DataFrame, start_year: int, end_year: int) -> pl.D
             "imports_basis",
             "turnover_disputed",
         )
+        .join(stated.stated_columns(window, statements), on="year", how="left", validate="1:1")
+        .with_columns(pl.col("turnover_disputed") | pl.col("disputed_why").is_not_null())
         .sort("year")
     )
     return table
@@ -235,11 +257,13 @@ def findings(table: pl.DataFrame, reporter_name: str, partner_name: str) -> str:
     peak = turnover.sort("turnover_usd", descending=True).row(0, named=True)
     text = (
         f"Trade between {reporter_name} and {partner_name} was US${last['turnover_usd'] / 1e9:,.1f} bn in {last['year']}"
-        f" ({basis_label(last['turnover_basis'])})"
+        f" ({basis_label(last['turnover_basis'])}{_disputed(last)})"
     )
     if first["year"] != last["year"]:
         ratio = last["turnover_usd"] / first["turnover_usd"]
         text += f", {ratio:.1f} times the US${first['turnover_usd'] / 1e9:,.1f} bn of {first['year']}"
+        if _disputed(first):
+            text += f" ({_disputed(first).removeprefix('; ')})"
         if first["turnover_basis"] != last["turnover_basis"]:
             text += f" ({basis_label(first['turnover_basis'])}: the two years rest on different bases)"
     text += "."
@@ -256,6 +280,12 @@ def findings(table: pl.DataFrame, reporter_name: str, partner_name: str) -> str:
     return text
 
 
+def _disputed(row: dict) -> str:
+    """'; a disputed figure: against declared data, growth arithmetic' for a year whose turnover is disputed."""
+    why = row.get("turnover_disputed_why")
+    return f"; a disputed figure: {why}" if why else ""
+
+
 METRIC_LABELS = {"turnover": "Turnover", "exports": "Exports", "imports": "Imports", "balance": "Balance"}
 
 
@@ -269,9 +299,11 @@ def chart_points(series: pl.DataFrame, table: pl.DataFrame, start_year: int, end
         pl.col("basis_code").map_elements(basis_label, return_dtype=pl.String).alias("basis"),
         "publisher_named",
         "source_url",
-        "quote",
+        _quote_with_language(),
         "n_statements",
         "is_disputed",
+        "as_stated",
+        "dispute_reason",
     )
     sides = [
         window.filter(pl.col("metric") == side).select(
@@ -304,15 +336,20 @@ def chart_points(series: pl.DataFrame, table: pl.DataFrame, start_year: int, end
             ).alias("quote"),
             pl.lit(2, pl.UInt32).alias("n_statements"),
             pl.lit(False).alias("is_disputed"),
+            (pl.col("balance_usd") / 1e9)
+            .map_elements(lambda v: f"{v:,.2f}", return_dtype=pl.String)
+            .alias("as_stated"),
+            pl.lit(None, pl.String).alias("dispute_reason"),
         )
     )
     return pl.concat([headline, balance]).sort("metric", "year")
 
 
 def statement_points(statements: pl.DataFrame, start_year: int, end_year: int) -> pl.DataFrame:
-    """Every cited outturn in the window (not only the chosen one), for showing disagreement."""
+    """Every cited outturn in the window (not only the chosen one), for showing disagreement; `as_stated` is the
+    figure as the page printed it, with its qualifier ("around 29"), for tooltips."""
     return (
-        _outturns(statements)
+        stated.with_stated(_outturns(statements))
         .filter(pl.col("year").is_between(start_year, end_year))
         .select(
             "year",
@@ -321,9 +358,16 @@ def statement_points(statements: pl.DataFrame, start_year: int, end_year: int) -
             pl.col("basis_code").map_elements(basis_label, return_dtype=pl.String).alias("basis"),
             "publisher_named",
             "source_url",
-            "quote",
+            _quote_with_language(),
+            "as_stated",
         )
     )
+
+
+def _quote_with_language() -> pl.Expr:
+    """The quote for a tooltip, with "(original in Russian; no translation given by the source)" when it is not in
+    English (`quote_language`): never an untranslated line without a word of why."""
+    return pl.col("quote").map_elements(quote_language.with_note, return_dtype=pl.String).alias("quote")
 
 
 def covered_pairs(headlines: pl.DataFrame) -> list[tuple[str, str]]:
@@ -345,53 +389,3 @@ def no_data_message(
         f"`bilateral data fetch comtrade` (or `imf`, `baci`), e.g. "
         f"`bilateral report run product_lens -p reporter=... -p partner=... -p lens=energy -p source=comtrade`."
     )
-
-
-def statements_from_flows(flows: pl.DataFrame, reporter: str, partner: str) -> pl.DataFrame:
-    """Turn fetched all-products trade_flows of a pair into headline statements, one basis per declarant.
-
-    Each side's own declarations become statements with basis `<ISO3>_declared` (exports, imports and their
-    sum as turnover when both are declared), phrased from the declarant's side; `pair_statements` then turns
-    them round. Values are exact (no printed rounding), so any two declarations that differ are disputed —
-    which is what a mirror comparison shows.
-    """
-    rows = flows.filter(
-        (pl.col("hs_level") == 0)
-        & (pl.col("period").str.len_chars() == 4)
-        & (pl.col("reported_by") == pl.col("reporter_iso3"))
-        & (
-            ((pl.col("reporter_iso3") == reporter) & (pl.col("partner_iso3") == partner))
-            | ((pl.col("reporter_iso3") == partner) & (pl.col("partner_iso3") == reporter))
-        )
-        & pl.col("value_usd").is_not_null()
-    )
-    directional = (
-        rows.group_by("year", "reporter_iso3", "partner_iso3", "flow")
-        .agg(pl.col("value_usd").sum(), pl.col("source").first(), pl.col("dataset_version").first())
-        .with_columns(pl.col("flow").replace_strict({"export": "exports", "import": "imports"}).alias("metric"))
-    )
-    turnover = (
-        directional.group_by("year", "reporter_iso3", "partner_iso3")
-        .agg(
-            pl.col("value_usd").sum(), pl.len().alias("_n"), pl.col("source").first(), pl.col("dataset_version").first()
-        )
-        .filter(pl.col("_n") == 2)
-        .drop("_n")
-        .with_columns(pl.lit("turnover").alias("metric"))
-    )
-    both = pl.concat([directional.drop("flow"), turnover], how="diagonal")
-    return both.select(
-        pl.col("year").cast(pl.Int32),
-        "reporter_iso3",
-        "partner_iso3",
-        "metric",
-        pl.col("value_usd").cast(pl.Float64),
-        pl.lit(None, pl.Float64).alias("yoy_pct"),
-        (pl.col("reporter_iso3") + DECLARED_SUFFIX).alias("basis_code"),
-        pl.concat_str(pl.col("reporter_iso3"), pl.lit(" declared statistics")).alias("basis"),
-        pl.col("reporter_iso3").alias("reported_by"),
-        pl.col("source").alias("publisher_named"),
-        pl.concat_str(pl.lit("snapshot "), pl.col("dataset_version")).alias("source_url"),
-        pl.lit("declared value, all products").alias("quote"),
-        pl.lit(6, pl.Int8).alias("value_decimals"),
-    ).sort("year", "reporter_iso3", "metric")

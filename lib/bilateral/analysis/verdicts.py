@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from bilateral.analysis import labels
 from bilateral.analysis.evidence import (
     COUNTED,
     STATEMENT,
@@ -49,7 +50,9 @@ SERIES_LABELS = {
 
 
 def _label(series: str) -> str:
-    return SERIES_LABELS.get(series, series)
+    """A series code as words ('china_effective_suppliers_top20_from_russia' -> 'china effective suppliers top20 from
+    russia' when no label is listed): codes are not shown to readers (analysis.labels)."""
+    return SERIES_LABELS.get(series) or labels.label(series)
 
 
 def _prepare(claim: Claim, evidence: pl.DataFrame, series: list[str]) -> pl.DataFrame:
@@ -373,7 +376,7 @@ def verdict_events(claim: Claim, evidence: pl.DataFrame) -> Verdict:
     rating = Rating.SUPPORTED if enough else Rating.PARTLY_SUPPORTED
     why = (
         f"{n_events} dated {spec.series}{'s' if n_events != 1 else ''} of {len(entities)} "
-        f"{'entity' if len(entities) == 1 else 'entities'} ({', '.join(entities)}) between {window} "
+        f"{'entity' if len(entities) == 1 else 'entities'} ({', '.join(labels.label(e) for e in entities)}) between {window} "
         f"(the test asks for at least {spec.min_events} on {spec.min_entities}); rests on statements only, as no statistics exist for it."
     )
     years = tuple(sorted(set(dated.get_column("year").to_list())))

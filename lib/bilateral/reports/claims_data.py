@@ -96,3 +96,13 @@ def data_check() -> pl.DataFrame:
         catalog.load("energy_headlines"), consistency_volumes.declared_crude(customs)
     )
     return consistency.sort_findings(pl.concat([trade, volumes]))
+
+
+def trade_statement_disputes() -> pl.DataFrame:
+    """Cited China-Russia trade statements the consistency checks dispute, each with the figure it disagrees with
+    (`headline_stated.contested_statements` over `consistency.check_statements` against `declared_figures()`): what
+    the trade_overview headline rule reads (docs/decisions/0002, rule 7)."""
+    from bilateral.analysis import headline_stated
+
+    findings = consistency.check_statements(catalog.load("trade_headlines"), declared_figures())
+    return headline_stated.contested_statements(findings)

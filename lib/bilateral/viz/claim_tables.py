@@ -10,10 +10,12 @@ import html
 
 import polars as pl
 
+from bilateral.analysis import labels
 from bilateral.analysis.consistency import qualifier_of
 from bilateral.analysis.evidence import Rating
+from bilateral.analysis.quote_language import language_note
 from bilateral.data.countries import country_name
-from bilateral.viz import tables
+from bilateral.viz import statement_tables, tables
 
 # Badge colours: green / amber / red for the verdicts on facts, grey for the two that are not.
 BADGE_COLORS = {
@@ -62,9 +64,17 @@ def shown_value(row: dict) -> str:
     """An evidence row's value as a reader should see it: with the quote's qualifier for a stated amount ("around
     US$ 29.00 bn"), the entity for an event without a value."""
     if row["value"] is None:
-        return row.get("entity") or "–"
-    text = format_value(row["value"], row["unit"], row["series"])
-    word = qualifier_of(row.get("quote"), row["value"]) if row["kind"] == "statement" and row["unit"] == "US$" else None
+        return labels.label(row.get("entity")) if row.get("entity") else "–"
+    stated = row["kind"] == "statement"
+    stated_usd = stated and row["unit"] == "US$"
+    # a stated amount keeps the digits its page printed (146.887, not 146.89; "around 29", not 29.00; 15.1 bcm)
+    if stated_usd:
+        text = f"US$ {tables.as_printed(row['value'] / 1e9)} bn"
+    elif stated and row["unit"] in ("Mt", "bcm"):
+        text = f"{tables.as_printed(row['value'])} {row['unit']}"
+    else:
+        text = format_value(row["value"], row["unit"], row["series"])
+    word = qualifier_of(row.get("quote"), row["value"]) if stated_usd else None
     return f"{word} {text}" if word else text
 
 
@@ -90,7 +100,7 @@ def evidence_markdown(evidence: pl.DataFrame, disputed: pl.DataFrame | None = No
         note = r["note"] or ""
         if r["series"] == "rank" and r.get("rival"):
             note = (
-                f"nearest rival {r['rival']}, margin {r['margin_pct']:+.1f}%"
+                f"nearest rival {country_name(r['rival'])}, margin {r['margin_pct']:+.1f}%"
                 + (f", sources' gap {r['uncertainty_pct']:.1f}%" if r["uncertainty_pct"] is not None else "")
                 + (
                     f", unassigned trade {r['unassigned_pct']:.0f}% of the rival's"
@@ -101,12 +111,15 @@ def evidence_markdown(evidence: pl.DataFrame, disputed: pl.DataFrame | None = No
         reason = _dispute(r, disputed)
         if reason:
             note = f"**disputed**: {reason}" + (f"; {note}" if note else "")
-        where = r["source_url"] or r["source"]
+        where = statement_tables.page_link(r["source_url"]) if r["source_url"] else labels.label(r["source"])
         stated = f" “{tables.shorten(r['quote'], 90)}”" if r["quote"] else ""
+        language = language_note(r["quote"]) if r["kind"] == "statement" else None
+        stated += f" ({language})" if language else ""
         rows.append({
-            "year": str(r["date"] or r["year"]), "series": SERIES_NAMES.get(r["series"], r["series"]),
+            "year": str(r["date"] or r["year"]), "series": SERIES_NAMES.get(r["series"]) or labels.label(r["series"]),
             "value": shown_value(r),
-            "who": who(r), "role": r["role"], "source": f"{r['source']}{stated}", "page": where, "note": note,
+            "who": who(r), "role": r["role"], "source": f"{labels.label(r['source'])}{stated}", "page": where,
+            "note": labels.humanise(note) if note else "",
         })  # fmt: skip
     frame = pl.DataFrame(rows)
     headers = {"year": "Year", "series": "Series", "value": "Value", "who": "Whose figure", "role": "Used as",

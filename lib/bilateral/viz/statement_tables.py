@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import polars as pl
 
+from bilateral.analysis import labels
 from bilateral.viz import tables
 
 HEADERS = {"period_label": "Period", "series": "Series", "stated": "Stated", "unit": "Unit", "basis": "Basis",
@@ -49,7 +50,7 @@ def statements_table(frame: pl.DataFrame, headers: Mapping[str, str] | None = No
     """Marked statement rows (stated_values.stated_marks output with a `series`) as a Markdown table."""
     formats = {
         "source_url": page_link,
-        "basis": lambda v: tables.shorten(v, 60),
+        "basis": lambda v: tables.shorten(labels.humanise(v), 60),
         "unit": lambda v: tables.shorten(v, 40),
     }
     return tables.markdown_table(frame, headers or HEADERS, formats)

@@ -1,4 +1,20 @@
-"""Tables as Markdown: readable in JupyterLab and in reports, deterministic for nbval, and small when stored."""
+"""Tables as Markdown: readable in JupyterLab and in reports, deterministic for nbval, and small when stored.
+
+One precision per unit, here and nowhere else (a page picks the formatter of its column's unit):
+
+| unit | formatter | example |
+|---|---|---|
+| US$ bn (computed or declared) | `usd_bn` | 67.95 |
+| US$ m | `usd_m` | 29.21 |
+| growth, % a year | `pct` | +2.2 |
+| share or spread, % | `pct_plain` | 15.41 |
+| volumes (Mt, bcm) and other quantities | `number` | 86.25 |
+| ranks, counts, years | `integer` | 3 |
+| a figure a page printed (statement) | `as_printed` | 15.7 (never 15.70), 146.887 |
+
+A statement keeps the digits its page printed (and its qualifier, see `analysis.headline_stated`); a computed value
+gets the precision of its unit. Missing values read "–".
+"""
 
 from __future__ import annotations
 
@@ -28,6 +44,20 @@ def pct_plain(value: float | None) -> str:
 
 def number(value: float | None) -> str:
     return "–" if value is None else f"{value:,.2f}"
+
+
+def integer(value: float | None) -> str:
+    """Ranks, counts and years: no decimals ('1', not '1.00')."""
+    return "–" if value is None else f"{round(value):,d}"
+
+
+def as_printed(value: float | None) -> str:
+    """A stated figure with the digits it was printed with and no more: 15.0 -> '15', 15.7 -> '15.7', 146.887 ->
+    '146.887' (statements are stored as printed, so trailing zeros were not printed)."""
+    if value is None:
+        return "–"
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return text
 
 
 def shorten(text: str | None, width: int = 48) -> str:

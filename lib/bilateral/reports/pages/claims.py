@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from bilateral.analysis import claims_run, consistency
+from bilateral.analysis import claims_run, consistency, labels
 from bilateral.analysis.claims import EventsTest, Ledger, ThresholdTest
 from bilateral.analysis.claims_run import ClaimResult
 from bilateral.analysis.evidence import RESTATEMENT, SUBSTANTIVE, Rating, year_list
@@ -156,7 +156,7 @@ def _section(result: ClaimResult, ledger: Ledger, disputed: pl.DataFrame) -> Cla
     if claim.decisive_data and verdict.rating != Rating.SUPPORTED:
         text += f"\n\n**Data that would decide.** {claim.decisive_data}"
     if result.missing_series:
-        text += f"\n\n**Not in the shipped data:** {', '.join(result.missing_series)}."
+        text += f"\n\n**Not in the shipped data:** {', '.join(labels.label(x) for x in result.missing_series)}."
     chart = claim_charts.evidence_chart(
         verdict.evidence, title=f"Evidence: {claim.metric}", source_note=_chart_note(result),
         threshold=claim.test.threshold if isinstance(claim.test, ThresholdTest) else None,

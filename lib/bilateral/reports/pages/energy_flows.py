@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bilateral.analysis import energy, energy_compare
+from bilateral.analysis import energy, energy_compare, labels
 from bilateral.data import catalog
 from bilateral.data.countries import country_name
 from bilateral.reports.pages import Page
@@ -38,6 +38,10 @@ def build(params: EnergyFlowsParams) -> Page:
         energy_compare.from_ei_pipeline_series(catalog.load("gas_interregional_trade"), params.exporter),
     ]).filter(pl.col("year").is_between(*span))  # fmt: skip
     compared = energy_compare.comparison(long)
+    # one spread text per row: a single figure, or a range when a source gave several ("5.0–5.7%")
+    compared = compared.with_columns(
+        pl.struct(compared.columns).map_elements(energy_compare.spread_text, return_dtype=pl.String).alias("spread")
+    )
     crude_ranking = energy.ranking_in_complete_years(annual_all, "crude_oil").filter(pl.col("year").is_between(*span))
     page = Page(
         title=params.title(), answer="", has_data=long.height > 0, sources=[catalog.citation(s) for s in SOURCES]
@@ -51,8 +55,13 @@ def build(params: EnergyFlowsParams) -> Page:
             "with `-p lens=energy -p source=comtrade`."
         )
         return page
+    last_ranked = crude_ranking.get_column("year").max() if not crude_ranking.is_empty() else params.start_year - 1
     page.answer = " ".join(filter(None, [
-        energy_compare.supplier_rank_sentence(crude_ranking, params.exporter, name, params.end_year),
+        energy_compare.supplier_rank_sentence(crude_ranking, params.exporter, name, params.end_year)
+        + energy_compare.stated_rank_sentence(
+            catalog.load("energy_headlines").filter(pl.col("year").str.slice(0, 4).cast(pl.Int32, strict=False) <= params.end_year),
+            params.exporter, name, int(last_ranked),
+        ),
         energy_compare.comparison_findings(compared, name),
     ]))  # fmt: skip
     page.charts[f"Energy from {name} to China, by source"] = charts.energy_chart(long, source_note=NOTE)
@@ -60,33 +69,43 @@ def build(params: EnergyFlowsParams) -> Page:
         "Years in which two or more *independent* sources measure the same commodity in the same unit, with the range of "
         "their values. Chinese customs data seen twice (monthly via Wind, and the press release) count as one source. The "
         "Review standardises gas volumes to a gross calorific value of 40 MJ/m³, while Gazprom reports cubic metres on its "
-        "own standard, so a constant ratio between the two is a difference of units, not of flows.\n\n"
+        "own standard: the two are not the same unit. Every figure is listed, a source's several figures included; the "
+        "spread is a range when it depends on which of them is taken.\n\n"
         + (
             "No year in the selection is covered by two or more sources in the same unit." if compared.is_empty()
             else tables.markdown_table(
                 compared,
                 {"commodity": "Commodity", "year": "Year", "unit": "Unit", "origins": "Independent sources",
-                 "publications": "Figures", "low": "Lowest", "high": "Highest", "spread_pct": "Spread %",
-                 "origin_names": "Which sources"},
-                {"commodity": energy_compare.COMMODITY_LABELS.get, "low": tables.number, "high": tables.number,
-                 "spread_pct": tables.pct_plain},
+                 "publications": "Figures", "low": "Lowest", "high": "Highest", "spread": "Spread",
+                 "figures": "Every figure, by source (as stated)"},
+                {"commodity": energy_compare.COMMODITY_LABELS.get, "low": tables.number, "high": tables.number},
             )
         )
     )  # fmt: skip
-    own = crude_ranking.filter(pl.col("origin_iso3") == params.exporter).with_columns(
-        (pl.col("value") / 1e6).alias("volume_mt")
-    )
+    own = (
+        crude_ranking.filter(pl.col("origin_iso3") == params.exporter)
+        .with_columns((pl.col("value") / 1e6).alias("volume_mt"))
+        # the same customs series in the origin's own (later) download, where it was revised: both shown
+        .join(
+            energy_compare.customs_file_revisions(annual_all, params.exporter).select("year", "own_file_mt"),
+            on="year", how="left", validate="1:1",
+        )
+    )  # fmt: skip
     page.tables["Among China's crude oil suppliers"] = (
         "Rank and share of China's crude imports by volume, Chinese customs, in years where China's own total has 12 "
         "published months (the all-origins file ends in November 2022). *Months with imports* shows suppliers with months "
-        "not published; *Share basis* says whether the denominator is China's own total or the sum of the origins listed.\n\n"
+        "not published; *Share of* says whether the denominator is China's own total or the sum of the origins listed. Where "
+        "the origin's own customs file (a later download of the same series) was revised, its figure is shown beside.\n\n"
         + (
             f"Chinese customs list no complete year of crude oil imports from {name} in the selection." if own.is_empty()
             else tables.markdown_table(
                 own,
-                {"year": "Year", "rank": "Rank", "volume_mt": "Volume, Mt", "months_reported": "Months with imports",
-                 "share_pct": "Share %", "origins_listed": "Origins listed", "share_basis": "Share basis"},
-                {"volume_mt": tables.number, "share_pct": tables.pct_plain},
+                {"year": "Year", "rank": "Rank", "volume_mt": "Volume, Mt (all-origins file)",
+                 **({"own_file_mt": f"Volume, Mt ({name}'s own file, where revised)"} if own["own_file_mt"].is_not_null().any() else {}),
+                 "months_reported": "Months with imports",
+                 "share_pct": "Share %", "origins_listed": "Origins listed", "share_basis": "Share of"},
+                {"volume_mt": tables.number, "own_file_mt": tables.number, "share_pct": tables.pct_plain,
+                 "share_basis": labels.label},
             )
         )
     )  # fmt: skip

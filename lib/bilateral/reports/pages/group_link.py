@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from bilateral.analysis import group_link, trade
+from bilateral.analysis import group_link, labels, trade
 from bilateral.data import catalog
 from bilateral.data.countries import country_name
 from bilateral.data.groups import group_members
 from bilateral.data.trade_flows import load_trade_flows, source_label
 from bilateral.reports.pages import Page
 from bilateral.reports.params import CITED, GroupLinkParams
-from bilateral.viz import charts, tables
+from bilateral.viz import charts, statement_tables, tables
 
 
 def build(params: GroupLinkParams) -> Page:
@@ -47,14 +47,14 @@ def build(params: GroupLinkParams) -> Page:
     if not page.has_data:
         page.answer = (
             f"**No figures for {reporter}'s trade with the {params.group} members, {params.start_year}–{params.end_year}.** "
-            f"The selected source ({params.source}) has none, so this report shows no chart. IMF DOTS (`source=imf_dots`) "
+            f"The selected source ({labels.label(params.source)}) has none, so this report shows no chart. IMF DOTS (`source=imf_dots`) "
             "covers every reporter to 2020; cited statements cover China and the EAEU only; for later years fetch official "
             f"statistics, e.g. `bilateral data fetch imf --reporter {params.reporter} --years {params.start_year}-{params.end_year}`."
         )
     else:
         page.answer = group_link.group_findings(totals, shares, reporter, params.group, names)
         if params.source != CITED:
-            page.answer += _after_data(member_turnover, cited_members, names)
+            page.answer += group_link.after_data_sentence(member_turnover, cited_members, names, members)
         page.charts[f"{reporter}'s trade with the {params.group} members, US$ bn"] = charts.group_chart(
             member_turnover.with_columns(pl.col("partner_iso3").replace_strict(names).alias("member")),
             cited_totals,
@@ -71,7 +71,7 @@ def build(params: GroupLinkParams) -> Page:
                 table,
                 {"year": "Year", "member": "Member", "turnover_usd": "US$ bn", "qualifier": "As stated", "share_pct": "Share of covered %",
                  "members_covered": "Covered", "basis": "Basis", "source_url": "Source"},
-                {"turnover_usd": tables.usd_bn, "share_pct": tables.pct_plain, "basis": tables.shorten},
+                {"turnover_usd": tables.usd_bn, "share_pct": tables.pct_plain, "basis": _basis, "source_url": _source},
             )
         )  # fmt: skip
     statements = group_link.member_statements(cited_for_reporter, members).filter(pl.col("year").is_between(*span))
@@ -83,7 +83,7 @@ def build(params: GroupLinkParams) -> Page:
                 statements,
                 {"year": "Year", "partner_name": "Member", "value_text": "US$ bn (as stated)", "basis": "Basis",
                  "publisher_named": "Publisher", "source_url": "Page"},
-                {"basis": tables.shorten},
+                {"basis": _basis, "source_url": _source},
             )
         )  # fmt: skip
     page.notes = _notes(params)
@@ -100,20 +100,16 @@ def _cited_member_turnover(params: GroupLinkParams, registry: pl.DataFrame, memb
     return group_link.turnover_from_statements(russia, registry, members)
 
 
-def _after_data(member_turnover: pl.DataFrame, cited_members: pl.DataFrame, names: dict[str, str]) -> str:
-    last = int(member_turnover.get_column("year").max())
-    later = cited_members.filter(pl.col("year") > last)
-    if later.is_empty():
-        return ""
-    listed = "; ".join(
-        f"{r['year']}: "
-        + ", ".join(
-            f"{names.get(c, c)} {v / 1e9:,.1f}" for c, v in zip(r["partner_iso3"], r["turnover_usd"], strict=True)
-        )
-        for r in later.group_by("year").agg("partner_iso3", "turnover_usd").sort("year").iter_rows(named=True)
-    )
-    return (f" The declared data end in {last}; later years rest on cited statements only (US$ bn, one figure per member "
-            f"by docs/decisions/0003: {listed}): statements, not data.")  # fmt: skip
+def _basis(text: str | None) -> str:
+    """A basis note with codes replaced by labels ('CN_GAC (via Kazinform)', 'imf_dots'), shortened for the table."""
+    return tables.shorten(labels.humanise(text))
+
+
+def _source(text: str | None) -> str:
+    """A page as a short link; a dataset snapshot ('snapshot IMF_DOTS_2022-02_download') as words."""
+    if text and text.startswith("http"):
+        return statement_tables.page_link(text)
+    return labels.snapshot(text)
 
 
 def _notes(params: GroupLinkParams) -> list[str]:

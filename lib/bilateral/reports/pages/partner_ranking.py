@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from bilateral.analysis import ranking
+from bilateral.analysis import labels, ranking
 from bilateral.data import catalog
 from bilateral.data.countries import country_name
 from bilateral.data.trade_flows import scan_trade_flows, source_label
 from bilateral.reports.pages import Page
 from bilateral.reports.params import CITED, PartnerRankingParams
-from bilateral.viz import rank_charts, tables
+from bilateral.viz import rank_charts, statement_tables, tables
 
 MEASURE_LABELS = {"turnover": "exports + imports", "exports": "exports", "imports": "imports"}
 
@@ -56,8 +56,13 @@ def build(params: PartnerRankingParams) -> Page:
                     "publisher_named": "Publisher",
                     "source_url": "Page",
                 },
-                {"value": tables.number},
-            )
+                {
+                    "value": tables.as_printed,
+                    "measure": labels.label,
+                    "basis": labels.humanise,
+                    "source_url": statement_tables.page_link,
+                },
+            )  # fmt: skip
         )
     if not page.has_data:
         page.answer = _no_data(params, reporter, partner)
@@ -156,7 +161,7 @@ def _directions_table(own: dict[str, pl.DataFrame], partner_iso3: str, reporter:
 def _no_data(params: PartnerRankingParams, reporter: str, partner: str) -> str:
     return (
         f"**No rank or share of {partner} among {reporter}'s partners, {params.start_year}–{params.end_year}.** "
-        f"The selected source ({params.source}) has none, so this report shows no chart. IMF DOTS (`source=imf_dots`) "
+        f"The selected source ({labels.label(params.source)}) has none, so this report shows no chart. IMF DOTS (`source=imf_dots`) "
         "covers every reporter to 2020; cited statements cover China and Russia only; for later years fetch every "
         f"partner of the reporter, e.g. `bilateral data fetch imf --reporter {params.reporter} "
         f"--years {params.start_year}-{params.end_year}`, then run with `-p source=imf`."

@@ -9,6 +9,8 @@ joined to the data line, so years after the data end are visibly statements only
 
 from __future__ import annotations
 
+import functools
+
 import polars as pl
 
 from bilateral.analysis import trade
@@ -16,20 +18,34 @@ from bilateral.analysis.mirror import VALUATION_NOTE, mirror_view
 from bilateral.data import catalog
 from bilateral.data.countries import country_name
 from bilateral.data.trade_flows import load_trade_flows, source_label
+from bilateral.reports import claims_data
 from bilateral.reports.pages import Page
 from bilateral.reports.params import CITED, TradeOverviewParams
-from bilateral.viz import charts, tables
+from bilateral.viz import charts, statement_tables, tables
 
+# Declared statistics: exact values at one precision (US$ bn, 2 decimals); the two declarants' differences are the
+# mirror view's subject, not disputes, so there is no Disputed column here.
 SERIES_HEADERS = {
     "year": "Year", "turnover_usd": "Turnover", "exports_usd": "Exports", "imports_usd": "Imports",
     "balance_usd": "Balance", "turnover_growth_pct": "Growth % (computed)", "turnover_growth_stated_pct": "Growth % (as stated)",
-    "turnover_basis": "Basis", "turnover_disputed": "Disputed",
+    "basis_note": "Basis",
 }  # fmt: skip
 SERIES_FORMATS = {
     "turnover_usd": tables.usd_bn, "exports_usd": tables.usd_bn, "imports_usd": tables.usd_bn, "balance_usd": tables.usd_bn,
-    "turnover_growth_pct": tables.pct, "turnover_growth_stated_pct": tables.pct, "turnover_disputed": tables.yes_no,
-    "turnover_basis": trade.basis_label,
+    "turnover_growth_pct": tables.pct, "turnover_growth_stated_pct": tables.pct,
 }  # fmt: skip
+# Cited statements: each figure as the page printed it, qualifier kept ("around 29"); a missing figure says so; the
+# basis of every figure of the year; and why a year is disputed (docs/decisions/0002, rules 4 and 7).
+STATED_HEADERS = {
+    "year": "Year", "turnover_as_stated": "Turnover", "exports_as_stated": "Exports", "imports_as_stated": "Imports",
+    "balance_usd": "Balance", "turnover_growth_pct": "Growth % (computed)", "turnover_growth_stated_pct": "Growth % (as stated)",
+    "basis_note": "Basis", "disputed_why": "Disputed",
+}  # fmt: skip
+STATED_FORMATS = {
+    "balance_usd": tables.usd_bn,
+    "turnover_growth_pct": tables.pct,
+    "turnover_growth_stated_pct": tables.pct,
+}
 
 
 def build(params: TradeOverviewParams) -> Page:
@@ -39,8 +55,12 @@ def build(params: TradeOverviewParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
+    contested = _contested(params)
+    if contested is not None:  # the consistency checks read the declared figures: cite them too
+        cited_here = [catalog.citation(s) for s in (claims_data.DOTS_SOURCE, claims_data.BACI_SOURCE)]
+        page.sources += [c for c in cited_here if c not in page.sources]
     if params.source == CITED:
-        statements, series, flows = cited, trade.headline_series(cited), None
+        statements, series, flows = cited, trade.headline_series(cited, contested=contested), None
         note = "Source: official headline figures (GAC, FCS, officials) as cited per point; see tooltips and the sources section."
     else:
         flows = load_trade_flows(
@@ -53,7 +73,7 @@ def build(params: TradeOverviewParams) -> Page:
         statements = pl.concat([declared, cited], how="diagonal_relaxed")
         note = (f"Source: {source_label(params.source)}, {reporter}'s declarations (line); the partner's declarations and "
                 "cited statements as hollow marks (page and quote in the tooltip).")  # fmt: skip
-    table = trade.overview_table(series, *span)
+    table = trade.overview_table(series, *span, statements=statements)
     page.has_data = table.height > 0
     if not page.has_data:
         covered = trade.covered_pairs(catalog.load("trade_headlines") if params.source == CITED else statements)
@@ -70,13 +90,9 @@ def build(params: TradeOverviewParams) -> Page:
     )
     page.tables["Key figures"] = (
         "US$ billion, current prices. Growth is computed only between years of the same customs basis; the rate the source "
-        "itself stated is shown beside it. *Disputed* marks years where sources disagree beyond rounding.\n\n"
-        + tables.markdown_table(
-            table,
-            {**SERIES_HEADERS, "exports_usd": f"Exports of {reporter}", "imports_usd": f"Imports of {reporter}"},
-            SERIES_FORMATS,
-        )  # fmt: skip
-    )
+        "itself stated is shown beside it. " + _key_intro(params) + "\n\n"
+        + tables.markdown_table(table, *_key_columns(params, reporter))
+    )  # fmt: skip
     growth = trade.growth_series(series).filter((pl.col("metric") == "turnover") & pl.col("year").is_between(*span))
     page.charts["Growth of turnover, % a year (within one basis)"] = charts.growth_chart(
         growth,
@@ -86,9 +102,29 @@ def build(params: TradeOverviewParams) -> Page:
     if flows is not None:
         _add_declared_sections(page, params, flows, cited, table, reporter, partner)
     else:
-        _add_disputes(page, statements, span)
+        _add_disputes(page, statements, span, contested)
     page.notes = _notes(params)
     return page
+
+
+def _key_intro(params: TradeOverviewParams) -> str:
+    return (
+        _STATED_INTRO
+        if params.source == CITED
+        else "The partner's declarations of the same trade: see the mirror view."
+    )
+
+
+def _key_columns(params: TradeOverviewParams, reporter: str) -> tuple[dict[str, str], dict]:
+    """Headers and formats of the key-figures table: statements as stated (cited) or declared values (US$ bn)."""
+    if params.source == CITED:
+        names = {"exports_as_stated": f"Exports of {reporter}", "imports_as_stated": f"Imports of {reporter}"}
+        return {**STATED_HEADERS, **names}, STATED_FORMATS
+    return {
+        **SERIES_HEADERS,
+        "exports_usd": f"Exports of {reporter}",
+        "imports_usd": f"Imports of {reporter}",
+    }, SERIES_FORMATS
 
 
 def _add_declared_sections(
@@ -114,7 +150,7 @@ def _add_declared_sections(
             {"exporter_reported_value_usd": tables.usd_bn, "importer_reported_value_usd": tables.usd_bn, "discrepancy_pct": tables.pct},
         )
     )  # fmt: skip
-    stated = trade.overview_table(trade.headline_series(cited), *span)
+    stated = trade.overview_table(trade.headline_series(cited, contested=_contested(params)), *span, statements=cited)
     if stated.is_empty():
         return
     last_data = int(table.get_column("year").max())
@@ -127,24 +163,50 @@ def _add_declared_sections(
         )
     page.tables["Cited headline figures (statements)"] = (
         "What officials and customs said, per year, by the headline rule (docs/decisions/0002). Statements are shown beside "
-        "the declared data, never merged into it.\n\n" + tables.markdown_table(stated, SERIES_HEADERS, SERIES_FORMATS)
-    )
-    _add_disputes(page, cited, span)
+        "the declared data, never merged into it. " + _STATED_INTRO + "\n\n"
+        + tables.markdown_table(stated, STATED_HEADERS, STATED_FORMATS)
+    )  # fmt: skip
+    _add_disputes(page, cited, span, _contested(params))
 
 
-def _add_disputes(page: Page, statements: pl.DataFrame, span: tuple[int, int]) -> None:
-    disputes = trade.disputed_cells(statements).filter(pl.col("year").is_between(*span))
+def _add_disputes(
+    page: Page, statements: pl.DataFrame, span: tuple[int, int], contested: pl.DataFrame | None = None
+) -> None:
+    disputes = trade.disputed_rows(statements, contested).filter(pl.col("year").is_between(*span))
     body = "No disagreements among the cited sources in the selected years." if disputes.is_empty() else tables.markdown_table(
         disputes,
-        {"year": "Year", "metric": "Metric", "value_as_stated_usd_bn": "US$ bn (as stated)", "basis_code": "Basis",
-         "publisher_named": "Publisher", "source_url": "Page"},
-        {"basis_code": trade.basis_label},
+        {"year": "Year", "metric": "Metric", "as_stated": "US$ bn (as stated)", "basis_code": "Basis",
+         "publisher_named": "Publisher", "why": "Disputed because", "source_url": "Page"},
+        {"basis_code": trade.basis_label, "why": lambda v: v or "agrees with the others within rounding",
+         "source_url": statement_tables.page_link},
     )  # fmt: skip
     page.tables["Where cited sources disagree"] = (
-        "Every statement for a year and metric whose figures differ by more than rounding, with its basis and page. Chinese "
-        "(GAC) and Russian (FCS) customs record the same trade differently, so differences between bases are expected.\n\n"
-        + body
+        "Every statement for a year and metric whose figures differ by more than their printed precision allows (a "
+        "figure may be rounded or cut at its last digit), and every statement the consistency checks dispute (growth "
+        "arithmetic, exports + imports, other pages, declared statistics; `bilateral data check`), with the figure it "
+        "disagrees with, its basis and page. Nothing is corrected. Chinese (GAC) and Russian (FCS) customs record the "
+        "same trade differently, so differences between bases are expected.\n\n" + body
     )
+
+
+def _contested(params: TradeOverviewParams) -> pl.DataFrame | None:
+    """The consistency checks' disputes of the cited China-Russia statements (None for other pairs: the checks are
+    about that pair's statements). Computed once per process: it reads IMF DOTS and China's monthly customs."""
+    if {params.reporter, params.partner} != {"CHN", "RUS"}:
+        return None
+    return _china_russia_disputes()
+
+
+@functools.cache
+def _china_russia_disputes() -> pl.DataFrame:
+    return claims_data.trade_statement_disputes()
+
+
+_STATED_INTRO = (
+    'Each figure is shown as the page printed it, with its qualifier ("around 29"); *not stated* means no page gives '
+    "it. *Disputed* names what a year's figure disagrees with: another statement beyond rounding, or a consistency "
+    "check (declared data, growth arithmetic, exports + imports); the figure stays and the others are listed below."
+)
 
 
 def _notes(params: TradeOverviewParams) -> list[str]:
