@@ -1,14 +1,50 @@
 """One build function per report: validated parameters in, everything the page shows out.
 
-A notebook is validate -> build -> display: `page = build(params)`, then it displays `page.answer`, each of
-`page.charts` and `page.tables`, `page.notes` and `page.sources`. The live explorer calls the same build
-functions, so a report and an exploration never compute a number two ways.
+A notebook is validate -> build -> display: `page = build(params)`, then `bilateral.viz.page_view` shows it in
+reading order (title, header line, answer, key numbers, charts and tables with their CSV downloads, method and
+sources, cite-as). The live explorer calls the same build functions, so a report and an exploration never
+compute a number two ways.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from bilateral.viz.tables import Table
+
+BASES = ("statement", "declared", "reconciled")  # ARCHITECTURE.md "Evidence and statements"
+
+
+@dataclass(frozen=True)
+class KeyNumber:
+    """One number of the key-numbers box: what it is, its value and unit, its year and its basis.
+
+    `basis` is one of BASES: a statement (what a page said), declared (a customs service's own statistics) or
+    reconciled (a statistician's estimate from both sides). `value` is in `unit` (e.g. 244.8 with unit "US$ bn");
+    `digits` is how many decimals are shown (one precision per unit). `year` is text: "2020", "2023/24", "2017–2023".
+    """
+
+    label: str
+    value: float
+    unit: str
+    year: str
+    basis: str
+    digits: int = 1
+    qualifier: str = ""  # the page's own qualifier kept with a stated number ("around", "more than")
+
+    def __post_init__(self) -> None:
+        if self.basis not in BASES:
+            raise ValueError(f"Key number {self.label!r}: basis must be one of {', '.join(BASES)}; got {self.basis!r}.")
+
+    def shown(self) -> str:
+        """The value as the box prints it: '244.8', 'more than 200.0', '1'."""
+        text = f"{self.value:,.{self.digits}f}"
+        return f"{self.qualifier} {text}" if self.qualifier else text
+
+    def markdown(self) -> str:
+        """One line for text renderings (nbval, the explorer): '- **Turnover, 2020:** 107.8 US$ bn (declared)'."""
+        return f"- **{self.label}, {self.year}:** {self.shown()} {self.unit} ({self.basis})"
 
 
 @dataclass
@@ -19,16 +55,26 @@ class Page:
     answer: str  # computed findings: the one-paragraph answer first
     has_data: bool
     charts: dict[str, Any] = field(default_factory=dict)  # heading -> chart
-    tables: dict[str, str] = field(default_factory=dict)  # heading -> Markdown table (may start with a sentence)
+    tables: dict[str, Table | str] = field(default_factory=dict)  # heading -> Table (or Markdown text, e.g. a list)
     notes: list[str] = field(default_factory=list)  # caveats, in plain sentences
     sources: list[str] = field(default_factory=list)  # Markdown citations (catalog.citation)
+    key_numbers: list[KeyNumber] = field(default_factory=list)  # computed from the page's own data; none without data
+    method: str = ""  # Markdown: how the report answers its question (repository paths, parameters, decisions)
 
     def tables_markdown(self) -> str:
         """Every table under its heading, as one Markdown block (what nbval compares)."""
-        return "\n\n".join(f"### {heading}\n\n{body}" for heading, body in self.tables.items())
+        return "\n\n".join(f"### {heading}\n\n{table_markdown(body)}" for heading, body in self.tables.items())
+
+    def key_numbers_markdown(self) -> str:
+        return "\n".join(number.markdown() for number in self.key_numbers)
 
     def notes_markdown(self) -> str:
         return "### Caveats\n\n" + "\n".join(f"- {note}" for note in self.notes) if self.notes else ""
 
     def sources_markdown(self) -> str:
         return "### Sources\n\n" + "\n\n".join(self.sources)
+
+
+def table_markdown(table: Table | str) -> str:
+    """A table's Markdown, or the text itself when the page holds text (a bullet list) under a table heading."""
+    return table if isinstance(table, str) else table.markdown()

@@ -52,7 +52,7 @@ class ClaimsPage:
     summary: str
     not_checkable: str
     sections: list[ClaimSection] = field(default_factory=list)
-    disputed: str = ""
+    disputed: tables.Table | str = ""
     claimreviews: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -192,7 +192,7 @@ def _sources(result: ClaimResult) -> str:
     return "**Datasets and pages**\n\n" + ("\n".join(lines) if lines else "- none: no figure in the claim's period")
 
 
-def _disputed_table(findings: pl.DataFrame) -> str:
+def _disputed_table(findings: pl.DataFrame) -> tables.Table | str:
     bad = findings.filter(pl.col("is_inconsistent"))
     if bad.is_empty():
         return "No cited figure disagrees with another or with the statistics beyond rounding and revisions."
@@ -200,18 +200,16 @@ def _disputed_table(findings: pl.DataFrame) -> str:
         pl.col("check").replace_strict(consistency.CHECKS).alias("what"),
         pl.col("other_source_url").fill_null(pl.col("other_publisher")).alias("other"),
     )
-    return (
-        f"{bad.height} inconsistencies among the cited China–Russia trade and energy figures (`bilateral data check` lists them "
+    return tables.Table(
+        shown,
+        {
+            "year": "Year",
+            "what": "Check",
+            "explanation": "Finding",
+            "source_url": "Page",
+            "other": "Other page or dataset",
+        },
+        intro=f"{bad.height} inconsistencies among the cited China–Russia trade and energy figures (`bilateral data check` lists them "
         "with the minor differences). Both figures are shown; none is corrected. Statements named here are marked "
-        "*disputed* in the evidence tables above.\n\n"
-        + tables.markdown_table(
-            shown,
-            {
-                "year": "Year",
-                "what": "Check",
-                "explanation": "Finding",
-                "source_url": "Page",
-                "other": "Other page or dataset",
-            },
-        )  # fmt: skip
+        "*disputed* in the evidence tables above.",
     )

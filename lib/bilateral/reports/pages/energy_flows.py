@@ -56,39 +56,31 @@ def build(params: EnergyFlowsParams) -> Page:
         energy_compare.comparison_findings(compared, name),
     ]))  # fmt: skip
     page.charts[f"Energy from {name} to China, by source"] = charts.energy_chart(long, source_note=NOTE)
-    page.tables["Where the sources meet"] = (
-        "Years in which two or more *independent* sources measure the same commodity in the same unit, with the range of "
-        "their values. Chinese customs data seen twice (monthly via Wind, and the press release) count as one source. The "
+    page.tables["Where the sources meet"] = tables.Table(
+        compared,
+        {"commodity": "Commodity", "year": "Year", "unit": "Unit", "origins": "Independent sources",
+         "publications": "Figures", "low": "Lowest", "high": "Highest", "spread_pct": "Spread %",
+         "origin_names": "Which sources"},
+        {"commodity": energy_compare.COMMODITY_LABELS.get, "low": tables.number, "high": tables.number,
+         "spread_pct": tables.pct_plain},
+        intro="Years in which two or more *independent* sources measure the same commodity in the same unit, with the range "
+        "of their values. Chinese customs data seen twice (monthly via Wind, and the press release) count as one source. The "
         "Review standardises gas volumes to a gross calorific value of 40 MJ/m³, while Gazprom reports cubic metres on its "
-        "own standard, so a constant ratio between the two is a difference of units, not of flows.\n\n"
-        + (
-            "No year in the selection is covered by two or more sources in the same unit." if compared.is_empty()
-            else tables.markdown_table(
-                compared,
-                {"commodity": "Commodity", "year": "Year", "unit": "Unit", "origins": "Independent sources",
-                 "publications": "Figures", "low": "Lowest", "high": "Highest", "spread_pct": "Spread %",
-                 "origin_names": "Which sources"},
-                {"commodity": energy_compare.COMMODITY_LABELS.get, "low": tables.number, "high": tables.number,
-                 "spread_pct": tables.pct_plain},
-            )
-        )
+        "own standard, so a constant ratio between the two is a difference of units, not of flows.",
+        empty="No year in the selection is covered by two or more sources in the same unit.",
     )  # fmt: skip
     own = crude_ranking.filter(pl.col("origin_iso3") == params.exporter).with_columns(
         (pl.col("value") / 1e6).alias("volume_mt")
     )
-    page.tables["Among China's crude oil suppliers"] = (
-        "Rank and share of China's crude imports by volume, Chinese customs, in years where China's own total has 12 "
+    page.tables["Among China's crude oil suppliers"] = tables.Table(
+        own,
+        {"year": "Year", "rank": "Rank", "volume_mt": "Volume, Mt", "months_reported": "Months with imports",
+         "share_pct": "Share %", "origins_listed": "Origins listed", "share_basis": "Share basis"},
+        {"volume_mt": tables.number, "share_pct": tables.pct_plain},
+        intro="Rank and share of China's crude imports by volume, Chinese customs, in years where China's own total has 12 "
         "published months (the all-origins file ends in November 2022). *Months with imports* shows suppliers with months "
-        "not published; *Share basis* says whether the denominator is China's own total or the sum of the origins listed.\n\n"
-        + (
-            f"Chinese customs list no complete year of crude oil imports from {name} in the selection." if own.is_empty()
-            else tables.markdown_table(
-                own,
-                {"year": "Year", "rank": "Rank", "volume_mt": "Volume, Mt", "months_reported": "Months with imports",
-                 "share_pct": "Share %", "origins_listed": "Origins listed", "share_basis": "Share basis"},
-                {"volume_mt": tables.number, "share_pct": tables.pct_plain},
-            )
-        )
+        "not published; *Share basis* says whether the denominator is China's own total or the sum of the origins listed.",
+        empty=f"Chinese customs list no complete year of crude oil imports from {name} in the selection.",
     )  # fmt: skip
     return page
 

@@ -63,28 +63,24 @@ def build(params: GroupLinkParams) -> Page:
         table = shares.join(
             totals.select("year", "members_covered"), on="year", how="left", validate="m:1"
         ).with_columns(pl.col("partner_iso3").replace_strict(names).alias("member"))
-        page.tables["Members, year by year"] = (
-            "Turnover (exports plus imports) in US$ billion, the member's share of the members covered that year, and the basis "
-            "of each figure. *Covered* says how many of the group's members have a figure; a share is a share of those, which "
-            "overstates it when members are missing.\n\n"
-            + tables.markdown_table(
-                table,
-                {"year": "Year", "member": "Member", "turnover_usd": "US$ bn", "qualifier": "As stated", "share_pct": "Share of covered %",
-                 "members_covered": "Covered", "basis": "Basis", "source_url": "Source"},
-                {"turnover_usd": tables.usd_bn, "share_pct": tables.pct_plain, "basis": tables.shorten},
-            )
+        page.tables["Members, year by year"] = tables.Table(
+            table,
+            {"year": "Year", "member": "Member", "turnover_usd": "US$ bn", "qualifier": "As stated", "share_pct": "Share of covered %",
+             "members_covered": "Covered", "basis": "Basis", "source_url": "Source"},
+            {"turnover_usd": tables.usd_bn, "share_pct": tables.pct_plain, "basis": tables.shorten},
+            intro="Turnover (exports plus imports) in US$ billion, the member's share of the members covered that year, and the "
+            "basis of each figure. *Covered* says how many of the group's members have a figure; a share is a share of those, "
+            "which overstates it when members are missing.",
         )  # fmt: skip
     statements = group_link.member_statements(cited_for_reporter, members).filter(pl.col("year").is_between(*span))
     if not statements.is_empty():
-        page.tables["Every cited member figure (statements)"] = (
-            "All full-year statements, including those not chosen, with their basis: partner-side statistics (national "
-            "statistics offices) and China-side data differ widely for Central Asia.\n\n"
-            + tables.markdown_table(
-                statements,
-                {"year": "Year", "partner_name": "Member", "value_text": "US$ bn (as stated)", "basis": "Basis",
-                 "publisher_named": "Publisher", "source_url": "Page"},
-                {"basis": tables.shorten},
-            )
+        page.tables["Every cited member figure (statements)"] = tables.Table(
+            statements,
+            {"year": "Year", "partner_name": "Member", "value_text": "US$ bn (as stated)", "basis": "Basis",
+             "publisher_named": "Publisher", "source_url": "Page"},
+            {"basis": tables.shorten},
+            intro="All full-year statements, including those not chosen, with their basis: partner-side statistics (national "
+            "statistics offices) and China-side data differ widely for Central Asia.",
         )  # fmt: skip
     page.notes = _notes(params)
     return page

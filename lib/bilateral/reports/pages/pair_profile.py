@@ -140,10 +140,11 @@ def build(params: PairProfileParams) -> Page:
     result = Page(
         title=params.title(), answer=_answer(answered, names), has_data=not answered.is_empty(), sources=sources
     )
-    result.tables["Every theme in one line"] = (
-        "Each line is the first finding of the theme's own report (same data, same parameters as the gallery's), with a link "
-        "to it.\n\n" + tables.markdown_table(answered, {"theme": "Theme", "answer": "Answer", "report": "Report"})
-    )
+    result.tables["Every theme in one line"] = tables.Table(
+        answered, {"theme": "Theme", "answer": "Answer", "report": "Report"},
+        intro="Each line is the first finding of the theme's own report (same data, same parameters as the gallery's), with a link "
+        "to it.",
+    )  # fmt: skip
     if missing:
         result.tables["What is missing for this pair"] = "\n".join(f"- {line}" for line in missing)
     result.notes = [

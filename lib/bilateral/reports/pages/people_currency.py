@@ -51,12 +51,12 @@ def build(params: PeopleCurrencyParams) -> Page:
         band = _band(params)  # the closure years inside the window: gaps are named only where the reader looks
         answers += [pc.travel_findings(travel, band[:2] if band else CLOSURE), _claim_sentence(travel)]
         _travel_chart(page, travel, pc.travel_rows(people_all), params)
-        page.tables["Travellers, as stated"] = (
-            "One row per statement; definitions differ (visa-free group tourists, all visitors, tourist-purpose trips, trips for "
+        page.tables["Travellers, as stated"] = statements_table(
+            travel.sort("direction", "period_end"), TRAVEL_HEADERS,
+            intro="One row per statement; definitions differ (visa-free group tourists, all visitors, tourist-purpose trips, trips for "
             "all purposes) and are never added or joined. A row whose basis ends 'stated on the same page as ...' is a figure the "
-            "page gave beside its headline figure.\n\n"
-            + statements_table(travel.sort("direction", "period_end"), TRAVEL_HEADERS)
-        )
+            "page gave beside its headline figure.",
+        )  # fmt: skip
     if not students.is_empty():
         answers.append(pc.student_findings(students))
         page.charts["Students in each other's country, as stated"] = statement_charts.statement_chart(
@@ -64,9 +64,9 @@ def build(params: PeopleCurrencyParams) -> Page:
             series_domain=sorted(pc.student_rows(people_all).get_column("series").unique().to_list()),
             x=_axis(students, params), y_title="Students (stated)", y_domain=[0, _top(students) * 1.1],
         )  # fmt: skip
-        page.tables["Students, as stated"] = (
-            "An academic year (2023/24) is drawn between its two calendar years.\n\n"
-            + statements_table(students.sort("series", "period_end"))
+        page.tables["Students, as stated"] = statements_table(
+            students.sort("series", "period_end"),
+            intro="An academic year (2023/24) is drawn between its two calendar years.",
         )
     bilateral = currency.filter(pl.col("is_bilateral"))
     if not bilateral.is_empty():
@@ -77,11 +77,11 @@ def build(params: PeopleCurrencyParams) -> Page:
         )
     others = currency.filter(~pl.col("is_bilateral"))
     if not others.is_empty():
-        page.tables["The yuan in all of Russia's trade (not Russia–China), as stated (%)"] = (
-            "Bank of Russia figures for Russia's settlements with every partner: context for the bilateral shares above, "
-            "never one of them.\n\n"
-            + statements_table(others.sort("period_end", "series"), {**HEADERS, "series": "Currency"})
-        )
+        page.tables["The yuan in all of Russia's trade (not Russia–China), as stated (%)"] = statements_table(
+            others.sort("period_end", "series"), {**HEADERS, "series": "Currency"},
+            intro="Bank of Russia figures for Russia's settlements with every partner: context for the bilateral shares above, "
+            "never one of them.",
+        )  # fmt: skip
     leftover = pc.other_people_rows(people)
     if not leftover.is_empty():
         labelled = sv.stated_marks(leftover.with_columns(pl.col("metric").alias("series")))

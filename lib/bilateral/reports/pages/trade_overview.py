@@ -68,15 +68,13 @@ def build(params: TradeOverviewParams) -> Page:
         source_note=note,
         title=f"{reporter}–{partner} trade, US$ bn ({int(points['year'].min())}–{int(points['year'].max())} in the series)",
     )
-    page.tables["Key figures"] = (
-        "US$ billion, current prices. Growth is computed only between years of the same customs basis; the rate the source "
-        "itself stated is shown beside it. *Disputed* marks years where sources disagree beyond rounding.\n\n"
-        + tables.markdown_table(
-            table,
-            {**SERIES_HEADERS, "exports_usd": f"Exports of {reporter}", "imports_usd": f"Imports of {reporter}"},
-            SERIES_FORMATS,
-        )  # fmt: skip
-    )
+    page.tables["Key figures"] = tables.Table(
+        table,
+        {**SERIES_HEADERS, "exports_usd": f"Exports of {reporter}", "imports_usd": f"Imports of {reporter}"},
+        SERIES_FORMATS,
+        intro="US$ billion, current prices. Growth is computed only between years of the same customs basis; the rate the source "
+        "itself stated is shown beside it. *Disputed* marks years where sources disagree beyond rounding.",
+    )  # fmt: skip
     growth = trade.growth_series(series).filter((pl.col("metric") == "turnover") & pl.col("year").is_between(*span))
     page.charts["Growth of turnover, % a year (within one basis)"] = charts.growth_chart(
         growth,
@@ -104,15 +102,13 @@ def _add_declared_sections(
     mirrored = mirror_view(
         flows.filter((pl.col("hs_level") == 0) & pl.col("year").is_between(*span)), params.reporter, params.partner
     )
-    page.tables["Mirror view"] = (
-        "The same flow as declared by the exporter (FOB) and by the importer (CIF). " + VALUATION_NOTE + "\n\n"
-        + tables.markdown_table(
-            mirrored,
-            {"year": "Year", "exporter_iso3": "Exporter", "importer_iso3": "Importer",
-             "exporter_reported_value_usd": "Declared by exporter, US$ bn", "importer_reported_value_usd": "Declared by importer, US$ bn",
-             "discrepancy_pct": "Importer vs exporter %"},
-            {"exporter_reported_value_usd": tables.usd_bn, "importer_reported_value_usd": tables.usd_bn, "discrepancy_pct": tables.pct},
-        )
+    page.tables["Mirror view"] = tables.Table(
+        mirrored,
+        {"year": "Year", "exporter_iso3": "Exporter", "importer_iso3": "Importer",
+         "exporter_reported_value_usd": "Declared by exporter, US$ bn", "importer_reported_value_usd": "Declared by importer, US$ bn",
+         "discrepancy_pct": "Importer vs exporter %"},
+        {"exporter_reported_value_usd": tables.usd_bn, "importer_reported_value_usd": tables.usd_bn, "discrepancy_pct": tables.pct},
+        intro="The same flow as declared by the exporter (FOB) and by the importer (CIF). " + VALUATION_NOTE,
     )  # fmt: skip
     stated = trade.overview_table(trade.headline_series(cited), *span)
     if stated.is_empty():
@@ -125,26 +121,25 @@ def _add_declared_sections(
             f"give the figure (US${after.row(-1, named=True)['turnover_usd'] / 1e9:,.1f} bn in {after['year'].max()}, "
             f"{trade.basis_label(after.row(-1, named=True)['turnover_basis'])}): statements, not data."
         )
-    page.tables["Cited headline figures (statements)"] = (
-        "What officials and customs said, per year, by the headline rule (docs/decisions/0002). Statements are shown beside "
-        "the declared data, never merged into it.\n\n" + tables.markdown_table(stated, SERIES_HEADERS, SERIES_FORMATS)
-    )
+    page.tables["Cited headline figures (statements)"] = tables.Table(
+        stated, SERIES_HEADERS, SERIES_FORMATS,
+        intro="What officials and customs said, per year, by the headline rule (docs/decisions/0002). Statements are shown "
+        "beside the declared data, never merged into it.",
+    )  # fmt: skip
     _add_disputes(page, cited, span)
 
 
 def _add_disputes(page: Page, statements: pl.DataFrame, span: tuple[int, int]) -> None:
     disputes = trade.disputed_cells(statements).filter(pl.col("year").is_between(*span))
-    body = "No disagreements among the cited sources in the selected years." if disputes.is_empty() else tables.markdown_table(
+    page.tables["Where cited sources disagree"] = tables.Table(
         disputes,
         {"year": "Year", "metric": "Metric", "value_as_stated_usd_bn": "US$ bn (as stated)", "basis_code": "Basis",
          "publisher_named": "Publisher", "source_url": "Page"},
         {"basis_code": trade.basis_label},
+        intro="Every statement for a year and metric whose figures differ by more than rounding, with its basis and page. "
+        "Chinese (GAC) and Russian (FCS) customs record the same trade differently, so differences between bases are expected.",
+        empty="No disagreements among the cited sources in the selected years.",
     )  # fmt: skip
-    page.tables["Where cited sources disagree"] = (
-        "Every statement for a year and metric whose figures differ by more than rounding, with its basis and page. Chinese "
-        "(GAC) and Russian (FCS) customs record the same trade differently, so differences between bases are expected.\n\n"
-        + body
-    )
 
 
 def _notes(params: TradeOverviewParams) -> list[str]:
