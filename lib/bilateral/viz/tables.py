@@ -114,7 +114,8 @@ def csv_value(value: Any, formatter: Formatter | None) -> Any:
         return formatter(value) if formatter else value
     if isinstance(value, int | float):
         scale = CSV_SCALES.get(formatter) if formatter else None
-        return value / scale if scale else value
+        # 12 significant digits: the division's binary noise (33.144762988000004) is not a digit of the data
+        return float(f"{value / scale:.12g}") if scale else value
     if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
     if formatter is None or not isinstance(value, str):

@@ -9,6 +9,7 @@ compute a number two ways.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bilateral.viz.tables import Table
@@ -44,7 +45,8 @@ class KeyNumber:
 
     def markdown(self) -> str:
         """One line for text renderings (nbval, the explorer): '- **Turnover, 2020:** 107.8 US$ bn (declared)'."""
-        return f"- **{self.label}, {self.year}:** {self.shown()} {self.unit} ({self.basis})"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"- **{self.label}, {self.year}:** {self.shown()}{unit} ({self.basis})"
 
 
 @dataclass
@@ -78,3 +80,30 @@ class Page:
 def table_markdown(table: Table | str) -> str:
     """A table's Markdown, or the text itself when the page holds text (a bullet list) under a table heading."""
     return table if isinstance(table, str) else table.markdown()
+
+
+METHODS_DIR = Path(__file__).parent / "methods"
+
+
+def method_text(notebook: str) -> str:
+    """The report's method paragraph (pages/methods/<notebook>.md): the question, how the data answer it, which
+    parameters switch sources, and the decision records it follows. Written once, shown in "Method and sources"."""
+    return (METHODS_DIR / f"{notebook}.md").read_text(encoding="utf-8").strip()
+
+
+def latest_statement(marked: Any, label: str, unit: str | None = None) -> KeyNumber | None:
+    """The latest stated outturn of `marked` (stated_values.stated_marks rows) as a key number, qualifier kept.
+
+    Targets, forecasts and ranges (no single point) are left out: a key number is one figure a page stated.
+    """
+    import polars as pl
+
+    from bilateral.analysis import stated_values as sv
+
+    rows = marked.filter(pl.col("point").is_not_null() & (pl.col("mark") != sv.TARGET))
+    if rows.is_empty():
+        return None
+    row = rows.sort("period_end", maintain_order=True).row(-1, named=True)
+    value = float(row["point"])
+    return KeyNumber(label, value, unit if unit is not None else str(row["unit"]), str(row["period_label"]), "statement",
+                     digits=0 if value == int(value) and abs(value) >= 100 else 1, qualifier=row.get("qualifier") or "")  # fmt: skip

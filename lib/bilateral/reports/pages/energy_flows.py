@@ -12,7 +12,7 @@ import polars as pl
 from bilateral.analysis import energy, energy_compare
 from bilateral.data import catalog
 from bilateral.data.countries import country_name
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import EnergyFlowsParams
 from bilateral.viz import charts, tables
 
@@ -42,6 +42,7 @@ def build(params: EnergyFlowsParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=long.height > 0, sources=[catalog.citation(s) for s in SOURCES]
     )
+    page.method = method_text("energy_flows")
     page.notes = NOTES
     if not page.has_data:
         page.answer = (
@@ -82,7 +83,24 @@ def build(params: EnergyFlowsParams) -> Page:
         "not published; *Share basis* says whether the denominator is China's own total or the sum of the origins listed.",
         empty=f"Chinese customs list no complete year of crude oil imports from {name} in the selection.",
     )  # fmt: skip
+    page.key_numbers = _key_numbers(own)
     return page
+
+
+def _key_numbers(own: pl.DataFrame) -> list[KeyNumber]:
+    """The supplier's crude oil to China in the last complete year Chinese customs cover: volume, rank, share."""
+    if own.is_empty():
+        return []
+    last = own.sort("year").row(-1, named=True)
+    year = str(last["year"])
+    numbers = [KeyNumber("Crude oil to China", last["volume_mt"], "Mt", year, "declared")]
+    if last["rank"] is not None:
+        numbers.append(
+            KeyNumber("Rank among China's crude suppliers", last["rank"], "by volume", year, "declared", digits=0)
+        )
+    if last["share_pct"] is not None:
+        numbers.append(KeyNumber("Share of China's crude imports", last["share_pct"], "%", year, "declared"))
+    return numbers
 
 
 NOTES = [

@@ -15,7 +15,7 @@ from bilateral.data import catalog
 from bilateral.data.countries import country_name
 from bilateral.data.groups import group_members
 from bilateral.data.trade_flows import load_trade_flows, source_label
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import CITED, GroupLinkParams
 from bilateral.viz import charts, tables
 
@@ -34,6 +34,7 @@ def build(params: GroupLinkParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
+    page.method = method_text("group_link")
     if params.source == CITED:
         member_turnover = cited_members
         note = "Sources: cited statements (customs, officials) per bar; see tooltips and the sources section."
@@ -53,6 +54,7 @@ def build(params: GroupLinkParams) -> Page:
         )
     else:
         page.answer = group_link.group_findings(totals, shares, reporter, params.group, names)
+        page.key_numbers = _key_numbers(totals, shares, params, names)
         if params.source != CITED:
             page.answer += _after_data(member_turnover, cited_members, names)
         page.charts[f"{reporter}'s trade with the {params.group} members, US$ bn"] = charts.group_chart(
@@ -84,6 +86,30 @@ def build(params: GroupLinkParams) -> Page:
         )  # fmt: skip
     page.notes = _notes(params)
     return page
+
+
+def _key_numbers(
+    totals: pl.DataFrame, shares: pl.DataFrame, params: GroupLinkParams, names: dict[str, str]
+) -> list[KeyNumber]:
+    """The last year with every member covered (else the last year, saying how many): the members' total and the
+    largest member's share of it."""
+    basis = "statement" if params.source == CITED else "declared"
+    complete = totals.filter(pl.col("is_complete"))
+    row = (complete if not complete.is_empty() else totals).row(-1, named=True)
+    year = str(row["year"])
+    label = f"Trade with the {params.group} members"
+    if not row["is_complete"]:
+        label += f" ({row['members_covered']} of {len(names)} covered)"
+    numbers = [KeyNumber(label, row["members_turnover_usd"] / 1e9, "US$ bn", year, basis)]
+    that_year = shares.filter((pl.col("year") == row["year"]) & pl.col("share_pct").is_not_null())
+    if row["is_complete"] and not that_year.is_empty():
+        top = that_year.sort("share_pct", descending=True).row(0, named=True)
+        numbers.append(
+            KeyNumber(
+                f"Share of {names[top['partner_iso3']]}", top["share_pct"], "% of the members' total", year, basis
+            )
+        )
+    return numbers
 
 
 def _cited_member_turnover(params: GroupLinkParams, registry: pl.DataFrame, members: list[str]) -> pl.DataFrame:

@@ -21,7 +21,7 @@ from bilateral.data.lenses import apply_lens, lens_filter, lens_info
 from bilateral.data.science_gaps import science_gaps
 from bilateral.data.sources.baci_extract import product_names
 from bilateral.data.trade_flows import load_trade_flows, source_label
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.pages import projects as projects_page
 from bilateral.reports.pages import projects_tables as ptables
 from bilateral.reports.params import HitechScienceParams
@@ -57,6 +57,7 @@ def trade_years() -> tuple[int, int]:
 
 def build(params: HitechScienceParams) -> Page:
     page = Page(title=params.title(), answer="", has_data=True, sources=[catalog.citation(f) for f in params.sources()])
+    page.method = method_text("hitech_science")
     span = (params.start_year, params.end_year)
     stages, events, facts = _registry_part()
     rows = _baci_rows().filter(pl.col("year").is_between(*span))
@@ -71,6 +72,7 @@ def build(params: HitechScienceParams) -> Page:
     minerals, level = product_analysis.lens_table(_minerals(), "CHN", "RUS", "export", *span, products.descriptions_for)
     minerals = hitech.with_segments(minerals, ("product_code",))
     page.answer = _findings(params, stages, events, series, top, minerals, last_year)
+    page.key_numbers = _key_numbers(stages, series, last_year, titles)
 
     page.charts["Aviation, space, nuclear and technology projects: milestones and plans"] = project_charts.timeline_chart(
         events, years=(int(events["date_start"].dt.year().min()), int(events["date_end"].dt.year().max())),
@@ -155,6 +157,29 @@ def _top(rows: pl.DataFrame, year: int, n: int) -> pl.DataFrame:
 def _short_name(name: str | None) -> str | None:
     """An HS text cut to 50 characters, for axis labels, legends and findings."""
     return None if name is None else tables.shorten(name, 50)
+
+
+def _key_numbers(
+    stages: pl.DataFrame, series: pl.DataFrame, last_year: int | None, titles: dict[str, str]
+) -> list[KeyNumber]:
+    """Projects in the cited registry (statements), then the first lens's exports each way in the last year (BACI,
+    reconciled)."""
+    as_of = str(project_analysis.newest_fact(projects_page.registry()[0]).year)
+    numbers = [
+        KeyNumber(
+            "Hi-tech and science projects in the registry", stages.height, "projects", as_of, "statement", digits=0
+        )
+    ]
+    if last_year is not None and not series.is_empty():
+        lens = LENSES[0]
+        for row in (
+            series.filter((pl.col("lens") == lens) & (pl.col("year") == last_year))
+            .sort("direction")
+            .iter_rows(named=True)
+        ):
+            numbers.append(KeyNumber(f"{titles[lens].split(' (')[0]} exports, {row['direction']}", row["value_usd"] / 1e6,
+                                     "US$ m", str(last_year), "reconciled", digits=0))  # fmt: skip
+    return numbers
 
 
 def _lower_first(text: str) -> str:

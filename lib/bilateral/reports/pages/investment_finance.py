@@ -16,7 +16,7 @@ from bilateral.analysis import investment as inv
 from bilateral.analysis import stated_values as sv
 from bilateral.data import catalog
 from bilateral.data.countries import country_name
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import Page, latest_statement, method_text
 from bilateral.reports.params import InvestmentFinanceParams
 from bilateral.viz import finance_charts, statement_charts, tables
 from bilateral.viz.statement_tables import statements_table
@@ -34,6 +34,7 @@ def build(params: InvestmentFinanceParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
+    page.method = method_text("investment_finance")
     answers = []
     if params.country == STATEMENTS_ABOUT:
         answers += _add_statements(page, params)
@@ -74,6 +75,11 @@ def _add_statements(page: Page, params: InvestmentFinanceParams) -> list[str]:
         )
         return [f"No investment statement falls in {years}."]
     page.has_data = True
+    stated_portfolio = portfolio.filter((pl.col("series") == inv.PORTFOLIO) & (pl.col("measure") == "US$ bn"))
+    portfolio_number = latest_statement(
+        stated_portfolio, "Investment commission's portfolio under consideration", "US$ bn"
+    )
+    page.key_numbers = [portfolio_number] if portfolio_number else []
     all_rows = inv.split_investment(
         catalog.load("investment_statements")
     )  # colour domains from every row: stable colours

@@ -15,7 +15,7 @@ from bilateral.analysis import ranking
 from bilateral.data import catalog
 from bilateral.data.countries import country_name
 from bilateral.data.trade_flows import scan_trade_flows, source_label
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import CITED, PartnerRankingParams
 from bilateral.viz import rank_charts, tables
 
@@ -32,6 +32,7 @@ def build(params: PartnerRankingParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
+    page.method = method_text("partner_ranking")
     if params.source != CITED:
         _add_declared(page, params, statements, reporter, partner)
     elif not statements.is_empty():
@@ -59,8 +60,37 @@ def build(params: PartnerRankingParams) -> Page:
         )
     if not page.has_data:
         page.answer = _no_data(params, reporter, partner)
+    elif params.source == CITED:
+        page.key_numbers = _stated_key_numbers(statements, partner, reporter)
     page.notes = _notes(params)
     return page
+
+
+def _stated_key_numbers(statements: pl.DataFrame, partner: str, reporter: str) -> list[KeyNumber]:
+    """The latest stated rank and share (statements: what a page said for that year)."""
+    numbers = []
+    for measure, (unit, digits) in {"rank": ("", 0), "share_pct": (f"% of {reporter}'s trade", 1)}.items():
+        rows = statements.filter((pl.col("measure") == measure) & pl.col("value").is_not_null()).sort("year")
+        if not rows.is_empty():
+            last = rows.row(-1, named=True)
+            label = f"{partner}'s {'rank' if measure == 'rank' else 'share'}"
+            numbers.append(KeyNumber(label, last["value"], unit, str(last["year"]), "statement", digits=digits))
+    return numbers
+
+
+def _declared_key_numbers(turnover: pl.DataFrame, partner_iso3: str, partner: str, reporter: str) -> list[KeyNumber]:
+    """The partner's rank and share of the reporter's trade in the last year, by the reporter's declarations."""
+    own = turnover.filter((pl.col("partner_iso3") == partner_iso3) & pl.col("rank").is_not_null()).sort("year")
+    if own.is_empty():
+        return []
+    last = own.row(-1, named=True)
+    year = str(last["year"])
+    numbers = [KeyNumber(f"{partner}'s rank among {reporter}'s partners", last["rank"], "", year, "declared", digits=0)]
+    if last["share_pct"] is not None:
+        numbers.append(KeyNumber(f"{partner}'s share", last["share_pct"], f"% of {reporter}'s trade", year, "declared"))
+    if last["turnover_usd"] is not None:
+        numbers.append(KeyNumber(f"Trade with {partner}", last["turnover_usd"] / 1e9, "US$ bn", year, "declared"))
+    return numbers
 
 
 def _add_declared(
@@ -84,6 +114,7 @@ def _add_declared(
         partner_iso3=params.partner,
         source_label=label,
     )
+    page.key_numbers = _declared_key_numbers(own["turnover"], params.partner, partner, reporter)
     series = rank_charts.position_series(
         {f"Declared by {reporter}": own["turnover"], "Declared by partners (mirror)": mirror}, params.partner
     )

@@ -15,7 +15,7 @@ from bilateral.analysis import people_currency as pc
 from bilateral.analysis import stated_values as sv
 from bilateral.data import catalog
 from bilateral.data.paths import data_dir
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, latest_statement, method_text
 from bilateral.reports.params import PeopleCurrencyParams
 from bilateral.viz import statement_charts
 from bilateral.viz.statement_tables import HEADERS, statements_table
@@ -36,6 +36,7 @@ def build(params: PeopleCurrencyParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
+    page.method = method_text("people_currency")
     people_all = sv.with_figures_stated_alongside(catalog.load("people_exchanges"))
     people = _in_window(people_all, params)
     travel, students = sv.stated_marks(pc.travel_rows(people)), sv.stated_marks(pc.student_rows(people))
@@ -89,8 +90,24 @@ def build(params: PeopleCurrencyParams) -> Page:
     page.answer = "\n\n".join(a for a in answers if a) or _only_targets(
         pl.concat([travel, students], how="diagonal_relaxed"), params
     )
+    page.key_numbers = _key_numbers(travel, bilateral)
     page.notes = _notes()
     return page
+
+
+def _key_numbers(travel: pl.DataFrame, bilateral: pl.DataFrame) -> list[KeyNumber]:
+    """The latest full-year count of travel each way (its own definition) and the latest stated rouble-and-yuan share."""
+    numbers = []
+    for direction in (pc.CHINA_TO_RUSSIA, pc.RUSSIA_TO_CHINA):
+        rows = travel.filter((pl.col("direction") == direction) & pl.col("is_full_year") & pl.col("point").is_not_null()
+                             & (pl.col("mark") != sv.TARGET)).sort("period_end", maintain_order=True)  # fmt: skip
+        if not rows.is_empty():
+            series = rows.row(-1, named=True)["series"]
+            numbers.append(latest_statement(rows.filter(pl.col("series") == series), series, "persons or trips"))
+    rouble_yuan = bilateral.filter(pl.col("series") == "Rouble and yuan") if not bilateral.is_empty() else bilateral
+    if not rouble_yuan.is_empty():
+        numbers.append(latest_statement(rouble_yuan, "Rouble and yuan, share of Russia–China settlements", "%"))
+    return [n for n in numbers if n is not None]
 
 
 def _years(params: PeopleCurrencyParams) -> str:

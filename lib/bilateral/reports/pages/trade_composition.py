@@ -16,7 +16,7 @@ from bilateral.data import catalog, products
 from bilateral.data.countries import country_name
 from bilateral.data.lenses import lens_filter, lens_info
 from bilateral.data.trade_flows import load_trade_flows, source_label
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import TradeCompositionParams
 from bilateral.viz import composition_charts, tables
 
@@ -37,6 +37,7 @@ def build(params: TradeCompositionParams) -> Page:
         has_data=not rows.is_empty(),
         sources=[catalog.citation(f) for f in params.sources()],
     )
+    page.method = method_text("trade_composition")
     if rows.is_empty():
         page.answer = (
             f"**No product rows for {names[a]}–{names[b]} in {params.start_year}–{params.end_year} in {label}.** The shipped "
@@ -60,6 +61,7 @@ def build(params: TradeCompositionParams) -> Page:
     totals = composition.totals(rows)
     complexity = _complexity(params)
     page.answer = _findings(totals, by_section, concentration, two_way, complexity, last_year, label)
+    page.key_numbers = _key_numbers(totals, last_year, params.source)
 
     page.charts[f"Trade in each direction, US$ bn ({params.start_year}–{last_year})"] = (
         composition_charts.direction_totals_chart(
@@ -129,6 +131,21 @@ def build(params: TradeCompositionParams) -> Page:
         )  # fmt: skip
     page.notes = _notes(params)
     return page
+
+
+def _key_numbers(totals: pl.DataFrame, last_year: int, source: str) -> list[KeyNumber]:
+    """Each direction's trade and products traded in the last year (BACI is reconciled; any other source declared)."""
+    basis = "reconciled" if source.startswith("baci") else "declared"
+    numbers = []
+    for row in totals.filter(pl.col("year") == last_year).iter_rows(named=True):
+        numbers.append(KeyNumber(str(row["direction"]), row["value_usd"] / 1e9, "US$ bn", str(last_year), basis))
+    for row in totals.filter(pl.col("year") == last_year).iter_rows(named=True):
+        numbers.append(
+            KeyNumber(
+                f"Products, {row['direction']}", row["products"], "HS6 codes traded", str(last_year), basis, digits=0
+            )
+        )
+    return numbers
 
 
 def _short(name: str | None) -> str:

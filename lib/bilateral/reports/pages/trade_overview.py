@@ -16,7 +16,7 @@ from bilateral.analysis.mirror import VALUATION_NOTE, mirror_view
 from bilateral.data import catalog
 from bilateral.data.countries import country_name
 from bilateral.data.trade_flows import load_trade_flows, source_label
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import CITED, TradeOverviewParams
 from bilateral.viz import charts, tables
 
@@ -39,6 +39,7 @@ def build(params: TradeOverviewParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
+    page.method = method_text("trade_overview")
     if params.source == CITED:
         statements, series, flows = cited, trade.headline_series(cited), None
         note = "Source: official headline figures (GAC, FCS, officials) as cited per point; see tooltips and the sources section."
@@ -61,6 +62,7 @@ def build(params: TradeOverviewParams) -> Page:
         page.notes = _notes(params)
         return page
     page.answer = trade.findings(table, reporter, partner)
+    page.key_numbers = _key_numbers(table, cited if flows is not None else None, params, reporter)
     points = trade.chart_points(series, table, *span)
     page.charts[f"Trade between {reporter} and {partner}, US$ bn"] = charts.headline_chart(
         points,
@@ -140,6 +142,37 @@ def _add_disputes(page: Page, statements: pl.DataFrame, span: tuple[int, int]) -
         "Chinese (GAC) and Russian (FCS) customs record the same trade differently, so differences between bases are expected.",
         empty="No disagreements among the cited sources in the selected years.",
     )  # fmt: skip
+
+
+def _key_numbers(
+    table: pl.DataFrame, cited: pl.DataFrame | None, params: TradeOverviewParams, reporter: str
+) -> list[KeyNumber]:
+    """The last year of the series (turnover, exports, imports of the reporter), and, beside declared data, the
+    latest cited turnover after the data end (a statement, labelled as one)."""
+    basis = "statement" if params.source == CITED else "declared"
+    known = table.filter(pl.col("turnover_usd").is_not_null())
+    if known.is_empty():
+        return []
+    last = known.row(-1, named=True)
+    year = str(last["year"])
+    numbers = [
+        KeyNumber(label, last[column] / 1e9, "US$ bn", year, basis)
+        for label, column in (("Turnover", "turnover_usd"), (f"Exports of {reporter}", "exports_usd"),
+                              (f"Imports of {reporter}", "imports_usd"))
+        if last[column] is not None
+    ]  # fmt: skip
+    if cited is not None:
+        stated = trade.overview_table(trade.headline_series(cited), params.start_year, params.end_year).filter(
+            (pl.col("year") > last["year"]) & pl.col("turnover_usd").is_not_null()
+        )
+        if not stated.is_empty():
+            latest = stated.row(-1, named=True)
+            numbers.append(
+                KeyNumber(
+                    "Turnover as stated", latest["turnover_usd"] / 1e9, "US$ bn", str(latest["year"]), "statement"
+                )
+            )
+    return numbers
 
 
 def _notes(params: TradeOverviewParams) -> list[str]:
