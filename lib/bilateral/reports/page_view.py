@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
 from typing import Any
 
+import polars as pl
 from IPython.display import HTML, display
 
 import bilateral
 from bilateral.reports import downloads
 from bilateral.reports.pages import Page, table_markdown
+from bilateral.viz.tables import Table
 from bilateral.viz.text import NO_MATH_CLASS, Markdown
 
 GALLERY_LINK = "../index.html"  # reports/<notebook>/<slug>.html -> reports/index.html
@@ -112,11 +113,23 @@ def show_chart_download(page: Any, params: Any, heading: str, chart: Any) -> Non
 def show_tables(page: Any, params: Any) -> None:
     """Each table under its heading, with its rows as CSV below it (text under a table heading has none)."""
     for heading, table in page.tables.items():
-        display(Markdown(f"### {heading}\n\n{table_markdown(table)}"))
-        show_table_download(page, params, heading, table)
+        show_table(page, params, heading, table)
 
 
-def show_table_download(page: Any, params: Any, heading: str, table: Any) -> None:
+def show_table(page: Any, params: Any, heading: str, table: Table | str, *, with_heading: bool = True) -> None:
+    """One table (or text) and its CSV link; `with_heading=False` when the notebook shows the heading itself."""
+    display(Markdown(f"### {heading}\n\n{table_markdown(table)}" if with_heading else table_markdown(table)))
+    show_table_download(page, params, heading, table)
+
+
+def show_frame_download(page: Any, params: Any, heading: str, frame: pl.DataFrame | None) -> None:
+    """A CSV link for rows shown as text elsewhere (e.g. the claims' evidence), under their own column names."""
+    if frame is not None:
+        show_table_download(page, params, heading, Table(frame, {c: c for c in frame.columns}))
+
+
+def show_table_download(page: Any, params: Any, heading: str, table: Table | str) -> None:
+    """The CSV link of one table (nothing for text or a table without rows)."""
     if isinstance(table, str) or not table.has_rows:
         return
     values = "the rows and columns of the table, numbers unrounded, in the unit its header names"
@@ -155,10 +168,3 @@ def show(page: Page, params: Any, *, now: dt.datetime | None = None) -> None:
     show_charts(page, params)
     show_tables(page, params)
     show_closing(page, params, now=now)
-
-
-def show_markdown_parts(parts: Iterable[str]) -> None:
-    """Display each non-empty Markdown part (claims sections and similar text blocks)."""
-    for part in parts:
-        if part:
-            display(Markdown(part))
