@@ -96,7 +96,7 @@ class Table:
         """The header row then one row per frame row, values as the CSV writes them."""
         formats = self.formats or {}
         columns = list(self.headers)
-        rows: list[list[Any]] = [[self.headers[c] for c in columns]]
+        rows: list[list[Any]] = [[self.headers[c].strip() or c for c in columns]]  # a blank header: the column name
         for record in self.frame.select(columns).iter_rows(named=True):
             rows.append([csv_value(record[c], formats.get(c)) for c in columns])
         return rows
