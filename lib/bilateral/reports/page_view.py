@@ -71,7 +71,7 @@ def key_numbers_html(page: Any) -> str:
         f'<div class="bilateral-kn-label">{html.escape(n.label)}, {html.escape(n.year)}</div>'
         f'<div class="bilateral-kn-value">{html.escape(n.shown())} <span class="bilateral-kn-unit">'
         f"{html.escape(n.unit)}</span></div>"
-        f'<div class="bilateral-kn-basis bilateral-basis-{n.basis}">{n.basis}</div></div>'
+        f'<div class="bilateral-kn-basis bilateral-basis-{n.basis}">{html.escape(n.basis_text())}</div></div>'
         for n in getattr(page, "key_numbers", [])
     ]
     return f'<div role="list" aria-label="Key numbers">{"".join(cells)}</div>' if cells else ""

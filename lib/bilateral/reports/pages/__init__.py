@@ -33,6 +33,7 @@ class KeyNumber:
     basis: str
     digits: int = 1
     qualifier: str = ""  # the page's own qualifier kept with a stated number ("around", "more than")
+    by: str = ""  # whose figure, completing the basis: "by China" (declared), "CEPII BACI" (reconciled)
 
     def __post_init__(self) -> None:
         if self.basis not in BASES:
@@ -43,10 +44,16 @@ class KeyNumber:
         text = f"{self.value:,.{self.digits}f}"
         return f"{self.qualifier} {text}" if self.qualifier else text
 
+    def basis_text(self) -> str:
+        """'declared by China', 'reconciled (CEPII BACI)', 'statement'."""
+        if not self.by:
+            return self.basis
+        return f"{self.basis} {self.by}" if self.by.startswith("by ") else f"{self.basis} ({self.by})"
+
     def markdown(self) -> str:
         """One line for text renderings (nbval, the explorer): '- **Turnover, 2020:** 107.8 US$ bn (declared)'."""
         unit = f" {self.unit}" if self.unit else ""
-        return f"- **{self.label}, {self.year}:** {self.shown()}{unit} ({self.basis})"
+        return f"- **{self.label}, {self.year}:** {self.shown()}{unit} ({self.basis_text()})"
 
 
 @dataclass

@@ -93,13 +93,23 @@ def _key_numbers(own: pl.DataFrame) -> list[KeyNumber]:
         return []
     last = own.sort("year").row(-1, named=True)
     year = str(last["year"])
-    numbers = [KeyNumber("Crude oil to China", last["volume_mt"], "Mt", year, "declared")]
+    numbers = [KeyNumber("Crude oil to China", last["volume_mt"], "Mt", year, "declared", by="by China")]
     if last["rank"] is not None:
         numbers.append(
-            KeyNumber("Rank among China's crude suppliers", last["rank"], "by volume", year, "declared", digits=0)
+            KeyNumber(
+                "Rank among China's crude suppliers",
+                last["rank"],
+                "by volume",
+                year,
+                "declared",
+                digits=0,
+                by="by China",
+            )
         )
     if last["share_pct"] is not None:
-        numbers.append(KeyNumber("Share of China's crude imports", last["share_pct"], "%", year, "declared"))
+        numbers.append(
+            KeyNumber("Share of China's crude imports", last["share_pct"], "%", year, "declared", by="by China")
+        )
     return numbers
 
 

@@ -94,19 +94,25 @@ def _key_numbers(
     """The last year with every member covered (else the last year, saying how many): the members' total and the
     largest member's share of it."""
     basis = "statement" if params.source == CITED else "declared"
+    by = "" if params.source == CITED else f"by {country_name(params.reporter)}"
     complete = totals.filter(pl.col("is_complete"))
     row = (complete if not complete.is_empty() else totals).row(-1, named=True)
     year = str(row["year"])
     label = f"Trade with the {params.group} members"
     if not row["is_complete"]:
         label += f" ({row['members_covered']} of {len(names)} covered)"
-    numbers = [KeyNumber(label, row["members_turnover_usd"] / 1e9, "US$ bn", year, basis)]
+    numbers = [KeyNumber(label, row["members_turnover_usd"] / 1e9, "US$ bn", year, basis, by=by)]
     that_year = shares.filter((pl.col("year") == row["year"]) & pl.col("share_pct").is_not_null())
     if row["is_complete"] and not that_year.is_empty():
         top = that_year.sort("share_pct", descending=True).row(0, named=True)
         numbers.append(
             KeyNumber(
-                f"Share of {names[top['partner_iso3']]}", top["share_pct"], "% of the members' total", year, basis
+                f"Share of {names[top['partner_iso3']]}",
+                top["share_pct"],
+                "% of the members' total",
+                year,
+                basis,
+                by=by,
             )
         )
     return numbers

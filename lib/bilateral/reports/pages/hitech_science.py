@@ -178,7 +178,7 @@ def _key_numbers(
             .iter_rows(named=True)
         ):
             numbers.append(KeyNumber(f"{titles[lens].split(' (')[0]} exports, {row['direction']}", row["value_usd"] / 1e6,
-                                     "US$ m", str(last_year), "reconciled", digits=0))  # fmt: skip
+                                     "US$ m", str(last_year), "reconciled", digits=0, by="CEPII BACI"))  # fmt: skip
     return numbers
 
 

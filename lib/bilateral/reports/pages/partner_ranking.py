@@ -85,11 +85,34 @@ def _declared_key_numbers(turnover: pl.DataFrame, partner_iso3: str, partner: st
         return []
     last = own.row(-1, named=True)
     year = str(last["year"])
-    numbers = [KeyNumber(f"{partner}'s rank among {reporter}'s partners", last["rank"], "", year, "declared", digits=0)]
+    numbers = [
+        KeyNumber(
+            f"{partner}'s rank among {reporter}'s partners",
+            last["rank"],
+            "",
+            year,
+            "declared",
+            digits=0,
+            by=f"by {reporter}",
+        )
+    ]
     if last["share_pct"] is not None:
-        numbers.append(KeyNumber(f"{partner}'s share", last["share_pct"], f"% of {reporter}'s trade", year, "declared"))
+        numbers.append(
+            KeyNumber(
+                f"{partner}'s share",
+                last["share_pct"],
+                f"% of {reporter}'s trade",
+                year,
+                "declared",
+                by=f"by {reporter}",
+            )
+        )
     if last["turnover_usd"] is not None:
-        numbers.append(KeyNumber(f"Trade with {partner}", last["turnover_usd"] / 1e9, "US$ bn", year, "declared"))
+        numbers.append(
+            KeyNumber(
+                f"Trade with {partner}", last["turnover_usd"] / 1e9, "US$ bn", year, "declared", by=f"by {reporter}"
+            )
+        )
     return numbers
 
 

@@ -136,13 +136,20 @@ def build(params: TradeCompositionParams) -> Page:
 def _key_numbers(totals: pl.DataFrame, last_year: int, source: str) -> list[KeyNumber]:
     """Each direction's trade and products traded in the last year (BACI is reconciled; any other source declared)."""
     basis = "reconciled" if source.startswith("baci") else "declared"
+    by = "CEPII BACI" if basis == "reconciled" else ""
     numbers = []
     for row in totals.filter(pl.col("year") == last_year).iter_rows(named=True):
-        numbers.append(KeyNumber(str(row["direction"]), row["value_usd"] / 1e9, "US$ bn", str(last_year), basis))
+        numbers.append(KeyNumber(str(row["direction"]), row["value_usd"] / 1e9, "US$ bn", str(last_year), basis, by=by))
     for row in totals.filter(pl.col("year") == last_year).iter_rows(named=True):
         numbers.append(
             KeyNumber(
-                f"Products, {row['direction']}", row["products"], "HS6 codes traded", str(last_year), basis, digits=0
+                f"Products, {row['direction']}",
+                row["products"],
+                "HS6 codes traded",
+                str(last_year),
+                basis,
+                digits=0,
+                by=by,
             )
         )
     return numbers

@@ -156,7 +156,7 @@ def _key_numbers(
     last = known.row(-1, named=True)
     year = str(last["year"])
     numbers = [
-        KeyNumber(label, last[column] / 1e9, "US$ bn", year, basis)
+        KeyNumber(label, last[column] / 1e9, "US$ bn", year, basis, by="" if basis == "statement" else f"by {reporter}")
         for label, column in (("Turnover", "turnover_usd"), (f"Exports of {reporter}", "exports_usd"),
                               (f"Imports of {reporter}", "imports_usd"))
         if last[column] is not None
