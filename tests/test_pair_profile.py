@@ -29,7 +29,7 @@ def test_first_sentence_stops_at_a_full_stop_not_inside_a_number(text: str, firs
 
 def test_china_russia_answers_every_theme_and_links_the_gallerys_reports() -> None:
     page = pair_profile.build(validate_parameters("pair_profile", {}))
-    table = page.tables["Every theme in one line"]
+    table = page.tables["Every theme in one line"].markdown()
     assert page.has_data and "What is missing for this pair" not in page.tables
     assert table.count("](../") == len(pair_profile.THEMES) == 8
     # the links are the reports the default plan makes (same slugs)
@@ -46,7 +46,7 @@ def test_china_russia_answers_every_theme_and_links_the_gallerys_reports() -> No
 
 def test_another_pair_gets_the_themes_its_data_support_and_a_list_of_what_is_missing() -> None:
     page = pair_profile.build(validate_parameters("pair_profile", {"partner": "KAZ"}))
-    assert page.tables["Every theme in one line"].count("](../") == 2  # trade and rank, from IMF DOTS
+    assert page.tables["Every theme in one line"].markdown().count("](../") == 2  # trade and rank, from IMF DOTS
     missing = page.tables["What is missing for this pair"]
     assert missing.count("\n- ") + 1 == 6 and "bilateral data fetch comtrade --hs-level 6" in missing
 

@@ -7,6 +7,7 @@ metadata are dropped so diffs stay readable. Usage: python tools/store_notebook_
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -38,10 +39,19 @@ def store(path: Path) -> None:
     print(f"stored {path}")
 
 
+# The CSV downloads travel inside the page as data: URIs (bilateral.reports.downloads); stored notebooks keep a
+# placeholder instead, and tests/nbval_sanitize.cfg turns the fresh output's URI into the same placeholder.
+CSV_URI = re.compile(r"data:text/csv;[^\"]*")
+CSV_PLACEHOLDER = "data:text/csv;CSV"
+
+
 def _clean(output: nbformat.NotebookNode) -> nbformat.NotebookNode:
     output.pop("metadata", None)
     if output.get("output_type") in {"display_data", "execute_result"}:
         output["metadata"] = {}
+        for mimetype, value in output.get("data", {}).items():
+            if isinstance(value, str):
+                output["data"][mimetype] = CSV_URI.sub(CSV_PLACEHOLDER, value)
     return output
 
 

@@ -46,11 +46,11 @@ def stated_list(facts: pl.DataFrame) -> str:
     )
 
 
-def statements_table(frame: pl.DataFrame, headers: Mapping[str, str] | None = None) -> str:
-    """Marked statement rows (stated_values.stated_marks output with a `series`) as a Markdown table."""
+def statements_table(frame: pl.DataFrame, headers: Mapping[str, str] | None = None, *, intro: str = "") -> tables.Table:
+    """Marked statement rows (stated_values.stated_marks output with a `series`) as a table (Markdown and CSV)."""
     formats = {
         "source_url": page_link,
         "basis": lambda v: tables.shorten(labels.humanise(v), 60),
         "unit": lambda v: tables.shorten(v, 40),
     }
-    return tables.markdown_table(frame, headers or HEADERS, formats)
+    return tables.Table(frame, headers or HEADERS, formats, intro=intro)

@@ -1,4 +1,5 @@
-"""Tables as Markdown: readable in JupyterLab and in reports, deterministic for nbval, and small when stored.
+"""Tables as Markdown (readable in JupyterLab and in reports, deterministic for nbval, small when stored) and as
+CSV downloads of the same columns (`Table`).
 
 One precision per unit, here and nowhere else (a page picks the formatter of its column's unit):
 
@@ -18,7 +19,11 @@ gets the precision of its unit. Missing values read "–".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import csv
+import io
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -85,3 +90,77 @@ def markdown_table(
 
 def _plain(value: Any) -> str:
     return "–" if value is None else str(value)
+
+
+# CSV: formatters that only rescale a number (US$ -> US$ bn) are applied as the division they stand for,
+# without rounding, so a CSV value is in the unit its header names; any other formatter of a number is skipped.
+CSV_SCALES: dict[Formatter, float] = {usd_bn: 1e9, usd_m: 1e6}
+_MARKDOWN_LINK = re.compile(r"^\[[^\]]*\]\(([^)\s]+)\)$")
+
+
+@dataclass
+class Table:
+    """A table as a page shows it: the frame, which columns under which headers, their formatters, a lead sentence.
+
+    `markdown()` is what the notebook and the report show; `csv()` is the download: the same columns under the
+    same headers, with values unrounded (numbers as they are, rescaled only by the scale a CSV_SCALES formatter
+    stands for; text through its formatter, but a Markdown link becomes its URL and a shortened text stays whole).
+    `empty` is the sentence shown instead of the table when the frame has no row.
+    """
+
+    frame: pl.DataFrame
+    headers: Mapping[str, str]
+    formats: Mapping[str, Formatter] | None = None
+    intro: str = ""
+    empty: str = ""
+
+    @property
+    def has_rows(self) -> bool:
+        return self.frame.height > 0
+
+    def markdown(self) -> str:
+        body = markdown_table(self.frame, self.headers, self.formats) if self.has_rows or not self.empty else self.empty
+        return f"{self.intro}\n\n{body}" if self.intro else body
+
+    def csv_rows(self) -> list[list[Any]]:
+        """The header row then one row per frame row, values as the CSV writes them."""
+        formats = self.formats or {}
+        columns = list(self.headers)
+        rows: list[list[Any]] = [[self.headers[c].strip() or c for c in columns]]  # a blank header: the column name
+        for record in self.frame.select(columns).iter_rows(named=True):
+            rows.append([csv_value(record[c], formats.get(c)) for c in columns])
+        return rows
+
+    def csv(self, comments: Sequence[str] = ()) -> str:
+        """CSV text: `# ` comment lines first (title, sources), then the header row and the rows."""
+        return csv_text(self.csv_rows(), comments)
+
+
+def csv_value(value: Any, formatter: Formatter | None) -> Any:
+    """One cell for a CSV: empty for missing, a number unrounded, text as the table shows it but never cut short."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return formatter(value) if formatter else value
+    if isinstance(value, int | float):
+        scale = CSV_SCALES.get(formatter) if formatter else None
+        # 12 significant digits: the division's binary noise (33.144762988000004) is not a digit of the data
+        return float(f"{value / scale:.12g}") if scale else value
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if formatter is None or not isinstance(value, str):
+        return str(value)
+    shown = formatter(value)
+    link = _MARKDOWN_LINK.match(shown or "")
+    if link:
+        return link.group(1)
+    return value if not shown or shown.endswith("…") or shown == "–" else shown
+
+
+def csv_text(rows: Sequence[Sequence[Any]], comments: Sequence[str] = ()) -> str:
+    """Rows as CSV (RFC 4180 quoting, \\n line ends) after `# ` comment lines (one line each, newlines removed)."""
+    buffer = io.StringIO()
+    for comment in comments:
+        buffer.write("# " + " ".join(str(comment).split()) + "\n")
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()

@@ -1,14 +1,59 @@
 """One build function per report: validated parameters in, everything the page shows out.
 
-A notebook is validate -> build -> display: `page = build(params)`, then it displays `page.answer`, each of
-`page.charts` and `page.tables`, `page.notes` and `page.sources`. The live explorer calls the same build
-functions, so a report and an exploration never compute a number two ways.
+A notebook is validate -> build -> display: `page = build(params)`, then `bilateral.viz.page_view` shows it in
+reading order (title, header line, answer, key numbers, charts and tables with their CSV downloads, method and
+sources, cite-as). The live explorer calls the same build functions, so a report and an exploration never
+compute a number two ways.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from bilateral.viz.tables import Table
+
+BASES = ("statement", "declared", "reconciled")  # ARCHITECTURE.md "Evidence and statements"
+
+
+@dataclass(frozen=True)
+class KeyNumber:
+    """One number of the key-numbers box: what it is, its value and unit, its year and its basis.
+
+    `basis` is one of BASES: a statement (what a page said), declared (a customs service's own statistics) or
+    reconciled (a statistician's estimate from both sides). `value` is in `unit` (e.g. 244.8 with unit "US$ bn");
+    `digits` is how many decimals are shown (one precision per unit). `year` is text: "2020", "2023/24", "2017–2023".
+    """
+
+    label: str
+    value: float
+    unit: str
+    year: str
+    basis: str
+    digits: int = 1
+    qualifier: str = ""  # the page's own qualifier kept with a stated number ("around", "more than")
+    by: str = ""  # whose figure, completing the basis: "by China" (declared), "CEPII BACI" (reconciled)
+
+    def __post_init__(self) -> None:
+        if self.basis not in BASES:
+            raise ValueError(f"Key number {self.label!r}: basis must be one of {', '.join(BASES)}; got {self.basis!r}.")
+
+    def shown(self) -> str:
+        """The value as the box prints it: '244.8', 'more than 200.0', '1'."""
+        text = f"{self.value:,.{self.digits}f}"
+        return f"{self.qualifier} {text}" if self.qualifier else text
+
+    def basis_text(self) -> str:
+        """'declared by China', 'reconciled (CEPII BACI)', 'statement'."""
+        if not self.by:
+            return self.basis
+        return f"{self.basis} {self.by}" if self.by.startswith("by ") else f"{self.basis} ({self.by})"
+
+    def markdown(self) -> str:
+        """One line for text renderings (nbval, the explorer): '- **Turnover, 2020:** 107.8 US$ bn (declared)'."""
+        unit = f" {self.unit}" if self.unit else ""
+        return f"- **{self.label}, {self.year}:** {self.shown()}{unit} ({self.basis_text()})"
 
 
 @dataclass
@@ -19,16 +64,53 @@ class Page:
     answer: str  # computed findings: the one-paragraph answer first
     has_data: bool
     charts: dict[str, Any] = field(default_factory=dict)  # heading -> chart
-    tables: dict[str, str] = field(default_factory=dict)  # heading -> Markdown table (may start with a sentence)
+    tables: dict[str, Table | str] = field(default_factory=dict)  # heading -> Table (or Markdown text, e.g. a list)
     notes: list[str] = field(default_factory=list)  # caveats, in plain sentences
     sources: list[str] = field(default_factory=list)  # Markdown citations (catalog.citation)
+    key_numbers: list[KeyNumber] = field(default_factory=list)  # computed from the page's own data; none without data
+    method: str = ""  # Markdown: how the report answers its question (repository paths, parameters, decisions)
 
     def tables_markdown(self) -> str:
         """Every table under its heading, as one Markdown block (what nbval compares)."""
-        return "\n\n".join(f"### {heading}\n\n{body}" for heading, body in self.tables.items())
+        return "\n\n".join(f"### {heading}\n\n{table_markdown(body)}" for heading, body in self.tables.items())
+
+    def key_numbers_markdown(self) -> str:
+        return "\n".join(number.markdown() for number in self.key_numbers)
 
     def notes_markdown(self) -> str:
         return "### Caveats\n\n" + "\n".join(f"- {note}" for note in self.notes) if self.notes else ""
 
     def sources_markdown(self) -> str:
         return "### Sources\n\n" + "\n\n".join(self.sources)
+
+
+def table_markdown(table: Table | str) -> str:
+    """A table's Markdown, or the text itself when the page holds text (a bullet list) under a table heading."""
+    return table if isinstance(table, str) else table.markdown()
+
+
+METHODS_DIR = Path(__file__).parent / "methods"
+
+
+def method_text(notebook: str) -> str:
+    """The report's method paragraph (pages/methods/<notebook>.md): the question, how the data answer it, which
+    parameters switch sources, and the decision records it follows. Written once, shown in "Method and sources"."""
+    return (METHODS_DIR / f"{notebook}.md").read_text(encoding="utf-8").strip()
+
+
+def latest_statement(marked: Any, label: str, unit: str | None = None) -> KeyNumber | None:
+    """The latest stated outturn of `marked` (stated_values.stated_marks rows) as a key number, qualifier kept.
+
+    Targets, forecasts and ranges (no single point) are left out: a key number is one figure a page stated.
+    """
+    import polars as pl
+
+    from bilateral.analysis import stated_values as sv
+
+    rows = marked.filter(pl.col("point").is_not_null() & (pl.col("mark") != sv.TARGET))
+    if rows.is_empty():
+        return None
+    row = rows.sort("period_end", maintain_order=True).row(-1, named=True)
+    value = float(row["point"])
+    return KeyNumber(label, value, unit if unit is not None else str(row["unit"]), str(row["period_label"]), "statement",
+                     digits=0 if value == int(value) and abs(value) >= 100 else 1, qualifier=row.get("qualifier") or "")  # fmt: skip

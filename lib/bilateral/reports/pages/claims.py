@@ -23,6 +23,7 @@ from bilateral.analysis.claims_run import ClaimResult
 from bilateral.analysis.evidence import RESTATEMENT, SUBSTANTIVE, Rating, year_list
 from bilateral.data import catalog
 from bilateral.reports import claims_data
+from bilateral.reports.pages import KeyNumber, method_text
 from bilateral.reports.params import ClaimsParams
 from bilateral.viz import claim_charts, claim_tables, tables
 
@@ -38,6 +39,7 @@ class ClaimSection:
     chart: Any | None
     evidence: str  # Markdown table
     sources: str  # Markdown
+    evidence_rows: pl.DataFrame | None = None  # the evidence as the verdict used it (the CSV download)
 
     def header_html(self) -> str:
         return f'<h3 id="{html.escape(self.claim_id)}">{html.escape(self.heading)}</h3>\n<p>{self.badge}</p>'
@@ -52,10 +54,13 @@ class ClaimsPage:
     summary: str
     not_checkable: str
     sections: list[ClaimSection] = field(default_factory=list)
-    disputed: str = ""
+    disputed: tables.Table | str = ""
     claimreviews: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    key_numbers: list[KeyNumber] = field(default_factory=list)
+    method: str = ""
+    has_data: bool = True  # a ledger always has statements to show, tested or not
 
     def overview_markdown(self) -> str:
         return f"{self.answer}\n\n### Verdicts\n\n{self.summary}"
@@ -94,7 +99,24 @@ def build(params: ClaimsParams, *, date_reviewed: dt.date | None = None) -> Clai
         notes=NOTES,
         sources=[catalog.citation(s) for s in params.sources()],
     )
+    page.method = method_text("claims")
+    page.key_numbers = _key_numbers(results)
     return page
+
+
+def _key_numbers(results: list[ClaimResult]) -> list[KeyNumber]:
+    """How many checkable claims were tested and how many got each verdict (counts of statements)."""
+    checkable = [r for r in results if r.claim.checkable]
+    if not checkable:
+        return []
+    said = sorted({r.claim.said_on[:4] for r in checkable})
+    years = said[0] if len(said) == 1 else f"{said[0]}–{said[-1]}"
+    numbers = [KeyNumber("Checkable claims tested", len(checkable), "claims", years, "statement", digits=0)]
+    for rating in Rating:
+        count = sum(r.verdict.rating == rating for r in checkable)
+        if count and rating != Rating.NOT_CHECKABLE:
+            numbers.append(KeyNumber(f"Verdict: {rating}", count, "claims", years, "statement", digits=0))
+    return numbers
 
 
 NOTES = [
@@ -168,7 +190,7 @@ def _section(result: ClaimResult, ledger: Ledger, disputed: pl.DataFrame) -> Cla
         "not counted).\n\n" + claim_tables.evidence_markdown(verdict.evidence, disputed)
     )
     return ClaimSection(claim.id, f"{claim.id}: “{tables.shorten(claim.quote, 90)}”", claim_tables.badge_html(verdict.label, verdict.rating),
-                        text, chart, evidence, _sources(result))  # fmt: skip
+                        text, chart, evidence, _sources(result), verdict.evidence)  # fmt: skip
 
 
 def _chart_note(result: ClaimResult) -> str:
@@ -192,7 +214,7 @@ def _sources(result: ClaimResult) -> str:
     return "**Datasets and pages**\n\n" + ("\n".join(lines) if lines else "- none: no figure in the claim's period")
 
 
-def _disputed_table(findings: pl.DataFrame) -> str:
+def _disputed_table(findings: pl.DataFrame) -> tables.Table | str:
     bad = findings.filter(pl.col("is_inconsistent"))
     if bad.is_empty():
         return "No cited figure disagrees with another or with the statistics beyond rounding and revisions."
@@ -200,18 +222,16 @@ def _disputed_table(findings: pl.DataFrame) -> str:
         pl.col("check").replace_strict(consistency.CHECKS).alias("what"),
         pl.col("other_source_url").fill_null(pl.col("other_publisher")).alias("other"),
     )
-    return (
-        f"{bad.height} inconsistencies among the cited China–Russia trade and energy figures (`bilateral data check` lists them "
+    return tables.Table(
+        shown,
+        {
+            "year": "Year",
+            "what": "Check",
+            "explanation": "Finding",
+            "source_url": "Page",
+            "other": "Other page or dataset",
+        },
+        intro=f"{bad.height} inconsistencies among the cited China–Russia trade and energy figures (`bilateral data check` lists them "
         "with the minor differences). Both figures are shown; none is corrected. Statements named here are marked "
-        "*disputed* in the evidence tables above.\n\n"
-        + tables.markdown_table(
-            shown,
-            {
-                "year": "Year",
-                "what": "Check",
-                "explanation": "Finding",
-                "source_url": "Page",
-                "other": "Other page or dataset",
-            },
-        )  # fmt: skip
+        "*disputed* in the evidence tables above.",
     )

@@ -12,7 +12,7 @@ import polars as pl
 from bilateral.analysis import energy, energy_compare, labels
 from bilateral.data import catalog
 from bilateral.data.countries import country_name
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import EnergyFlowsParams
 from bilateral.viz import charts, tables
 
@@ -46,6 +46,7 @@ def build(params: EnergyFlowsParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=long.height > 0, sources=[catalog.citation(s) for s in SOURCES]
     )
+    page.method = method_text("energy_flows")
     page.notes = NOTES
     if not page.has_data:
         page.answer = (
@@ -65,22 +66,18 @@ def build(params: EnergyFlowsParams) -> Page:
         energy_compare.comparison_findings(compared, name),
     ]))  # fmt: skip
     page.charts[f"Energy from {name} to China, by source"] = charts.energy_chart(long, source_note=NOTE)
-    page.tables["Where the sources meet"] = (
-        "Years in which two or more *independent* sources measure the same commodity in the same unit, with the range of "
-        "their values. Chinese customs data seen twice (monthly via Wind, and the press release) count as one source. The "
+    page.tables["Where the sources meet"] = tables.Table(
+        compared,
+        {"commodity": "Commodity", "year": "Year", "unit": "Unit", "origins": "Independent sources",
+         "publications": "Figures", "low": "Lowest", "high": "Highest", "spread": "Spread",
+         "figures": "Every figure, by source (as stated)"},
+        {"commodity": energy_compare.COMMODITY_LABELS.get, "low": tables.number, "high": tables.number},
+        intro="Years in which two or more *independent* sources measure the same commodity in the same unit, with the range "
+        "of their values. Chinese customs data seen twice (monthly via Wind, and the press release) count as one source. The "
         "Review standardises gas volumes to a gross calorific value of 40 MJ/m³, while Gazprom reports cubic metres on its "
         "own standard: the two are not the same unit. Every figure is listed, a source's several figures included; the "
-        "spread is a range when it depends on which of them is taken.\n\n"
-        + (
-            "No year in the selection is covered by two or more sources in the same unit." if compared.is_empty()
-            else tables.markdown_table(
-                compared,
-                {"commodity": "Commodity", "year": "Year", "unit": "Unit", "origins": "Independent sources",
-                 "publications": "Figures", "low": "Lowest", "high": "Highest", "spread": "Spread",
-                 "figures": "Every figure, by source (as stated)"},
-                {"commodity": energy_compare.COMMODITY_LABELS.get, "low": tables.number, "high": tables.number},
-            )
-        )
+        "spread is a range when it depends on which of them is taken.",
+        empty="No year in the selection is covered by two or more sources in the same unit.",
     )  # fmt: skip
     own = (
         crude_ranking.filter(pl.col("origin_iso3") == params.exporter)
@@ -91,25 +88,48 @@ def build(params: EnergyFlowsParams) -> Page:
             on="year", how="left", validate="1:1",
         )
     )  # fmt: skip
-    page.tables["Among China's crude oil suppliers"] = (
-        "Rank and share of China's crude imports by volume, Chinese customs, in years where China's own total has 12 "
+    page.tables["Among China's crude oil suppliers"] = tables.Table(
+        own,
+        {"year": "Year", "rank": "Rank", "volume_mt": "Volume, Mt (all-origins file)",
+         **({"own_file_mt": f"Volume, Mt ({name}'s own file, where revised)"} if own["own_file_mt"].is_not_null().any() else {}),
+         "months_reported": "Months with imports",
+         "share_pct": "Share %", "origins_listed": "Origins listed", "share_basis": "Share of"},
+        {"volume_mt": tables.number, "own_file_mt": tables.number, "share_pct": tables.pct_plain,
+         "share_basis": labels.label},
+        intro="Rank and share of China's crude imports by volume, Chinese customs, in years where China's own total has 12 "
         "published months (the all-origins file ends in November 2022). *Months with imports* shows suppliers with months "
         "not published; *Share of* says whether the denominator is China's own total or the sum of the origins listed. Where "
-        "the origin's own customs file (a later download of the same series) was revised, its figure is shown beside.\n\n"
-        + (
-            f"Chinese customs list no complete year of crude oil imports from {name} in the selection." if own.is_empty()
-            else tables.markdown_table(
-                own,
-                {"year": "Year", "rank": "Rank", "volume_mt": "Volume, Mt (all-origins file)",
-                 **({"own_file_mt": f"Volume, Mt ({name}'s own file, where revised)"} if own["own_file_mt"].is_not_null().any() else {}),
-                 "months_reported": "Months with imports",
-                 "share_pct": "Share %", "origins_listed": "Origins listed", "share_basis": "Share of"},
-                {"volume_mt": tables.number, "own_file_mt": tables.number, "share_pct": tables.pct_plain,
-                 "share_basis": labels.label},
+        "the origin's own customs file (a later download of the same series) was revised, its figure is shown beside.",
+        empty=f"Chinese customs list no complete year of crude oil imports from {name} in the selection.",
+    )  # fmt: skip
+    page.key_numbers = _key_numbers(own)
+    return page
+
+
+def _key_numbers(own: pl.DataFrame) -> list[KeyNumber]:
+    """The supplier's crude oil to China in the last complete year Chinese customs cover: volume, rank, share."""
+    if own.is_empty():
+        return []
+    last = own.sort("year").row(-1, named=True)
+    year = str(last["year"])
+    numbers = [KeyNumber("Crude oil to China", last["volume_mt"], "Mt", year, "declared", by="by China")]
+    if last["rank"] is not None:
+        numbers.append(
+            KeyNumber(
+                "Rank among China's crude suppliers",
+                last["rank"],
+                "by volume",
+                year,
+                "declared",
+                digits=0,
+                by="by China",
             )
         )
-    )  # fmt: skip
-    return page
+    if last["share_pct"] is not None:
+        numbers.append(
+            KeyNumber("Share of China's crude imports", last["share_pct"], "%", year, "declared", by="by China")
+        )
+    return numbers
 
 
 NOTES = [

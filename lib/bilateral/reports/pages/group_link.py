@@ -15,7 +15,7 @@ from bilateral.data import catalog
 from bilateral.data.countries import country_name
 from bilateral.data.groups import group_members
 from bilateral.data.trade_flows import load_trade_flows, source_label
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import CITED, GroupLinkParams
 from bilateral.viz import charts, statement_tables, tables
 
@@ -34,6 +34,7 @@ def build(params: GroupLinkParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
+    page.method = method_text("group_link")
     if params.source == CITED:
         member_turnover = cited_members
         note = "Sources: cited statements (customs, officials) per bar; see tooltips and the sources section."
@@ -53,6 +54,7 @@ def build(params: GroupLinkParams) -> Page:
         )
     else:
         page.answer = group_link.group_findings(totals, shares, reporter, params.group, names)
+        page.key_numbers = _key_numbers(totals, shares, params, names)
         if params.source != CITED:
             page.answer += group_link.after_data_sentence(member_turnover, cited_members, names, members)
         page.charts[f"{reporter}'s trade with the {params.group} members, US$ bn"] = charts.group_chart(
@@ -63,31 +65,57 @@ def build(params: GroupLinkParams) -> Page:
         table = shares.join(
             totals.select("year", "members_covered"), on="year", how="left", validate="m:1"
         ).with_columns(pl.col("partner_iso3").replace_strict(names).alias("member"))
-        page.tables["Members, year by year"] = (
-            "Turnover (exports plus imports) in US$ billion, the member's share of the members covered that year, and the basis "
-            "of each figure. *Covered* says how many of the group's members have a figure; a share is a share of those, which "
-            "overstates it when members are missing.\n\n"
-            + tables.markdown_table(
-                table,
-                {"year": "Year", "member": "Member", "turnover_usd": "US$ bn", "qualifier": "As stated", "share_pct": "Share of covered %",
-                 "members_covered": "Covered", "basis": "Basis", "source_url": "Source"},
-                {"turnover_usd": tables.usd_bn, "share_pct": tables.pct_plain, "basis": _basis, "source_url": _source},
-            )
+        page.tables["Members, year by year"] = tables.Table(
+            table,
+            {"year": "Year", "member": "Member", "turnover_usd": "US$ bn", "qualifier": "As stated", "share_pct": "Share of covered %",
+             "members_covered": "Covered", "basis": "Basis", "source_url": "Source"},
+            {"turnover_usd": tables.usd_bn, "share_pct": tables.pct_plain, "basis": _basis, "source_url": _source},
+            intro="Turnover (exports plus imports) in US$ billion, the member's share of the members covered that year, and the "
+            "basis of each figure. *Covered* says how many of the group's members have a figure; a share is a share of those, "
+            "which overstates it when members are missing.",
         )  # fmt: skip
     statements = group_link.member_statements(cited_for_reporter, members).filter(pl.col("year").is_between(*span))
     if not statements.is_empty():
-        page.tables["Every cited member figure (statements)"] = (
-            "All full-year statements, including those not chosen, with their basis: partner-side statistics (national "
-            "statistics offices) and China-side data differ widely for Central Asia.\n\n"
-            + tables.markdown_table(
-                statements,
-                {"year": "Year", "partner_name": "Member", "value_text": "US$ bn (as stated)", "basis": "Basis",
-                 "publisher_named": "Publisher", "source_url": "Page"},
-                {"basis": _basis, "source_url": _source},
-            )
+        page.tables["Every cited member figure (statements)"] = tables.Table(
+            statements,
+            {"year": "Year", "partner_name": "Member", "value_text": "US$ bn (as stated)", "basis": "Basis",
+             "publisher_named": "Publisher", "source_url": "Page"},
+            {"basis": _basis, "source_url": _source},
+            intro="All full-year statements, including those not chosen, with their basis: partner-side statistics (national "
+            "statistics offices) and China-side data differ widely for Central Asia.",
         )  # fmt: skip
     page.notes = _notes(params)
     return page
+
+
+def _key_numbers(
+    totals: pl.DataFrame, shares: pl.DataFrame, params: GroupLinkParams, names: dict[str, str]
+) -> list[KeyNumber]:
+    """The last year with every member covered (else the last year, saying how many): the members' total and the
+    largest member's share of it."""
+    basis = "statement" if params.source == CITED else "declared"
+    by = "" if params.source == CITED else f"by {country_name(params.reporter)}"
+    complete = totals.filter(pl.col("is_complete"))
+    row = (complete if not complete.is_empty() else totals).row(-1, named=True)
+    year = str(row["year"])
+    label = f"Trade with the {params.group} members"
+    if not row["is_complete"]:
+        label += f" ({row['members_covered']} of {len(names)} covered)"
+    numbers = [KeyNumber(label, row["members_turnover_usd"] / 1e9, "US$ bn", year, basis, by=by)]
+    that_year = shares.filter((pl.col("year") == row["year"]) & pl.col("share_pct").is_not_null())
+    if row["is_complete"] and not that_year.is_empty():
+        top = that_year.sort("share_pct", descending=True).row(0, named=True)
+        numbers.append(
+            KeyNumber(
+                f"Share of {names[top['partner_iso3']]}",
+                top["share_pct"],
+                "% of the members' total",
+                year,
+                basis,
+                by=by,
+            )
+        )
+    return numbers
 
 
 def _cited_member_turnover(params: GroupLinkParams, registry: pl.DataFrame, members: list[str]) -> pl.DataFrame:

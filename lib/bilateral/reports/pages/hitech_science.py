@@ -21,7 +21,7 @@ from bilateral.data.lenses import apply_lens, lens_filter, lens_info
 from bilateral.data.science_gaps import science_gaps
 from bilateral.data.sources.baci_extract import product_names
 from bilateral.data.trade_flows import load_trade_flows, source_label
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.pages import projects as projects_page
 from bilateral.reports.pages import projects_tables as ptables
 from bilateral.reports.params import HitechScienceParams
@@ -57,6 +57,7 @@ def trade_years() -> tuple[int, int]:
 
 def build(params: HitechScienceParams) -> Page:
     page = Page(title=params.title(), answer="", has_data=True, sources=[catalog.citation(f) for f in params.sources()])
+    page.method = method_text("hitech_science")
     span = (params.start_year, params.end_year)
     stages, events, facts = _registry_part()
     rows = _baci_rows().filter(pl.col("year").is_between(*span))
@@ -71,6 +72,7 @@ def build(params: HitechScienceParams) -> Page:
     minerals, level = product_analysis.lens_table(_minerals(), "CHN", "RUS", "export", *span, products.descriptions_for)
     minerals = hitech.with_segments(minerals, ("product_code",))
     page.answer = _findings(params, stages, events, series, top, minerals, last_year)
+    page.key_numbers = _key_numbers(stages, series, last_year, titles)
 
     page.charts["Aviation, space, nuclear and technology projects: milestones and plans"] = project_charts.timeline_chart(
         events, years=(int(events["date_start"].dt.year().min()), int(events["date_end"].dt.year().max())),
@@ -157,12 +159,35 @@ def _short_name(name: str | None) -> str | None:
     return None if name is None else tables.shorten(name, 50)
 
 
+def _key_numbers(
+    stages: pl.DataFrame, series: pl.DataFrame, last_year: int | None, titles: dict[str, str]
+) -> list[KeyNumber]:
+    """Projects in the cited registry (statements), then the first lens's exports each way in the last year (BACI,
+    reconciled)."""
+    as_of = str(project_analysis.newest_fact(projects_page.registry()[0]).year)
+    numbers = [
+        KeyNumber(
+            "Hi-tech and science projects in the registry", stages.height, "projects", as_of, "statement", digits=0
+        )
+    ]
+    if last_year is not None and not series.is_empty():
+        lens = LENSES[0]
+        for row in (
+            series.filter((pl.col("lens") == lens) & (pl.col("year") == last_year))
+            .sort("direction")
+            .iter_rows(named=True)
+        ):
+            numbers.append(KeyNumber(f"{titles[lens].split(' (')[0]} exports, {row['direction']}", row["value_usd"] / 1e6,
+                                     "US$ m", str(last_year), "reconciled", digits=0, by="CEPII BACI"))  # fmt: skip
+    return numbers
+
+
 def _lower_first(text: str) -> str:
     """'Joint R&D projects' -> 'joint R&D projects' (an acronym at the start stays as it is)."""
     return text if len(text) > 1 and text[1].isupper() else text[:1].lower() + text[1:]
 
 
-def _project_table(stages: pl.DataFrame, events: pl.DataFrame) -> str:
+def _project_table(stages: pl.DataFrame, events: pl.DataFrame) -> tables.Table:
     plans = (
         events.filter(pl.col("kind") == "plan")
         .group_by("project_id")
@@ -176,19 +201,17 @@ def _project_table(stages: pl.DataFrame, events: pl.DataFrame) -> str:
             pl.col("stage").fill_null("fund (no construction ladder)"),
         )
     )
-    return (
-        "Statements from the cited registry, read as in the projects report: the stage as of each project's latest cited "
-        "fact, the dates that put it there, and the plans stated.\n\n"
-        + tables.markdown_table(
-            rows, {"project_name": "Project", "field": "Field", "stage": "Stage", "stage_dates": "Since", "latest_fact": "Latest fact",
-                   "plans": "Plans stated", "latest_status": "Latest status statement"},
-            {"stage": lambda v: project_charts.STAGE_LABELS.get(v, v), "stage_dates": lambda v: v or "–", "plans": lambda v: v or "–",
-             "latest_status": lambda v: tables.shorten(v, 50)},
-        )
+    return tables.Table(
+        rows, {"project_name": "Project", "field": "Field", "stage": "Stage", "stage_dates": "Since", "latest_fact": "Latest fact",
+               "plans": "Plans stated", "latest_status": "Latest status statement"},
+        {"stage": lambda v: project_charts.STAGE_LABELS.get(v, v), "stage_dates": lambda v: v or "–", "plans": lambda v: v or "–",
+         "latest_status": lambda v: tables.shorten(v, 50)},
+        intro="Statements from the cited registry, read as in the projects report: the stage as of each project's latest cited "
+        "fact, the dates that put it there, and the plans stated.",
     )  # fmt: skip
 
 
-def _lens_table(series: pl.DataFrame, titles: dict[str, str]) -> str:
+def _lens_table(series: pl.DataFrame, titles: dict[str, str]) -> tables.Table:
     wide = series.with_columns(
         pl.col("lens").replace_strict(titles).alias("lens_title"), (pl.col("value_usd") / 1e6).round(1)
     ).pivot(on="year", index=["lens_title", "direction"], values="value_usd", sort_columns=True)
@@ -198,31 +221,27 @@ def _lens_table(series: pl.DataFrame, titles: dict[str, str]) -> str:
         shares.with_columns(pl.col("lens").replace_strict(titles).alias("lens_title")).drop("lens"), on=["lens_title", "direction"], how="left",
         validate="1:1",
     )  # fmt: skip
-    return (
-        "Each side's exports to the other in US$ million by year, and the lens's share of that direction's trade in the last "
-        "year. A lens with no product traded in a year is a real 0 (the extract covers every product traded).\n\n"
-        + tables.markdown_table(
-            wide.sort("lens_title", "direction"),
-            {"lens_title": "Lens", "direction": "Exports", **{y: y for y in years}, "share_pct": f"Share {years[-1]}, %"},
-            {**{y: lambda v: "–" if v is None else f"{v:,.1f}" for y in years}, "share_pct": tables.pct_plain},
-        )
+    return tables.Table(
+        wide.sort("lens_title", "direction"),
+        {"lens_title": "Lens", "direction": "Exports", **{y: y for y in years}, "share_pct": f"Share {years[-1]}, %"},
+        {**{y: lambda v: "–" if v is None else f"{v:,.1f}" for y in years}, "share_pct": tables.pct_plain},
+        intro="Each side's exports to the other in US$ million by year, and the lens's share of that direction's trade in the last "
+        "year. A lens with no product traded in a year is a real 0 (the extract covers every product traded).",
     )  # fmt: skip
 
 
-def _top_table(top: pl.DataFrame, titles: dict[str, str]) -> str:
-    return (
-        "Names are HS 2022 texts: of the same code where it exists in HS 2022, else of its heading (said in *Name from*); the "
-        "extract's codes are HS 2017, so the scope may differ.\n\n"
-        + tables.markdown_table(
-            top.with_columns(pl.col("lens").replace_strict(titles)),
-            {"lens": "Lens", "direction": "Exports", "rank": "Rank", "product_code": "HS6", "product_name": "Product",
-             "product_name_basis": "Name from", "value_usd": "US$ m", "share_pct": "Share of lens %"},
-            {"product_name": lambda v: tables.shorten(v, 60), "value_usd": tables.usd_m, "share_pct": tables.pct_plain},
-        )
+def _top_table(top: pl.DataFrame, titles: dict[str, str]) -> tables.Table:
+    return tables.Table(
+        top.with_columns(pl.col("lens").replace_strict(titles)),
+        {"lens": "Lens", "direction": "Exports", "rank": "Rank", "product_code": "HS6", "product_name": "Product",
+         "product_name_basis": "Name from", "value_usd": "US$ m", "share_pct": "Share of lens %"},
+        {"product_name": lambda v: tables.shorten(v, 60), "value_usd": tables.usd_m, "share_pct": tables.pct_plain},
+        intro="Names are HS 2022 texts: of the same code where it exists in HS 2022, else of its heading (said in *Name from*); the "
+        "extract's codes are HS 2017, so the scope may differ.",
     )  # fmt: skip
 
 
-def _minerals_table(minerals: pl.DataFrame) -> str:
+def _minerals_table(minerals: pl.DataFrame) -> tables.Table:
     measures = {"value_usd": ("US$ m", tables.usd_m), "months_reported": ("months with trade", lambda v: "–" if v is None else str(v)),
                 "share_pct": ("Russia's share %", tables.pct_plain), "partner_rank": ("Russia's rank", lambda v: "–" if v is None else str(v))}  # fmt: skip
     long = minerals.with_columns(
@@ -243,32 +262,28 @@ def _minerals_table(minerals: pl.DataFrame) -> str:
         .alias("product_code"),
     )
     years = [c for c in wide.columns if c not in ("product_code", "product", "measure")]
-    return (
-        "Value as declared by China (US$ million), months with trade reported (months without trade are absent upstream, "
+    return tables.Table(
+        wide, {"product_code": "HS6", "product": "Product", "measure": "", **{y: y for y in years}},
+        {"product": lambda v: tables.shorten(v, 40), **{y: lambda v: v or "–" for y in years}},
+        intro="Value as declared by China (US$ million), months with trade reported (months without trade are absent upstream, "
         "not zero; – = no trade reported that year), and Russia's share and rank among the destinations the extract covers "
-        "for that product (not the world).\n\n"
-        + tables.markdown_table(
-            wide, {"product_code": "HS6", "product": "Product", "measure": "", **{y: y for y in years}},
-            {"product": lambda v: tables.shorten(v, 40), **{y: lambda v: v or "–" for y in years}},
-        )
+        "for that product (not the world).",
     )  # fmt: skip
 
 
-def _gaps_table() -> str:
+def _gaps_table() -> tables.Table:
     rows = [{"topic": gap.topic, "cannot_show": gap.cannot_show, "connector": gap.connector,
              "sources": " · ".join(f"{s.publisher}: {page_link(s.url)}" for s in gap.sources)} for gap in science_gaps()]  # fmt: skip
-    return (
-        "None of the shipped datasets measures research cooperation. Each line names what is missing, how a connector would "
-        "fetch it and the pages that describe the source (their figures are not used here).\n\n"
-        + tables.markdown_table(
-            pl.DataFrame(rows),
-            {
-                "topic": "Not shown",
-                "cannot_show": "What is missing",
-                "connector": "How a connector would get it",
-                "sources": "Source",
-            },
-        )  # fmt: skip
+    return tables.Table(
+        pl.DataFrame(rows),
+        {
+            "topic": "Not shown",
+            "cannot_show": "What is missing",
+            "connector": "How a connector would get it",
+            "sources": "Source",
+        },
+        intro="None of the shipped datasets measures research cooperation. Each line names what is missing, how a connector would "
+        "fetch it and the pages that describe the source (their figures are not used here).",
     )
 
 

@@ -16,7 +16,7 @@ from bilateral.analysis import investment as inv
 from bilateral.analysis import stated_values as sv
 from bilateral.data import catalog
 from bilateral.data.countries import country_name
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import Page, latest_statement, method_text
 from bilateral.reports.params import InvestmentFinanceParams
 from bilateral.viz import finance_charts, statement_charts, tables
 from bilateral.viz.statement_tables import statements_table
@@ -34,6 +34,7 @@ def build(params: InvestmentFinanceParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
+    page.method = method_text("investment_finance")
     answers = []
     if params.country == STATEMENTS_ABOUT:
         answers += _add_statements(page, params)
@@ -74,6 +75,11 @@ def _add_statements(page: Page, params: InvestmentFinanceParams) -> list[str]:
         )
         return [f"No investment statement falls in {years}."]
     page.has_data = True
+    stated_portfolio = portfolio.filter((pl.col("series") == inv.PORTFOLIO) & (pl.col("measure") == "US$ bn"))
+    portfolio_number = latest_statement(
+        stated_portfolio, "Investment commission's portfolio under consideration", "US$ bn"
+    )
+    page.key_numbers = [portfolio_number] if portfolio_number else []
     all_rows = inv.split_investment(
         catalog.load("investment_statements")
     )  # colour domains from every row: stable colours
@@ -100,10 +106,10 @@ def _add_statements(page: Page, params: InvestmentFinanceParams) -> list[str]:
         )  # fmt: skip
         page.tables["Investment levels by basis, as stated"] = statements_table(levels.sort("series", "period_end"))
     if not growth.is_empty():
-        page.tables["Growth rates, as stated (percent change on a year earlier)"] = (
-            "Each rate is for the period and measure its page named (MOFCOM's non-financial or all-industry direct investment, "
-            "the Bank of Russia's direct investment): rates of different measures are not one series.\n\n"
-            + statements_table(growth.sort("period_end"))
+        page.tables["Growth rates, as stated (percent change on a year earlier)"] = statements_table(
+            growth.sort("period_end"),
+            intro="Each rate is for the period and measure its page named (MOFCOM's non-financial or all-industry direct investment, "
+            "the Bank of Russia's direct investment): rates of different measures are not one series.",
         )
     if not parts["other"].is_empty():
         page.tables["Other investment statements"] = statements_table(parts["other"])
@@ -157,19 +163,17 @@ def _add_loans(page: Page, params: InvestmentFinanceParams, country: str) -> str
         "year", "amount_usd", descending=[False, True]
     )
     if chosen.height:
-        page.tables[f"{_sentence_case(_what(params))} to {country}, {span[0]}–{span[1]}"] = tables.markdown_table(
+        page.tables[f"{_sentence_case(_what(params))} to {country}, {span[0]}–{span[1]}"] = tables.Table(
             chosen, {"year": "Year", "borrower": "Borrower", "lender": "Lender", "energy_source": "Energy source",
                      "energy_subsector": "Subsector", "amount_usd": "US$ bn", "description": "Project"},
             {"amount_usd": tables.usd_bn, "description": lambda v: tables.shorten(v, 60)},
         )  # fmt: skip
     totals = inv.borrower_totals(selected)
     shown = totals.filter((pl.col("rank") <= 10) | (pl.col("country_iso3") == params.country))
-    page.tables[f"Largest borrowers of {_what(params)}, {span[0]}–{span[1]}"] = (
-        f"Of {totals.height} borrowers in all; a binational project is its own borrower (never split).\n\n"
-        + tables.markdown_table(
-            shown, {"rank": "Rank", "country_name": "Borrower", "loans": "Loans", "amount_usd": "US$ bn", "share_pct": "Share %"},
-            {"amount_usd": tables.usd_bn, "share_pct": tables.pct_plain},
-        )
+    page.tables[f"Largest borrowers of {_what(params)}, {span[0]}–{span[1]}"] = tables.Table(
+        shown, {"rank": "Rank", "country_name": "Borrower", "loans": "Loans", "amount_usd": "US$ bn", "share_pct": "Share %"},
+        {"amount_usd": tables.usd_bn, "share_pct": tables.pct_plain},
+        intro=f"Of {totals.height} borrowers in all; a binational project is its own borrower (never split).",
     )  # fmt: skip
     related = selected.filter(pl.col("russia_related") & pl.col("country_iso3").ne_missing("RUS"))
     finding = inv.loans_findings(selected, params.country, country, _what(params), span)
@@ -185,7 +189,7 @@ def _add_loans(page: Page, params: InvestmentFinanceParams, country: str) -> str
     return finding
 
 
-def _coverage_table(params: InvestmentFinanceParams) -> str:
+def _coverage_table(params: InvestmentFinanceParams) -> tables.Table:
     """One row per source: what it is, the years it has, what it does not cover (from docs/data.md and PROVENANCE)."""
     statements = inv.split_investment(catalog.load("investment_statements"))
     loans = catalog.load("china_energy_finance")
@@ -207,7 +211,7 @@ def _coverage_table(params: InvestmentFinanceParams) -> str:
          "FDI or equity; other lenders (commercial banks, funds); non-energy loans; anything after 2019 (BU has revised the database since)"),
     ]  # fmt: skip
     frame = pl.DataFrame(rows, schema=["source", "what", "years", "not"], orient="row")
-    return tables.markdown_table(
+    return tables.Table(
         frame, {"source": "Source", "what": "What it is", "years": "Years held", "not": "What it does not cover"}
     )
 

@@ -17,7 +17,7 @@ import polars as pl
 
 from bilateral.data.countries import country_name
 from bilateral.errors import BilateralError
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import PairProfileParams, validate_parameters
 from bilateral.viz import tables
 
@@ -120,6 +120,7 @@ def build(params: PairProfileParams) -> Page:
     names = {a: country_name(a), b: country_name(b)}
     is_flagship = {a, b} == CHINA_RUSSIA
     rows, missing, sources = [], [], []
+    numbers: list[KeyNumber] = []
     for theme in THEMES:
         if theme.china_russia_only and not is_flagship:
             missing.append(f"**{theme.name}**: {theme.missing}.")
@@ -134,16 +135,20 @@ def build(params: PairProfileParams) -> Page:
             missing.append(f"**{theme.name}**: {first_sentence(page.answer)}")
             continue
         sources += [s for s in page.sources if s not in sources]
+        numbers += page.key_numbers[:1]  # each theme's lead number, with its own basis
         rows.append({"theme": theme.name, "answer": first_sentence(page.answer),
                      "report": f"[{report.title()}](../{theme.notebook}/{report.slug()}.html)"})  # fmt: skip
     answered = pl.DataFrame(rows, schema={"theme": pl.String, "answer": pl.String, "report": pl.String})
     result = Page(
         title=params.title(), answer=_answer(answered, names), has_data=not answered.is_empty(), sources=sources
     )
-    result.tables["Every theme in one line"] = (
-        "Each line is the first finding of the theme's own report (same data, same parameters as the gallery's), with a link "
-        "to it.\n\n" + tables.markdown_table(answered, {"theme": "Theme", "answer": "Answer", "report": "Report"})
-    )
+    result.method = method_text("pair_profile")
+    result.key_numbers = numbers
+    result.tables["Every theme in one line"] = tables.Table(
+        answered, {"theme": "Theme", "answer": "Answer", "report": "Report"},
+        intro="Each line is the first finding of the theme's own report (same data, same parameters as the gallery's), with a link "
+        "to it.",
+    )  # fmt: skip
     if missing:
         result.tables["What is missing for this pair"] = "\n".join(f"- {line}" for line in missing)
     result.notes = [

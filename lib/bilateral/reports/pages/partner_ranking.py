@@ -15,7 +15,7 @@ from bilateral.analysis import labels, ranking
 from bilateral.data import catalog
 from bilateral.data.countries import country_name
 from bilateral.data.trade_flows import scan_trade_flows, source_label
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import CITED, PartnerRankingParams
 from bilateral.viz import rank_charts, statement_tables, tables
 
@@ -32,6 +32,7 @@ def build(params: PartnerRankingParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
+    page.method = method_text("partner_ranking")
     if params.source != CITED:
         _add_declared(page, params, statements, reporter, partner)
     elif not statements.is_empty():
@@ -44,30 +45,80 @@ def build(params: PartnerRankingParams) -> Page:
             source_note="Source: cited statements (page and quote in each tooltip).",
         )
     if not statements.is_empty():
-        page.tables["Cited statements"] = (
-            "Every full-year statement with its basis and page. Statements are what a page said, not data.\n\n"
-            + tables.markdown_table(
-                statements,
-                {
-                    "year": "Year",
-                    "measure": "Measure",
-                    "value": "Value",
-                    "basis": "Basis",
-                    "publisher_named": "Publisher",
-                    "source_url": "Page",
-                },
-                {
-                    "value": tables.as_printed,
-                    "measure": labels.label,
-                    "basis": labels.humanise,
-                    "source_url": statement_tables.page_link,
-                },
-            )  # fmt: skip
+        page.tables["Cited statements"] = tables.Table(
+            statements,
+            {
+                "year": "Year",
+                "measure": "Measure",
+                "value": "Value",
+                "basis": "Basis",
+                "publisher_named": "Publisher",
+                "source_url": "Page",
+            },
+            {
+                "value": tables.as_printed,
+                "measure": labels.label,
+                "basis": labels.humanise,
+                "source_url": statement_tables.page_link,
+            },
+            intro="Every full-year statement with its basis and page. Statements are what a page said, not data.",
         )
     if not page.has_data:
         page.answer = _no_data(params, reporter, partner)
+    elif params.source == CITED:
+        page.key_numbers = _stated_key_numbers(statements, partner, reporter)
     page.notes = _notes(params)
     return page
+
+
+def _stated_key_numbers(statements: pl.DataFrame, partner: str, reporter: str) -> list[KeyNumber]:
+    """The latest stated rank and share (statements: what a page said for that year)."""
+    numbers = []
+    for measure, (unit, digits) in {"rank": ("", 0), "share_pct": (f"% of {reporter}'s trade", 1)}.items():
+        rows = statements.filter((pl.col("measure") == measure) & pl.col("value").is_not_null()).sort("year")
+        if not rows.is_empty():
+            last = rows.row(-1, named=True)
+            label = f"{partner}'s {'rank' if measure == 'rank' else 'share'}"
+            numbers.append(KeyNumber(label, last["value"], unit, str(last["year"]), "statement", digits=digits))
+    return numbers
+
+
+def _declared_key_numbers(turnover: pl.DataFrame, partner_iso3: str, partner: str, reporter: str) -> list[KeyNumber]:
+    """The partner's rank and share of the reporter's trade in the last year, by the reporter's declarations."""
+    own = turnover.filter((pl.col("partner_iso3") == partner_iso3) & pl.col("rank").is_not_null()).sort("year")
+    if own.is_empty():
+        return []
+    last = own.row(-1, named=True)
+    year = str(last["year"])
+    numbers = [
+        KeyNumber(
+            f"{partner}'s rank among {reporter}'s partners",
+            last["rank"],
+            "",
+            year,
+            "declared",
+            digits=0,
+            by=f"by {reporter}",
+        )
+    ]
+    if last["share_pct"] is not None:
+        numbers.append(
+            KeyNumber(
+                f"{partner}'s share",
+                last["share_pct"],
+                f"% of {reporter}'s trade",
+                year,
+                "declared",
+                by=f"by {reporter}",
+            )
+        )
+    if last["turnover_usd"] is not None:
+        numbers.append(
+            KeyNumber(
+                f"Trade with {partner}", last["turnover_usd"] / 1e9, "US$ bn", year, "declared", by=f"by {reporter}"
+            )
+        )
+    return numbers
 
 
 def _add_declared(
@@ -91,6 +142,7 @@ def _add_declared(
         partner_iso3=params.partner,
         source_label=label,
     )
+    page.key_numbers = _declared_key_numbers(own["turnover"], params.partner, partner, reporter)
     series = rank_charts.position_series(
         {f"Declared by {reporter}": own["turnover"], "Declared by partners (mirror)": mirror}, params.partner
     )
@@ -108,13 +160,13 @@ def _add_declared(
         .filter((pl.col("year") == last_year) & (pl.col("rank") <= 10))
         .with_columns(pl.col("partner_iso3").map_elements(country_name, return_dtype=pl.String).alias("partner_name"))
     )
-    page.tables[f"{reporter}'s ten largest partners in {last_year}"] = tables.markdown_table(
+    page.tables[f"{reporter}'s ten largest partners in {last_year}"] = tables.Table(
         top, {"rank": "Rank", "partner_name": "Partner", "turnover_usd": "US$ bn", "share_pct": "Share %", "directions": "Directions reported"},
         {"turnover_usd": tables.usd_bn, "share_pct": tables.pct_plain},
     )  # fmt: skip
 
 
-def _leaders_table(lead: pl.DataFrame, reporter: str) -> str:
+def _leaders_table(lead: pl.DataFrame, reporter: str) -> tables.Table:
     shown = lead.with_columns(
         pl.col("leader_iso3").map_elements(country_name, return_dtype=pl.String).alias("leader"),
         pl.col("runner_up_iso3").map_elements(country_name, return_dtype=pl.String).alias("runner_up"),
@@ -122,22 +174,20 @@ def _leaders_table(lead: pl.DataFrame, reporter: str) -> str:
         .replace_strict({True: "close", False: "", None: "unknown"}, default="", return_dtype=pl.String)
         .alias("call"),
     )
-    return (
-        f"By {reporter}'s declarations (exports + imports). *Close*: the partners' own declarations of the same trade "
+    return tables.Table(
+        shown,
+        {"year": "Year", "leader": "Leader", "leader_usd": "US$ bn", "runner_up": "Runner-up", "runner_up_usd": "US$ bn ",
+         "margin_pct": "Lead %", "disagreement_pct": "Sources' gap %", "unallocated_usd": "Unassigned US$ bn", "call": "Call"},
+        {"leader_usd": tables.usd_bn, "runner_up_usd": tables.usd_bn, "margin_pct": tables.pct_plain,
+         "disagreement_pct": tables.pct_plain, "unallocated_usd": tables.usd_bn},
+        intro=f"By {reporter}'s declarations (exports + imports). *Close*: the partners' own declarations of the same trade "
         "could reverse the lead (the leader's lower declared value is not above the runner-up's higher one). "
         "*Sources' gap*: the larger of the two partners' differences between the two declarations. *Unassigned*: trade "
-        f"{reporter} declared with the world but with no listed partner (world total minus the partners' sum).\n\n"
-        + tables.markdown_table(
-            shown,
-            {"year": "Year", "leader": "Leader", "leader_usd": "US$ bn", "runner_up": "Runner-up", "runner_up_usd": "US$ bn ",
-             "margin_pct": "Lead %", "disagreement_pct": "Sources' gap %", "unallocated_usd": "Unassigned US$ bn", "call": "Call"},
-            {"leader_usd": tables.usd_bn, "runner_up_usd": tables.usd_bn, "margin_pct": tables.pct_plain,
-             "disagreement_pct": tables.pct_plain, "unallocated_usd": tables.usd_bn},
-        )
+        f"{reporter} declared with the world but with no listed partner (world total minus the partners' sum).",
     )  # fmt: skip
 
 
-def _directions_table(own: dict[str, pl.DataFrame], partner_iso3: str, reporter: str) -> str:
+def _directions_table(own: dict[str, pl.DataFrame], partner_iso3: str, reporter: str) -> tables.Table:
     frames = [
         frame.filter(pl.col("partner_iso3") == partner_iso3).select(
             "year", pl.col("rank").alias(f"rank_{m}"), pl.col("share_pct").alias(f"share_{m}")
@@ -147,14 +197,12 @@ def _directions_table(own: dict[str, pl.DataFrame], partner_iso3: str, reporter:
     joined = frames[0]
     for frame in frames[1:]:
         joined = joined.join(frame, on="year", how="full", coalesce=True, validate="1:1")
-    return (
-        f"Rank and share of {reporter}'s total for each direction, as {reporter} declares it.\n\n"
-        + tables.markdown_table(
-            joined.sort("year"),
-            {"year": "Year", "rank_turnover": "Rank (both)", "share_turnover": "Share %", "rank_exports": "Rank (exports)",
-             "share_exports": "Share %", "rank_imports": "Rank (imports)", "share_imports": "Share % "},
-            {"share_turnover": tables.pct_plain, "share_exports": tables.pct_plain, "share_imports": tables.pct_plain},
-        )
+    return tables.Table(
+        joined.sort("year"),
+        {"year": "Year", "rank_turnover": "Rank (both)", "share_turnover": "Share %", "rank_exports": "Rank (exports)",
+         "share_exports": "Share %", "rank_imports": "Rank (imports)", "share_imports": "Share % "},
+        {"share_turnover": tables.pct_plain, "share_exports": tables.pct_plain, "share_imports": tables.pct_plain},
+        intro=f"Rank and share of {reporter}'s total for each direction, as {reporter} declares it.",
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from bilateral.analysis import people_currency as pc
 from bilateral.analysis import stated_values as sv
 from bilateral.data import catalog
 from bilateral.data.paths import data_dir
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, latest_statement, method_text
 from bilateral.reports.params import PeopleCurrencyParams
 from bilateral.viz import statement_charts
 from bilateral.viz.statement_tables import HEADERS, statements_table
@@ -36,6 +36,7 @@ def build(params: PeopleCurrencyParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
+    page.method = method_text("people_currency")
     people_all = sv.with_figures_stated_alongside(catalog.load("people_exchanges"))
     people = _in_window(people_all, params)
     travel, students = sv.stated_marks(pc.travel_rows(people)), sv.stated_marks(pc.student_rows(people))
@@ -51,12 +52,12 @@ def build(params: PeopleCurrencyParams) -> Page:
         band = _band(params)  # the closure years inside the window: gaps are named only where the reader looks
         answers += [pc.travel_findings(travel, band[:2] if band else CLOSURE), _claim_sentence(travel)]
         _travel_chart(page, travel, pc.travel_rows(people_all), params)
-        page.tables["Travellers, as stated"] = (
-            "One row per statement; definitions differ (visa-free group tourists, all visitors, tourist-purpose trips, trips for "
+        page.tables["Travellers, as stated"] = statements_table(
+            travel.sort("direction", "period_end"), TRAVEL_HEADERS,
+            intro="One row per statement; definitions differ (visa-free group tourists, all visitors, tourist-purpose trips, trips for "
             "all purposes) and are never added or joined. A row whose basis ends 'stated on the same page as ...' is a figure the "
-            "page gave beside its headline figure.\n\n"
-            + statements_table(travel.sort("direction", "period_end"), TRAVEL_HEADERS)
-        )
+            "page gave beside its headline figure.",
+        )  # fmt: skip
     if not students.is_empty():
         answers.append(pc.student_findings(students))
         page.charts["Students in each other's country, as stated"] = statement_charts.statement_chart(
@@ -64,9 +65,9 @@ def build(params: PeopleCurrencyParams) -> Page:
             series_domain=sorted(pc.student_rows(people_all).get_column("series").unique().to_list()),
             x=_axis(students, params), y_title="Students (stated)", y_domain=[0, _top(students) * 1.1],
         )  # fmt: skip
-        page.tables["Students, as stated"] = (
-            "An academic year (2023/24) is drawn between its two calendar years.\n\n"
-            + statements_table(students.sort("series", "period_end"))
+        page.tables["Students, as stated"] = statements_table(
+            students.sort("series", "period_end"),
+            intro="An academic year (2023/24) is drawn between its two calendar years.",
         )
     bilateral = currency.filter(pl.col("is_bilateral"))
     if not bilateral.is_empty():
@@ -77,11 +78,11 @@ def build(params: PeopleCurrencyParams) -> Page:
         )
     others = currency.filter(~pl.col("is_bilateral"))
     if not others.is_empty():
-        page.tables["The yuan in all of Russia's trade (not Russia–China), as stated (%)"] = (
-            "Bank of Russia figures for Russia's settlements with every partner: context for the bilateral shares above, "
-            "never one of them.\n\n"
-            + statements_table(others.sort("period_end", "series"), {**HEADERS, "series": "Currency"})
-        )
+        page.tables["The yuan in all of Russia's trade (not Russia–China), as stated (%)"] = statements_table(
+            others.sort("period_end", "series"), {**HEADERS, "series": "Currency"},
+            intro="Bank of Russia figures for Russia's settlements with every partner: context for the bilateral shares above, "
+            "never one of them.",
+        )  # fmt: skip
     leftover = pc.other_people_rows(people)
     if not leftover.is_empty():
         labelled = sv.stated_marks(leftover.with_columns(pl.col("metric").alias("series")))
@@ -89,8 +90,24 @@ def build(params: PeopleCurrencyParams) -> Page:
     page.answer = "\n\n".join(a for a in answers if a) or _only_targets(
         pl.concat([travel, students], how="diagonal_relaxed"), params
     )
+    page.key_numbers = _key_numbers(travel, bilateral)
     page.notes = _notes()
     return page
+
+
+def _key_numbers(travel: pl.DataFrame, bilateral: pl.DataFrame) -> list[KeyNumber]:
+    """The latest full-year count of travel each way (its own definition) and the latest stated rouble-and-yuan share."""
+    numbers = []
+    for direction in (pc.CHINA_TO_RUSSIA, pc.RUSSIA_TO_CHINA):
+        rows = travel.filter((pl.col("direction") == direction) & pl.col("is_full_year") & pl.col("point").is_not_null()
+                             & (pl.col("mark") != sv.TARGET)).sort("period_end", maintain_order=True)  # fmt: skip
+        if not rows.is_empty():
+            series = rows.row(-1, named=True)["series"]
+            numbers.append(latest_statement(rows.filter(pl.col("series") == series), series, "persons or trips"))
+    rouble_yuan = bilateral.filter(pl.col("series") == "Rouble and yuan") if not bilateral.is_empty() else bilateral
+    if not rouble_yuan.is_empty():
+        numbers.append(latest_statement(rouble_yuan, "Rouble and yuan, share of Russia–China settlements", "%"))
+    return [n for n in numbers if n is not None]
 
 
 def _years(params: PeopleCurrencyParams) -> str:

@@ -16,7 +16,7 @@ import polars as pl
 from bilateral.analysis import project_conflicts, projects
 from bilateral.data import catalog
 from bilateral.data.project_milestones import LADDER, SUSPENDED, MilestoneRules, load_milestone_rules
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.pages import projects_tables as ptables
 from bilateral.reports.params import ALL, ProjectsParams
 from bilateral.viz import project_charts
@@ -59,6 +59,7 @@ def build(params: ProjectsParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=bool(ids), sources=[catalog.citation(f) for f in params.sources()]
     )
+    page.method = method_text("projects")
     page.notes = _notes()
     if not ids:
         page.answer = (f"**No project matches sector={params.sector} and status={params.status}.** The registry's projects by "
@@ -73,6 +74,7 @@ def build(params: ProjectsParams) -> Page:
     paper = projects.paper_only(stages, events, newest)
     conflicts = project_conflicts.conflicts(table, rules).filter(pl.col("project_id").is_in(ids))
     page.answer = _findings(params, table, stages, counts, period, slipped, overdue, paper, conflicts, events)
+    page.key_numbers = _key_numbers(stages, counts, slipped, newest)
 
     in_window = events.filter((pl.col("date_end").dt.year() >= span[0]) & (pl.col("date_start").dt.year() <= span[1]))
     page.charts[f"Milestones and plans, {span[0]}–{span[1]}"] = project_charts.timeline_chart(
@@ -136,6 +138,21 @@ def _selected(params: ProjectsParams) -> pl.Expr:
     if params.status != ALL:
         keep &= pl.col("stage") == params.status
     return keep
+
+
+def _key_numbers(stages: pl.DataFrame, counts: pl.DataFrame, slipped: pl.DataFrame, newest: object) -> list[KeyNumber]:
+    """Construction projects, those in operation (commissioned or at capacity) and those that slipped, as of the
+    registry's newest fact: counts of cited statements."""
+    as_of = str(getattr(newest, "year", newest))
+    by_stage = {r["stage"]: r["projects"] for r in counts.iter_rows(named=True)}
+    built = stages.filter(pl.col("is_built")).height
+    working = by_stage.get("commissioned", 0) + by_stage.get("capacity_reached", 0)
+    slips = slipped.get_column("project_id").n_unique() if not slipped.is_empty() else 0
+    return [
+        KeyNumber("Construction projects", built, "projects", as_of, "statement", digits=0),
+        KeyNumber("In operation", working, "commissioned or at capacity", as_of, "statement", digits=0),
+        KeyNumber("Slipped against a stated plan", slips, "projects", as_of, "statement", digits=0),
+    ]
 
 
 def _names(frame: pl.DataFrame, limit: int = 12) -> str:

@@ -16,7 +16,7 @@ from bilateral.data import catalog, products
 from bilateral.data.countries import country_name
 from bilateral.data.lenses import lens_filter, lens_info
 from bilateral.data.trade_flows import load_trade_flows, source_label
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import TradeCompositionParams
 from bilateral.viz import composition_charts, tables
 
@@ -37,6 +37,7 @@ def build(params: TradeCompositionParams) -> Page:
         has_data=not rows.is_empty(),
         sources=[catalog.citation(f) for f in params.sources()],
     )
+    page.method = method_text("trade_composition")
     if rows.is_empty():
         page.answer = (
             f"**No product rows for {names[a]}–{names[b]} in {params.start_year}–{params.end_year} in {label}.** The shipped "
@@ -60,6 +61,7 @@ def build(params: TradeCompositionParams) -> Page:
     totals = composition.totals(rows)
     complexity = _complexity(params)
     page.answer = _findings(totals, by_section, concentration, two_way, complexity, last_year, label)
+    page.key_numbers = _key_numbers(totals, last_year, params.source)
 
     page.charts[f"Trade in each direction, US$ bn ({params.start_year}–{last_year})"] = (
         composition_charts.direction_totals_chart(
@@ -78,7 +80,7 @@ def build(params: TradeCompositionParams) -> Page:
         source_note=note,
     )
     page.tables[f"Top 20 products of each direction, {last_year}"] = _top_table(top)
-    page.tables[f"HS sections, {last_year}"] = tables.markdown_table(
+    page.tables[f"HS sections, {last_year}"] = tables.Table(
         by_section.filter(pl.col("year") == last_year),
         {
             "direction": "Direction",
@@ -89,54 +91,68 @@ def build(params: TradeCompositionParams) -> Page:
         },
         {"value_usd": tables.usd_bn, "share_pct": tables.pct_plain},
     )
-    page.tables[f"Ten largest HS chapters of each direction, {last_year}"] = tables.markdown_table(
+    page.tables[f"Ten largest HS chapters of each direction, {last_year}"] = tables.Table(
         by_chapter.filter(pl.col("year") == last_year).filter(pl.col("value_usd").rank("ordinal", descending=True).over("direction") <= 10),
         {"direction": "Direction", "chapter": "Chapter", "chapter_name": "Name", "value_usd": "US$ bn", "share_pct": "Share %"},
         {"value_usd": tables.usd_bn, "share_pct": tables.pct_plain, "chapter_name": tables.shorten},
     )  # fmt: skip
-    page.tables["Concentration over products"] = (
-        "HHI over HS6 products (0–1; 1 = a single product) and its effective number: how many equally large products would "
-        "give the same concentration.\n\n"
-        + tables.markdown_table(
-            concentration, {"direction": "Direction", "year": "Year", "hhi": "HHI", "effective_number": "Effective products",
-                            "n_items": "Products traded"},
-            {"hhi": lambda v: "–" if v is None else f"{v:.3f}", "effective_number": lambda v: "–" if v is None else f"{v:.1f}"},
-        )
+    page.tables["Concentration over products"] = tables.Table(
+        concentration, {"direction": "Direction", "year": "Year", "hhi": "HHI", "effective_number": "Effective products",
+                        "n_items": "Products traded"},
+        {"hhi": lambda v: "–" if v is None else f"{v:.3f}", "effective_number": lambda v: "–" if v is None else f"{v:.1f}"},
+        intro="HHI over HS6 products (0–1; 1 = a single product) and its effective number: how many equally large products would "
+        "give the same concentration.",
     )  # fmt: skip
-    page.tables["Two-way trade within products (Grubel–Lloyd)"] = (
-        f"From {names[a]}'s side, over HS6 products: 0 = each product flows one way only, 1 = balanced two-way trade in every "
-        "product. The adjusted index removes the part explained by the overall imbalance.\n\n"
-        + tables.markdown_table(
-            two_way, {"year": "Year", "gl_aggregate": "GL", "gl_adjusted": "GL adjusted", "trade_imbalance_pct": "Imbalance %"},
-            {"gl_aggregate": _two, "gl_adjusted": _two, "trade_imbalance_pct": tables.pct_plain},
-        )
+    page.tables["Two-way trade within products (Grubel–Lloyd)"] = tables.Table(
+        two_way, {"year": "Year", "gl_aggregate": "GL", "gl_adjusted": "GL adjusted", "trade_imbalance_pct": "Imbalance %"},
+        {"gl_aggregate": _two, "gl_adjusted": _two, "trade_imbalance_pct": tables.pct_plain},
+        intro=f"From {names[a]}'s side, over HS6 products: 0 = each product flows one way only, 1 = balanced two-way trade in every "
+        "product. The adjusted index removes the part explained by the overall imbalance.",
     )  # fmt: skip
     by_section_gl = composition.intra_industry(
         rows.filter(pl.col("year") == last_year), a, groups["section"], "section"
     )
-    page.tables[f"Two-way trade by HS section, {last_year}"] = (
-        "Grubel–Lloyd within each section (its HS6 products only), largest sections first; a section traded one way has "
-        "GL 0. The imbalance adjustment is left out here: within a small, one-sided section it is unstable.\n\n"
-        + tables.markdown_table(
-            by_section_gl.with_columns((pl.col("exports_value") + pl.col("imports_value")).alias("gross")).sort("gross", descending=True),
-            {"section": "Section", "section_name": "Name", "gross": "Trade both ways, US$ bn", "gl_aggregate": "GL"},
-            {"section_name": lambda v: tables.shorten(_short(v), 40), "gross": tables.usd_bn, "gl_aggregate": _two},
-        )
+    page.tables[f"Two-way trade by HS section, {last_year}"] = tables.Table(
+        by_section_gl.with_columns((pl.col("exports_value") + pl.col("imports_value")).alias("gross")).sort("gross", descending=True),
+        {"section": "Section", "section_name": "Name", "gross": "Trade both ways, US$ bn", "gl_aggregate": "GL"},
+        {"section_name": lambda v: tables.shorten(_short(v), 40), "gross": tables.usd_bn, "gl_aggregate": _two},
+        intro="Grubel–Lloyd within each section (its HS6 products only), largest sections first; a section traded one way has "
+        "GL 0. The imbalance adjustment is left out here: within a small, one-sided section it is unstable.",
     )  # fmt: skip
     page.tables["Unit values of the top five products"] = _unit_value_table(rows, top)
     if complexity is not None:
-        page.tables["Complexity of Russia's exports to China (OEC PCI, HS4)"] = (
-            "The OEC Product Complexity Index of each HS4 product Russia sold China, weighted by the value sold. It measures how "
+        page.tables["Complexity of Russia's exports to China (OEC PCI, HS4)"] = tables.Table(
+            complexity, {"year": "Year", "pci_weighted": "PCI, value-weighted", "pci_unweighted": "PCI, simple mean",
+                         "products": "HS4 products", "covered_pct": "Value with a PCI %"},
+            {"pci_weighted": _two, "pci_unweighted": _two, "covered_pct": tables.pct_plain},
+            intro="The OEC Product Complexity Index of each HS4 product Russia sold China, weighted by the value sold. It measures how "
             "complex the products are by the OEC's ranking of world trade, not how they were made, and covers only products Russia "
-            "actually sold to China (a rising mean can mean a shift of mix, not new capabilities).\n\n"
-            + tables.markdown_table(
-                complexity, {"year": "Year", "pci_weighted": "PCI, value-weighted", "pci_unweighted": "PCI, simple mean",
-                             "products": "HS4 products", "covered_pct": "Value with a PCI %"},
-                {"pci_weighted": _two, "pci_unweighted": _two, "covered_pct": tables.pct_plain},
-            )
+            "actually sold to China (a rising mean can mean a shift of mix, not new capabilities).",
         )  # fmt: skip
     page.notes = _notes(params)
     return page
+
+
+def _key_numbers(totals: pl.DataFrame, last_year: int, source: str) -> list[KeyNumber]:
+    """Each direction's trade and products traded in the last year (BACI is reconciled; any other source declared)."""
+    basis = "reconciled" if source.startswith("baci") else "declared"
+    by = "CEPII BACI" if basis == "reconciled" else ""
+    numbers = []
+    for row in totals.filter(pl.col("year") == last_year).iter_rows(named=True):
+        numbers.append(KeyNumber(str(row["direction"]), row["value_usd"] / 1e9, "US$ bn", str(last_year), basis, by=by))
+    for row in totals.filter(pl.col("year") == last_year).iter_rows(named=True):
+        numbers.append(
+            KeyNumber(
+                f"Products, {row['direction']}",
+                row["products"],
+                "HS6 codes traded",
+                str(last_year),
+                basis,
+                digits=0,
+                by=by,
+            )
+        )
+    return numbers
 
 
 def _short(name: str | None) -> str:
@@ -177,21 +193,19 @@ def _product_names(params: TradeCompositionParams, rows: pl.DataFrame) -> pl.Dat
     )
 
 
-def _top_table(top: pl.DataFrame) -> str:
-    return (
-        "Names are the HS 2022 text of the same code where the code exists in HS 2022 (its scope may differ slightly in HS "
-        "2017); a code that does not exist in HS 2022 has no shipped text and says so.\n\n"
-        + tables.markdown_table(
-            top.with_columns(pl.col("product_name").fill_null(pl.col("product_name_basis"))),
-            {"direction": "Direction", "rank": "Rank", "product_code": "HS6", "product_name": "Product", "value_usd": "US$ m",
-             "share_pct": "Share %", "unit_value_usd_per_t": "US$ per t"},
-            {"value_usd": tables.usd_m, "share_pct": tables.pct_plain, "product_name": lambda v: tables.shorten(v, 70),
-             "unit_value_usd_per_t": lambda v: "–" if v is None else f"{v:,.0f}"},
-        )
+def _top_table(top: pl.DataFrame) -> tables.Table:
+    return tables.Table(
+        top.with_columns(pl.col("product_name").fill_null(pl.col("product_name_basis"))),
+        {"direction": "Direction", "rank": "Rank", "product_code": "HS6", "product_name": "Product", "value_usd": "US$ m",
+         "share_pct": "Share %", "unit_value_usd_per_t": "US$ per t"},
+        {"value_usd": tables.usd_m, "share_pct": tables.pct_plain, "product_name": lambda v: tables.shorten(v, 70),
+         "unit_value_usd_per_t": lambda v: "–" if v is None else f"{v:,.0f}"},
+        intro="Names are the HS 2022 text of the same code where the code exists in HS 2022 (its scope may differ slightly in HS "
+        "2017); a code that does not exist in HS 2022 has no shipped text and says so.",
     )  # fmt: skip
 
 
-def _unit_value_table(rows: pl.DataFrame, top: pl.DataFrame) -> str:
+def _unit_value_table(rows: pl.DataFrame, top: pl.DataFrame) -> tables.Table:
     top5 = top.filter(pl.col("rank") <= 5).select(
         "direction",
         "product_code",
@@ -204,14 +218,12 @@ def _unit_value_table(rows: pl.DataFrame, top: pl.DataFrame) -> str:
         on="year", index=["direction", "product_code", "product_name"], values="unit_value_usd_per_t", sort_columns=True
     )
     years = [c for c in wide.columns if c not in ("direction", "product_code", "product_name")]
-    return (
-        "US$ per tonne (value / weight), by year: a mix of price and quality within the product, not quality itself. "
-        "– = no weight given.\n\n"
-        + tables.markdown_table(
-            wide.sort("direction", "product_code"),
-            {"direction": "Direction", "product_code": "HS6", "product_name": "Product", **{y: y for y in years}},
-            {"product_name": lambda v: tables.shorten(v, 40), **{y: (lambda v: "–" if v is None else f"{v:,.0f}") for y in years}},
-        )
+    return tables.Table(
+        wide.sort("direction", "product_code"),
+        {"direction": "Direction", "product_code": "HS6", "product_name": "Product", **{y: y for y in years}},
+        {"product_name": lambda v: tables.shorten(v, 40), **{y: (lambda v: "–" if v is None else f"{v:,.0f}") for y in years}},
+        intro="US$ per tonne (value / weight), by year: a mix of price and quality within the product, not quality itself. "
+        "– = no weight given.",
     )  # fmt: skip
 
 

@@ -19,7 +19,7 @@ from bilateral.data import catalog
 from bilateral.data.countries import country_name
 from bilateral.data.trade_flows import load_trade_flows, source_label
 from bilateral.reports import claims_data
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import CITED, TradeOverviewParams
 from bilateral.viz import charts, statement_tables, tables
 
@@ -55,6 +55,7 @@ def build(params: TradeOverviewParams) -> Page:
     page = Page(
         title=params.title(), answer="", has_data=False, sources=[catalog.citation(f) for f in params.sources()]
     )
+    page.method = method_text("trade_overview")
     contested = _contested(params)
     if contested is not None:  # the consistency checks read the declared figures: cite them too
         cited_here = [catalog.citation(s) for s in (claims_data.DOTS_SOURCE, claims_data.BACI_SOURCE)]
@@ -81,6 +82,7 @@ def build(params: TradeOverviewParams) -> Page:
         page.notes = _notes(params)
         return page
     page.answer = trade.findings(table, reporter, partner)
+    page.key_numbers = _key_numbers(table, cited if flows is not None else None, params, reporter)
     points = trade.chart_points(series, table, *span)
     page.charts[f"Trade between {reporter} and {partner}, US$ bn"] = charts.headline_chart(
         points,
@@ -88,10 +90,11 @@ def build(params: TradeOverviewParams) -> Page:
         source_note=note,
         title=f"{reporter}–{partner} trade, US$ bn ({int(points['year'].min())}–{int(points['year'].max())} in the series)",
     )
-    page.tables["Key figures"] = (
-        "US$ billion, current prices. Growth is computed only between years of the same customs basis; the rate the source "
-        "itself stated is shown beside it. " + _key_intro(params) + "\n\n"
-        + tables.markdown_table(table, *_key_columns(params, reporter))
+    page.tables["Key figures"] = tables.Table(
+        table,
+        *_key_columns(params, reporter),
+        intro="US$ billion, current prices. Growth is computed only between years of the same customs basis; the rate the "
+        "source itself stated is shown beside it. " + _key_intro(params),
     )  # fmt: skip
     growth = trade.growth_series(series).filter((pl.col("metric") == "turnover") & pl.col("year").is_between(*span))
     page.charts["Growth of turnover, % a year (within one basis)"] = charts.growth_chart(
@@ -140,15 +143,13 @@ def _add_declared_sections(
     mirrored = mirror_view(
         flows.filter((pl.col("hs_level") == 0) & pl.col("year").is_between(*span)), params.reporter, params.partner
     )
-    page.tables["Mirror view"] = (
-        "The same flow as declared by the exporter (FOB) and by the importer (CIF). " + VALUATION_NOTE + "\n\n"
-        + tables.markdown_table(
-            mirrored,
-            {"year": "Year", "exporter_iso3": "Exporter", "importer_iso3": "Importer",
-             "exporter_reported_value_usd": "Declared by exporter, US$ bn", "importer_reported_value_usd": "Declared by importer, US$ bn",
-             "discrepancy_pct": "Importer vs exporter %"},
-            {"exporter_reported_value_usd": tables.usd_bn, "importer_reported_value_usd": tables.usd_bn, "discrepancy_pct": tables.pct},
-        )
+    page.tables["Mirror view"] = tables.Table(
+        mirrored,
+        {"year": "Year", "exporter_iso3": "Exporter", "importer_iso3": "Importer",
+         "exporter_reported_value_usd": "Declared by exporter, US$ bn", "importer_reported_value_usd": "Declared by importer, US$ bn",
+         "discrepancy_pct": "Importer vs exporter %"},
+        {"exporter_reported_value_usd": tables.usd_bn, "importer_reported_value_usd": tables.usd_bn, "discrepancy_pct": tables.pct},
+        intro="The same flow as declared by the exporter (FOB) and by the importer (CIF). " + VALUATION_NOTE,
     )  # fmt: skip
     stated = trade.overview_table(trade.headline_series(cited, contested=_contested(params)), *span, statements=cited)
     if stated.is_empty():
@@ -161,10 +162,10 @@ def _add_declared_sections(
             f"give the figure (US${after.row(-1, named=True)['turnover_usd'] / 1e9:,.1f} bn in {after['year'].max()}, "
             f"{trade.basis_label(after.row(-1, named=True)['turnover_basis'])}): statements, not data."
         )
-    page.tables["Cited headline figures (statements)"] = (
-        "What officials and customs said, per year, by the headline rule (docs/decisions/0002). Statements are shown beside "
-        "the declared data, never merged into it. " + _STATED_INTRO + "\n\n"
-        + tables.markdown_table(stated, STATED_HEADERS, STATED_FORMATS)
+    page.tables["Cited headline figures (statements)"] = tables.Table(
+        stated, STATED_HEADERS, STATED_FORMATS,
+        intro="What officials and customs said, per year, by the headline rule (docs/decisions/0002). Statements are shown "
+        "beside the declared data, never merged into it. " + _STATED_INTRO,
     )  # fmt: skip
     _add_disputes(page, cited, span, _contested(params))
 
@@ -173,20 +174,51 @@ def _add_disputes(
     page: Page, statements: pl.DataFrame, span: tuple[int, int], contested: pl.DataFrame | None = None
 ) -> None:
     disputes = trade.disputed_rows(statements, contested).filter(pl.col("year").is_between(*span))
-    body = "No disagreements among the cited sources in the selected years." if disputes.is_empty() else tables.markdown_table(
+    page.tables["Where cited sources disagree"] = tables.Table(
         disputes,
         {"year": "Year", "metric": "Metric", "as_stated": "US$ bn (as stated)", "basis_code": "Basis",
          "publisher_named": "Publisher", "why": "Disputed because", "source_url": "Page"},
         {"basis_code": trade.basis_label, "why": lambda v: v or "agrees with the others within rounding",
          "source_url": statement_tables.page_link},
-    )  # fmt: skip
-    page.tables["Where cited sources disagree"] = (
-        "Every statement for a year and metric whose figures differ by more than their printed precision allows (a "
+        intro="Every statement for a year and metric whose figures differ by more than their printed precision allows (a "
         "figure may be rounded or cut at its last digit), and every statement the consistency checks dispute (growth "
         "arithmetic, exports + imports, other pages, declared statistics; `bilateral data check`), with the figure it "
         "disagrees with, its basis and page. Nothing is corrected. Chinese (GAC) and Russian (FCS) customs record the "
-        "same trade differently, so differences between bases are expected.\n\n" + body
-    )
+        "same trade differently, so differences between bases are expected.",
+        empty="No disagreements among the cited sources in the selected years.",
+    )  # fmt: skip
+
+
+def _key_numbers(
+    table: pl.DataFrame, cited: pl.DataFrame | None, params: TradeOverviewParams, reporter: str
+) -> list[KeyNumber]:
+    """The last year of the series (turnover, exports, imports of the reporter), and, beside declared data, the
+    latest cited turnover after the data end (a statement, labelled as one)."""
+    basis = "statement" if params.source == CITED else "declared"
+    known = table.filter(pl.col("turnover_usd").is_not_null())
+    if known.is_empty():
+        return []
+    last = known.row(-1, named=True)
+    year = str(last["year"])
+    numbers = [
+        KeyNumber(label, last[column] / 1e9, "US$ bn", year, basis, by="" if basis == "statement" else f"by {reporter}")
+        for label, column in (("Turnover", "turnover_usd"), (f"Exports of {reporter}", "exports_usd"),
+                              (f"Imports of {reporter}", "imports_usd"))
+        if last[column] is not None
+    ]  # fmt: skip
+    if cited is not None:
+        series = trade.headline_series(cited, contested=_contested(params))
+        stated = trade.overview_table(series, params.start_year, params.end_year).filter(
+            (pl.col("year") > last["year"]) & pl.col("turnover_usd").is_not_null()
+        )
+        if not stated.is_empty():
+            latest = stated.row(-1, named=True)
+            numbers.append(
+                KeyNumber(
+                    "Turnover as stated", latest["turnover_usd"] / 1e9, "US$ bn", str(latest["year"]), "statement"
+                )
+            )
+    return numbers
 
 
 def _contested(params: TradeOverviewParams) -> pl.DataFrame | None:
