@@ -79,7 +79,7 @@ def test_default_answer_is_computed_from_the_extract(default_page):
     assert f"{lines_2024[top] / first:.1f} times its 2017 value" in answer
     row = next(
         line
-        for line in default_page.tables["Products, year by year"].splitlines()
+        for line in default_page.tables["Products, year by year"].markdown().splitlines()
         if line.startswith("| 280461 |") and "| 2024 |" in line
     )
     assert row.rstrip().endswith(f"| {rank} | {len(poly_2024)} |")  # rank among the partners covered, and how many
@@ -90,7 +90,7 @@ def test_products_table_row_is_the_sum_of_the_months(default_page):
     value_m = sum(float(r["val"]) for r in graphite_2017) / 1e6
     months = len({r["month"] for r in graphite_2017})
     row = next(
-        line for line in default_page.tables["Products, year by year"].splitlines() if line.startswith("| 250410 |")
+        line for line in default_page.tables["Products, year by year"].markdown().splitlines() if line.startswith("| 250410 |")
     )
     cells = [cell.strip() for cell in row.split("|")[1:-1]]
     assert cells[2:5] == ["2017", f"{value_m:.2f}", str(months)]
@@ -99,7 +99,7 @@ def test_products_table_row_is_the_sum_of_the_months(default_page):
 def test_default_page_has_one_chart_the_lens_definition_and_its_sources(default_page):
     assert default_page.has_data
     assert list(default_page.charts) == ["China's exports to Russia by product, US$ m, and Russia's share (2017–2024)"]
-    lens = default_page.tables["The Critical minerals (graphite, gallium/germanium, polysilicon, rare earths) lens"]
+    lens = default_page.tables["The Critical minerals (graphite, gallium/germanium, polysilicon, rare earths) lens"].markdown()
     assert re.findall(r"^\| (\d{6}) \|", lens, re.MULTILINE) == list(CRITICAL_MINERALS)
     assert any("ChinaCriticalMineralComtrade" in s and s.startswith("**Lens definition") for s in default_page.sources)
     assert any("not** total trade" in note for note in default_page.notes)
@@ -132,6 +132,6 @@ def test_reconciled_values_are_labelled_reconciled_and_a_pair_extract_gives_no_s
     )  # thousand US$
     assert f"Russia's exports to China in this lens came to US${energy_2023 / 1e3:,.1f} m" in page.answer
     assert "covered total" not in page.answer  # one partner covered: no '100% of it, rank 1 of 1'
-    table = page.tables["Products, year by year"]
+    table = page.tables["Products, year by year"].markdown()
     assert "reconciled by CEPII" in table and "Share %" not in table and "Months" not in table
     assert "as declared by" not in table and "reconciled" in page.notes[0]

@@ -138,7 +138,7 @@ class PageSlot:
             if page is None:
                 display(Markdown(message))
                 return
-            display(Markdown(page.answer))
+            display(Markdown("\n\n".join(part for part in (page.answer, page.key_numbers_markdown()) if part)))
             for heading, chart in page.charts.items():
                 display(Markdown(f"#### {heading}"), self._drawable(chart))
             display(self._details(page))

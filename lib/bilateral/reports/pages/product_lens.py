@@ -17,7 +17,7 @@ from bilateral.data import catalog, lenses, products, registry
 from bilateral.data.countries import country_name
 from bilateral.data.reference import Citation
 from bilateral.data.trade_flows import load_trade_flows, source_label
-from bilateral.reports.pages import Page
+from bilateral.reports.pages import KeyNumber, Page, method_text
 from bilateral.reports.params import ProductLensParams
 from bilateral.viz import charts, tables
 
@@ -53,6 +53,7 @@ def build(params: ProductLensParams) -> Page:
         sources=[catalog.citation(folder) for folder in params.sources()] + [_lens_citation(c) for c in lens.sources],
     )
     page.notes = _notes(params, lens)
+    page.method = method_text("product_lens")
     if not page.has_data:
         page.answer = product_analysis.no_data_message(
             params, reporter, partner, lens.title, source_label(params.source), product_analysis.coverage(flows)
@@ -68,7 +69,29 @@ def build(params: ProductLensParams) -> Page:
     )
     page.tables[PRODUCTS_TABLE] = _products_table(params, table, reporter, partner, only_partner)
     page.tables[f"The {lens.title} lens"] = _lens_table(lens)
+    page.key_numbers = _key_numbers(params, table, reporter, partner)
     return page
+
+
+def _key_numbers(params: ProductLensParams, table: pl.DataFrame, reporter: str, partner: str) -> list[KeyNumber]:
+    """The lens total of the flow in the last year with rows, and its largest product that year (same basis)."""
+    evidence = registry.get_source(params.source).evidence
+    basis, by = ("reconciled", "CEPII BACI") if evidence == "reconciled" else ("declared", f"by {reporter}")
+    last_year = int(table.get_column("year").max())
+    last = table.filter(pl.col("year") == last_year).sort("value_usd", descending=True, nulls_last=True)
+    direction = "to" if params.flow == "export" else "from"
+    numbers = [
+        KeyNumber(f"Lens {params.flow}s {direction} {partner}", last.get_column("value_usd").sum() / 1e6, "US$ m",
+                  str(last_year), basis, by=by),
+    ]  # fmt: skip
+    top = last.row(0, named=True)
+    if top["value_usd"] is not None:
+        name = tables.shorten(top["product"], 40)
+        numbers.append(
+            KeyNumber(f"Largest product: {top['product_code']} {name}", top["value_usd"] / 1e6, "US$ m",
+                      str(last_year), basis, by=by)
+        )  # fmt: skip
+    return numbers
 
 
 def _without_single_partner_shares(table: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
@@ -83,7 +106,7 @@ def _without_single_partner_shares(table: pl.DataFrame) -> tuple[pl.DataFrame, b
 
 def _products_table(
     params: ProductLensParams, table: pl.DataFrame, reporter: str, partner: str, only_partner: bool
-) -> str:
+) -> tables.Table:
     """The product x year table after a sentence saying what its values, months, shares and ranks are.
 
     Columns the source cannot fill are left out (Months for annual data; Share and Rank for a pair extract)."""
@@ -109,7 +132,7 @@ def _products_table(
                 else "."
             )
         )
-    return text + "\n\n" + tables.markdown_table(table, headers, PRODUCT_FORMATS)
+    return tables.Table(table, headers, PRODUCT_FORMATS, intro=text)
 
 
 def _is_extract(params: ProductLensParams) -> bool:
@@ -140,14 +163,16 @@ def _chart_heading(params: ProductLensParams, reporter: str, partner: str, table
     )
 
 
-def _lens_table(lens: lenses.Lens) -> str:
+def _lens_table(lens: lenses.Lens) -> tables.Table:
     """The lens's HS prefixes with their HS 2022 names, after the rationale: exactly which codes and why."""
     names = products.descriptions_for(list(lens.prefixes))
     frame = pl.DataFrame({"prefix": list(lens.prefixes), "name": [names[p] for p in lens.prefixes]})
     rationale = lens.rationale.strip() or "Defined by the sources listed below."
-    return (
-        f"HS prefixes written in HS 2022; a row is in the lens when its code starts with one of them. {rationale}\n\n"
-        + tables.markdown_table(frame, {"prefix": "HS prefix", "name": "HS 2022 name"}, {})
+    return tables.Table(
+        frame,
+        {"prefix": "HS prefix", "name": "HS 2022 name"},
+        {},
+        intro=f"HS prefixes written in HS 2022; a row is in the lens when its code starts with one of them. {rationale}",
     )
 
 
