@@ -46,7 +46,7 @@ def test_a_plan_runs_on_dask_and_shares_the_cache_with_local_runs(tmp_path: Path
     local = RUNNER.invoke(app, ["report", "plan", str(plan), "--timeout", "60"])
     assert local.exit_code == 0
     index = (tmp_path / "reports" / "index.html").read_text()
-    assert index.count('class="card reused"') == 2, "the local run reused what the Dask workers made"
+    assert index.count('class="badge reused"') == 2, "the local run reused what the Dask workers made"
     assert 'href="trade_overview/CHN-RUS_2005-2024.html"' in index
 
 

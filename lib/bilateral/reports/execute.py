@@ -268,15 +268,16 @@ COLLECT_SUMMARY = "__import__('bilateral.reports.summary', fromlist=['collect'])
 
 
 def card_summary(task: ReportTask, collected: dict[str, Any] | None) -> dict[str, Any]:
-    """The kernel's summary with its preview rendered; from the parameters alone when the kernel gave none."""
+    """The card: notebook, theme, countries and years from the task's parameters, what the page showed from the
+    kernel's summary (title, finding, has_data, sources, chart), the chart rendered as the preview."""
     from bilateral.reports import preview, summary
 
-    if not collected or "notebook" not in collected:
-        fallback = summary.params_summary(task.notebook, task.parameters, task.title)
-        if collected and collected.get("problem"):
-            fallback["problem"] = collected["problem"]
-        return fallback
-    return preview.finish(collected)
+    card = summary.params_summary(task.notebook, task.parameters, task.title)
+    collected = collected or {}
+    card.update({key: collected[key] for key in summary.PAGE_KEYS if collected.get(key) is not None})
+    if collected.get("problem"):
+        card["problem"] = str(collected["problem"])
+    return preview.finish(card)
 
 
 def _render(executed: Any, title: str, *, with_code: bool = False) -> str:

@@ -95,8 +95,10 @@ def first_sentence(markdown: str, limit: int = MAX_FINDING_CHARS) -> str:
         text = _SENTENCE_END.split(plain_text(first), maxsplit=1)[0].rstrip(";:,")
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
+    cut = text[: limit - 1]
+    if text[limit - 1] != " ":  # the cut fell inside a word: drop that word
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
 
 
 # -- sources ---------------------------------------------------------------------------------------
@@ -181,6 +183,7 @@ def params_summary(notebook: str, values: dict[str, Any], title: str = "") -> di
         "groups": [str(values["group"])] if isinstance(values.get("group"), str) else [],
         "sources": [],
         "chart": None,
+        "from_page": False,
     }
 
 
@@ -247,13 +250,18 @@ def preview_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return reduced
 
 
+# What a page contributes to a card; the rest comes from the parameters (which the runner also knows).
+PAGE_KEYS = ("title", "finding", "has_data", "data_years", "sources", "chart", "from_page")
+
+
 # -- the summary -----------------------------------------------------------------------------------
 def page_summary(page: Any, params: Any) -> dict[str, Any]:
-    """The card of a report from its validated `params` and its `page` (None: from the parameters alone)."""
+    """The card of a report from its validated `params` (None: unknown) and its `page` (None: from the parameters)."""
     notebook = getattr(params, "notebook", "") or ""
     values = params.model_dump() if hasattr(params, "model_dump") else dict(params or {})
     title = params.title() if hasattr(params, "title") else ""
     summary = params_summary(notebook, values, title)
+    summary["from_page"] = page is not None
     if page is None:
         return summary
     charts = getattr(page, "charts", None) or {}
@@ -292,8 +300,8 @@ def collect(namespace: dict[str, Any]) -> str:
         kernel_state, before = None, None
     params, page = namespace.get("params"), namespace.get("page")
     try:
-        if params is None:
-            summary: dict[str, Any] = {"version": VERSION, "problem": "the notebook defines no `params`"}
+        if page is None:
+            summary: dict[str, Any] = {"version": VERSION}  # the runner fills the card in from the parameters
         else:
             summary = page_summary(page, params)
     except Exception as exc:  # a card must never fail a report that ran
