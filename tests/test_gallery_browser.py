@@ -106,6 +106,7 @@ def test_each_card_status_matches_whether_its_report_has_data(gallery: Path, chr
         assert {title: status for title, (status, _) in found.items()} == expected_status
         assert {label for _, label in found.values()} == {"ok", "no data"}
         assert offline.page.locator(".card.ok .preview img").count() == 2  # a preview for each report with a chart
+        offline.page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
         offline.assert_clean()
     finally:
         context.close()

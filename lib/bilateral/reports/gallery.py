@@ -31,6 +31,7 @@ from bilateral.reports.publish import write_atomic
 from bilateral.reports.summary import THEME_ORDER, params_summary
 
 MAX_ERROR_CHARS = 4000
+MAX_SOURCES = 4  # a card names this many sources and counts the rest (the report lists them all)
 STATUS_LABEL = {
     "ok": "ok",
     "no-data": "no data",
@@ -92,7 +93,7 @@ def _preview(summary: dict[str, Any], link: str | None) -> str:
         return ""
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     alt = f"Preview of the chart “{summary.get('preview_heading', '')}”"
-    image = f'<img src="data:image/svg+xml;base64,{data}" alt="{esc(alt)}" loading="lazy">'
+    image = f'<img src="data:image/svg+xml;base64,{data}" alt="{esc(alt)}">'
     return f'<a class="preview" href="{esc(link)}">{image}</a>' if link else f'<div class="preview">{image}</div>'
 
 
@@ -135,8 +136,12 @@ def _card(result: ReportResult, root: Path) -> str:
     if summary.get("finding"):
         parts.append(f'<p class="finding">{esc(summary["finding"])}</p>')
     parts.append('<p class="facts">' + "".join(f"<span>{esc(f)}</span>" for f in facts if f) + "</p>")
-    if summary.get("sources"):
-        parts.append(f'<p class="sources">Sources: {esc("; ".join(summary["sources"]))}</p>')
+    sources = list(summary.get("sources") or [])
+    if sources:
+        shown = "; ".join(sources[:MAX_SOURCES]) + (
+            f"; and {len(sources) - MAX_SOURCES} more" if len(sources) > MAX_SOURCES else ""
+        )
+        parts.append(f'<p class="sources" title="{esc("; ".join(sources))}">Sources: {esc(shown)}</p>')
     if result.status in ("failed", "stopped"):
         error = result.error or ""
         error = error if len(error) <= MAX_ERROR_CHARS else error[:MAX_ERROR_CHARS] + " …"
@@ -240,7 +245,7 @@ def write_gallery(results: list[ReportResult], root: Path, *, title: str, descri
 <body><div class="page">
 <header><h1>{esc(title)}</h1>
 <p class="sub">{esc(subtitle(summaries))}</p>
-<p class="run">{esc(counts or "no reports")} ({reused} reused from earlier runs) · generated {now} by bilateral</p></header>
+<p class="run">{esc(counts or "no reports")}{f" ({reused} reused from earlier runs)" if reused else ""} · generated {now} by bilateral</p></header>
 {_filters(results, summaries)}
 <main class="grid">
 {cards}
