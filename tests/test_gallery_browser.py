@@ -170,6 +170,9 @@ def test_the_executed_notebook_page_shows_code_and_draws_its_charts_offline(gall
             "Array.from(document.querySelectorAll('.vega-embed')).every(e => e.querySelector('svg, canvas'))",
             timeout=15_000,
         )
+        page.set_viewport_size({"width": 390, "height": 900})
+        sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert sizes[0] <= sizes[1], f"the notebook page scrolls sideways on a phone: {sizes}"
         offline.assert_clean()
     finally:
         context.close()

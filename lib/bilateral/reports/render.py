@@ -126,6 +126,14 @@ def _inline(html: str, scripts: VendorScripts, *, with_widgets: bool) -> str:
     return html
 
 
+# The notebook page shows code: JupyterLab's CSS clips a long line at the cell's edge (overflow: hidden), so a
+# reader on a phone could not see the end of it; the cell scrolls sideways instead (the page itself does not).
+CODE_CSS = (
+    "<style>.jp-InputArea-editor { overflow-x: auto; } .jp-InputArea-editor pre { overflow: visible; }"
+    " .jp-InputArea { min-width: 0; }</style>"
+)
+
+
 def make_exporter(*, with_code: bool = False) -> HTMLExporter:
     """An HTMLExporter on the bilateral template: no code, no prompts (readers get --no-input reports);
     `with_code` keeps the code cells (the executed notebook as a page)."""
@@ -156,6 +164,8 @@ def render_html(nb: nbformat.NotebookNode, *, title: str | None = None, with_cod
         html, _ = _exporter(with_code).from_notebook_node(nb, resources=resources)
     except Exception as exc:  # nbconvert/jinja raise many types; the reader needs one message
         raise ReportError(f"Could not render '{nb.metadata['title']}' to HTML: {exc}") from exc
+    if with_code:
+        html = html.replace("</head>", CODE_CSS + "</head>", 1)
     return _inline(html, scripts, with_widgets=with_widgets)
 
 

@@ -126,18 +126,19 @@ def _registry_labels() -> dict[str, str]:
     return labels
 
 
-_labels_cache: dict[str, str] | None = None
+# Filled in place once per process and never rebound: the warm kernel's reset treats a rebound global of a
+# bilateral module as state a report left behind, and would replace the kernel after every report.
+_LABELS: dict[str, str] = {}
 
 
 def short_source_names(citations: list[str]) -> list[str]:
     """Short names for a page's citations: the registry label of a shipped source, else the title up to its colon."""
-    global _labels_cache
-    if _labels_cache is None:
-        _labels_cache = _registry_labels()
+    if not _LABELS:
+        _LABELS.update(_registry_labels())
     names = []
     for citation in citations:
         title = citation_title(citation)
-        name = _labels_cache.get(title) or title.split(":", 1)[0].strip()
+        name = _LABELS.get(title) or title.split(":", 1)[0].strip()
         if len(name) > 90:
             name = name[:89].rsplit(" ", 1)[0] + "…"
         if name and name not in names:
