@@ -78,7 +78,7 @@ def _without_js(browser):
     return context, offline
 
 
-@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("width", [390, 1280, 1920])
 def test_no_horizontal_overflow_and_every_card_inside_the_page(gallery: Path, chromium_browser, width: int):
     context, offline = _open(chromium_browser, gallery, width)
     try:
