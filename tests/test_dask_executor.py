@@ -53,7 +53,12 @@ def test_a_plan_runs_on_dask_and_shares_the_cache_with_local_runs(tmp_path: Path
 def test_an_unreachable_scheduler_is_a_message(tmp_path: Path):
     plan = tmp_path / "plan.yml"
     plan.write_text("reports:\n  - notebook: energy_flows\n")
-    result = RUNNER.invoke(app, ["report", "plan", str(plan), "--executor", "dask", "--address", "tcp://127.0.0.1:9"])
+    # its own reports folder: a report the repository's reports/ already holds would be reused without the scheduler
+    result = RUNNER.invoke(
+        app,
+        ["report", "plan", str(plan), "--executor", "dask", "--address", "tcp://127.0.0.1:9"],
+        env={"BILATERAL_REPORTS_DIR": str(tmp_path / "reports")},
+    )
     assert result.exit_code == 2
     assert "Cannot reach the Dask scheduler at tcp://127.0.0.1:9" in " ".join(result.output.split())
 
