@@ -46,14 +46,19 @@ def test_a_plan_runs_on_dask_and_shares_the_cache_with_local_runs(tmp_path: Path
     local = RUNNER.invoke(app, ["report", "plan", str(plan), "--timeout", "60"])
     assert local.exit_code == 0
     index = (tmp_path / "reports" / "index.html").read_text()
-    assert index.count('class="card reused"') == 2, "the local run reused what the Dask workers made"
+    assert index.count('class="badge reused"') == 2, "the local run reused what the Dask workers made"
     assert 'href="trade_overview/CHN-RUS_2005-2024.html"' in index
 
 
 def test_an_unreachable_scheduler_is_a_message(tmp_path: Path):
     plan = tmp_path / "plan.yml"
     plan.write_text("reports:\n  - notebook: energy_flows\n")
-    result = RUNNER.invoke(app, ["report", "plan", str(plan), "--executor", "dask", "--address", "tcp://127.0.0.1:9"])
+    # its own reports folder: a report the repository's reports/ already holds would be reused without the scheduler
+    result = RUNNER.invoke(
+        app,
+        ["report", "plan", str(plan), "--executor", "dask", "--address", "tcp://127.0.0.1:9"],
+        env={"BILATERAL_REPORTS_DIR": str(tmp_path / "reports")},
+    )
     assert result.exit_code == 2
     assert "Cannot reach the Dask scheduler at tcp://127.0.0.1:9" in " ".join(result.output.split())
 

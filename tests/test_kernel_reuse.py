@@ -125,3 +125,42 @@ def test_execution_counts_start_at_one_for_every_report(kernel: WarmKernel):
     for _ in range(2):
         executed = kernel.execute(code_notebook("x = 1\ny = 2"), {}, timeout=60).notebook
         assert executed.cells[0].execution_count == 1
+
+
+REPORT_WITH_PAGE = """
+import altair as alt
+import pandas as pd
+from bilateral.data import catalog
+from bilateral.reports.pages import Page
+frame = pd.DataFrame({"year": [2019, 2020], "value": [1.0, 2.0]})
+page = Page(
+    title="Card test",
+    answer="It ran. Nothing else.",
+    has_data=True,
+    charts={"Values": alt.Chart(frame).mark_line().encode(x="year:O", y="value:Q")},
+    sources=[catalog.citation("imf_dots")],
+)
+"""
+
+
+def test_collecting_the_gallery_card_keeps_the_kernel_reusable_and_records_no_data_read(
+    tmp_path: Path, python3_kernel: str
+):
+    from bilateral.reports.execute import COLLECT_SUMMARY
+
+    # warmed with the summary module preloaded, as a replacement kernel is after a first report imported it
+    warm = WarmKernel(tmp_path, kernel_name=python3_kernel, learned={"bilateral.reports.summary"})
+    warm.start()
+    try:
+        pid = warm.pid
+        for _ in range(2):
+            execution = warm.execute(code_notebook(REPORT_WITH_PAGE), {}, timeout=60, collect=COLLECT_SUMMARY)
+            assert execution.summary["finding"] == "It ran."
+            assert execution.summary["sources"] == ["IMF Direction of Trade Statistics (DOTS)"]
+            assert execution.summary["data_years"] == [2019, 2020]
+            assert warm.problems == [], "reading the source labels left nothing to undo"
+            # the report read imf_dots' sidecar (its citation); the labels read every source's, which must not count
+            assert [Path(path).parent.name for path in execution.reads] == ["imf_dots"]
+        assert warm.pid == pid
+    finally:
+        warm.close()

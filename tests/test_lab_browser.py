@@ -284,7 +284,8 @@ def test_explorer_report_button_writes_the_report_and_links_it(session: tuple[ob
     assert link.count() == 1, f"the report button said: {done.inner_text()}"
     years = panel.locator(".widget-html b:visible").first.inner_text().replace("–", "-")  # the range shown
     written = sorted(path.relative_to(lab.reports_dir).as_posix() for path in lab.reports_dir.rglob("*.html"))
-    assert written == [f"trade_overview/CHN-RUS_{years}.html"]
+    # the report and the executed notebook as a page (with its code), published together
+    assert written == [f"trade_overview/CHN-RUS_{years}.html", f"trade_overview/CHN-RUS_{years}.notebook.html"]
     with page.context.expect_page() as opened:
         link.click()
     report = opened.value

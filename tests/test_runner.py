@@ -45,10 +45,12 @@ def run(*args: str):
 
 
 def cards(reports: Path) -> dict[str, str]:
-    """partner -> card status, read from the gallery."""
+    """partner ISO3 -> card status read from the gallery ("reused" when the card carries the reused marker)."""
     index = (reports / "index.html").read_text()
-    found = re.findall(r'<section class="card (\w+)"><h2>(?:<a [^>]*>)?Trade overview: China – ([^,]+),', index)
-    return {name: status for status, name in found}
+    found = re.findall(
+        r'<article class="card [^"]*" data-status="([\w-]+)".*?data-countries="CHN (\w+)"(.*?)</article>', index, re.S
+    )
+    return {code: "reused" if 'class="badge reused"' in body else status for status, code, body in found}
 
 
 def test_a_dying_or_hanging_report_fails_alone_and_a_kernel_death_is_retried_once(workspace: Path):
@@ -57,7 +59,7 @@ def test_a_dying_or_hanging_report_fails_alone_and_a_kernel_death_is_retried_onc
     reports = workspace / "reports"
     assert result.exit_code == 1
     assert "2 of 4 reports failed" in result.output
-    assert cards(reports) == {"Russia": "ok", "Kazakhstan": "failed", "Armenia": "ok", "Belarus": "failed"}
+    assert cards(reports) == {"RUS": "ok", "KAZ": "failed", "ARM": "ok", "BLR": "failed"}
     index = (reports / "index.html").read_text()
     assert "kernel died while running it (crash, out of memory or killed) (tried 2 times)" in index
     assert "did not finish within 4 s" in index
@@ -65,8 +67,10 @@ def test_a_dying_or_hanging_report_fails_alone_and_a_kernel_death_is_retried_onc
     assert sorted(p.name for p in (reports / "trade_overview").iterdir()) == [
         "CHN-ARM_2005-2024.html",
         "CHN-ARM_2005-2024.ipynb",
+        "CHN-ARM_2005-2024.notebook.html",
         "CHN-RUS_2005-2024.html",
         "CHN-RUS_2005-2024.ipynb",
+        "CHN-RUS_2005-2024.notebook.html",
     ]
     assert not [p for p in reports.iterdir() if p.name.startswith((".publish-", ".tmp-"))]
 
@@ -78,11 +82,11 @@ def test_an_unchanged_report_is_reused_and_shown_as_reused(workspace: Path):
     first = html.stat().st_mtime_ns
     again = run("report", "plan", str(plan), "-j", "1")
     assert again.exit_code == 0
-    assert cards(workspace / "reports") == {"Russia": "reused", "Mongolia": "reused"}
-    assert "2 of 2 reports ok (2 reused)" in (workspace / "reports" / "index.html").read_text()
+    assert cards(workspace / "reports") == {"RUS": "reused", "MNG": "reused"}
+    assert "2 ok (2 reused from earlier runs)" in (workspace / "reports" / "index.html").read_text()
     assert html.stat().st_mtime_ns == first
     forced = run("report", "plan", str(plan), "-j", "1", "--force")
-    assert cards(workspace / "reports") == {"Russia": "ok", "Mongolia": "ok"} and forced.exit_code == 0
+    assert cards(workspace / "reports") == {"RUS": "ok", "MNG": "ok"} and forced.exit_code == 0
 
 
 def test_a_changed_data_file_reruns_exactly_the_reports_that_read_it(workspace: Path, data_copy: Path):
@@ -93,10 +97,10 @@ def test_a_changed_data_file_reruns_exactly_the_reports_that_read_it(workspace: 
         data_copy / "raw" / "hs_classification", "harmonized-system.csv", "Animals; live,", "Animals; live.,"
     )
     run("report", "plan", str(plan), "-j", "1")
-    assert cards(workspace / "reports") == {"Russia": "reused", "Mongolia": "ok"}
+    assert cards(workspace / "reports") == {"RUS": "reused", "MNG": "ok"}
     rewrite_keeping_provenance(data_copy / "raw" / "official_headlines", "PROVENANCE.md", "#", "# ")
     run("report", "plan", str(plan), "-j", "1")
-    assert cards(workspace / "reports") == {"Russia": "ok", "Mongolia": "ok"}
+    assert cards(workspace / "reports") == {"RUS": "ok", "MNG": "ok"}
 
 
 def test_a_data_file_changed_without_its_checksum_fails_the_rerun_and_keeps_the_previous_report(
@@ -109,9 +113,9 @@ def test_a_data_file_changed_without_its_checksum_fails_the_rerun_and_keeps_the_
     corrupt(data_copy / "raw" / "official_headlines" / "china_russia_trade_totals.csv")
     result = run("report", "plan", str(plan), "-j", "1")
     assert result.exit_code == 1
-    assert cards(workspace / "reports") == {"Russia": "failed"}
+    assert cards(workspace / "reports") == {"RUS": "failed"}
     index = (workspace / "reports" / "index.html").read_text()
-    assert "checksum mismatch" in index and "previous good report" in index
+    assert "checksum mismatch" in index and "Previous good report" in index
     assert html.read_bytes() == before
 
 
@@ -194,7 +198,7 @@ def test_an_unchanged_plan_is_answered_before_the_cli_loads_and_any_change_sends
         timeout=60,
     )
     assert fast.returncode == 0 and fast.stdout.count("(reused)") == 2, fast.stderr
-    assert cards(workspace / "reports") == {"Russia": "reused", "Mongolia": "reused"}
+    assert cards(workspace / "reports") == {"RUS": "reused", "MNG": "reused"}
     args = ["report", "plan", str(plan)]
     assert uptodate.fast_rerun(args)
     for changed in (

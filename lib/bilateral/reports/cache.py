@@ -7,13 +7,14 @@ The key is a sha256 over everything that decides a report's content:
   loaders refuse a file that does not match: hashing the sidecar is hashing the data, without re-reading it),
 - the library: every file of the `bilateral` package, which includes the HTML template and the vendored
   JavaScript (a version string would miss an edit),
-- the versions of Python and of the packages that shape the output (altair, polars, nbconvert, ...).
+- the versions of Python and of the packages that shape the output (altair, polars, nbconvert, vl-convert, ...).
 
 A report may read data its schema did not name: the kernel records every source.yml it opened, and the
 record written beside the published report keeps their digests and the size and mtime of their files.
 A report is reused only if its record's key matches, those digests and file stats are unchanged (a data
-file edited without updating its source.yml fails the rerun instead of being hidden), and both
-published files are still the ones the record describes.
+file edited without updating its source.yml fails the rerun instead of being hidden), and all three
+published files (report, executed notebook, notebook page) are still the ones the record describes. The record
+also keeps the report's gallery card (`summary`), so a reused report keeps its finding, years and preview.
 """
 
 from __future__ import annotations
@@ -28,10 +29,20 @@ from typing import Any
 
 from bilateral.data.paths import raw_dir
 
-FORMAT = 1  # bump when the record layout or the key recipe changes
+FORMAT = 2  # bump when the record layout or the key recipe changes (2: the card summary, three published files)
 RECORDS_DIR = ".bilateral/records"
 PROVENANCE_FILE = "source.yml"
-SHAPING_PACKAGES = ("altair", "polars", "pandas", "nbconvert", "nbformat", "papermill", "ipykernel", "ipywidgets")
+SHAPING_PACKAGES = (
+    "altair",
+    "polars",
+    "pandas",
+    "nbconvert",
+    "nbformat",
+    "papermill",
+    "ipykernel",
+    "ipywidgets",
+    "vl-convert-python",  # the gallery preview stored in the record
+)
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -176,8 +187,9 @@ class Record:
     seconds: float
     data: dict[str, str] = field(default_factory=dict)  # folder -> source.yml sha256 (declared and read)
     stats: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # folder -> file -> [size, mtime_ns]
-    outputs: dict[str, list[int]] = field(default_factory=dict)  # "html"/"ipynb" -> [size, mtime_ns]
+    outputs: dict[str, list[int]] = field(default_factory=dict)  # "html"/"ipynb"/"notebook_html" -> [size, mtime_ns]
     publishers: dict[str, str] = field(default_factory=dict)  # folder -> publisher, for the gallery
+    summary: dict[str, Any] = field(default_factory=dict)  # the gallery card (reports/summary.py), kept for reuse
     format: int = FORMAT
 
     def to_json(self) -> bytes:
@@ -199,20 +211,21 @@ def read_record(root: Path, notebook: str, slug: str) -> Record | None:
         return None
 
 
-def output_stats(html: Path, ipynb: Path) -> dict[str, list[int]]:
+def output_stats(html: Path, ipynb: Path, notebook_html: Path) -> dict[str, list[int]]:
+    """Size and mtime of the three published files of a report (raises OSError when one is missing)."""
     stats = {}
-    for kind, path in (("html", html), ("ipynb", ipynb)):
+    for kind, path in (("html", html), ("ipynb", ipynb), ("notebook_html", notebook_html)):
         stat = path.stat()
         stats[kind] = [stat.st_size, stat.st_mtime_ns]
     return stats
 
 
-def still_valid(record: Record, key: str, html: Path, ipynb: Path) -> bool:
+def still_valid(record: Record, key: str, html: Path, ipynb: Path, notebook_html: Path) -> bool:
     """True when the published report can be reused for `key` (see the module docstring)."""
     if record.key != key:
         return False
     try:
-        if output_stats(html, ipynb) != record.outputs:
+        if output_stats(html, ipynb, notebook_html) != record.outputs:
             return False
     except OSError:
         return False

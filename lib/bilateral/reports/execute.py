@@ -52,6 +52,8 @@ class ReportResult:
     finished_utc: str = ""
     previous: bool = False  # failed/stopped, but an earlier good report is still published at html_path
     attempts: int = 1
+    notebook_html_path: Path | None = None  # the executed notebook with its code, as offline HTML
+    summary: dict[str, Any] = field(default_factory=dict)  # the gallery card (summary.page_summary + preview)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class ExecutedReport:
     reads: list[str]  # data folders (relative to data/raw) whose source.yml the kernel opened
     attempts: int = 1
     kernel_pid: int = 0
+    notebook_html: bytes = b""  # the executed notebook with its code shown, offline HTML
+    summary: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -221,9 +225,12 @@ def execute_task(task: ReportTask, kernel: Any) -> ExecutedReport:
     nb = nbformat.reads(task.notebook_json, as_version=4)
     meta = dict(nb.metadata.get("bilateral", {}))
     environ = dict(task.environ) if task.environ is not None else None
-    execution = kernel.execute(nb, task.parameters, timeout=task.timeout, environ=environ, cwd=task.cwd)
+    execution = kernel.execute(
+        nb, task.parameters, timeout=task.timeout, environ=environ, cwd=task.cwd, collect=COLLECT_SUMMARY
+    )
     executed = execution.notebook
     finished = datetime.now(UTC).isoformat(timespec="seconds")
+    summary = card_summary(task, execution.summary)
     executed.metadata["bilateral"] = {
         **meta,
         "parameters": task.parameters,
@@ -233,12 +240,14 @@ def execute_task(task: ReportTask, kernel: Any) -> ExecutedReport:
         "duration_s": round(execution.seconds, 2),
         "bilateral_version": __version__,
         "cache_key": task.key,
+        "summary": {key: value for key, value in summary.items() if key != "preview_svg"},  # the card, less its image
     }
     # papermill records where it read and wrote; keep repository-relative names, never local absolute paths.
     executed.metadata.setdefault("papermill", {}).update(
         {"input_path": f"notebooks/{task.notebook}.ipynb", "output_path": f"reports/{task.notebook}/{task.slug}.ipynb"}
     )
     html = _render(executed, task.title)
+    notebook_html = _render(executed, f"{task.title} (notebook with code)", with_code=True)
     root = raw_dir()
     reads = sorted({folder for folder in (folder_of(path, root) for path in execution.reads) if folder})
     return ExecutedReport(
@@ -249,14 +258,33 @@ def execute_task(task: ReportTask, kernel: Any) -> ExecutedReport:
         finished_utc=finished,
         reads=reads,
         kernel_pid=execution.kernel_pid,
+        notebook_html=notebook_html.encode("utf-8"),
+        summary=summary,
     )
 
 
-def _render(executed: Any, title: str) -> str:
+# Evaluated in the report's kernel after its last cell (kernels.WarmKernel.execute): the card's summary as JSON.
+COLLECT_SUMMARY = "__import__('bilateral.reports.summary', fromlist=['collect']).collect(globals())"
+
+
+def card_summary(task: ReportTask, collected: dict[str, Any] | None) -> dict[str, Any]:
+    """The card: notebook, theme, countries and years from the task's parameters, what the page showed from the
+    kernel's summary (title, finding, has_data, sources, chart), the chart rendered as the preview."""
+    from bilateral.reports import preview, summary
+
+    card = summary.params_summary(task.notebook, task.parameters, task.title)
+    collected = collected or {}
+    card.update({key: collected[key] for key in summary.PAGE_KEYS if collected.get(key) is not None})
+    if collected.get("problem"):
+        card["problem"] = str(collected["problem"])
+    return preview.finish(card)
+
+
+def _render(executed: Any, title: str, *, with_code: bool = False) -> str:
     from bilateral.reports.render import render_html
 
     try:
-        return render_html(executed, title=title)
+        return render_html(executed, title=title, with_code=with_code)
     except BilateralError:
         raise
     except Exception as exc:

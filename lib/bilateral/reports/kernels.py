@@ -97,6 +97,7 @@ class Execution:
     reads: list[str] = field(default_factory=list)  # absolute paths of source.yml files the report opened
     kernel_pid: int = 0
     reused_kernel: bool = False
+    summary: dict[str, Any] | None = None  # what `collect` returned (the gallery card), None when not asked
 
 
 class WarmKernel:
@@ -231,10 +232,13 @@ class WarmKernel:
         timeout: float,
         environ: dict[str, str] | None = None,
         cwd: str = "",
+        collect: str | None = None,
     ) -> Execution:
         """Run one parameterized notebook; returns the executed notebook, resets the kernel afterwards.
 
-        `environ` (BILATERAL_* variables) and `cwd` apply to this report only. Raises ReportError (a cell
+        `environ` (BILATERAL_* variables) and `cwd` apply to this report only. `collect`: an expression the
+        kernel evaluates after the last cell and before the reset, returning JSON text (the gallery card,
+        `summary.collect(globals())`); its failure never fails the report. Raises ReportError (a cell
         failed: the message names the cell), ReportTimedOut or KernelDied.
         """
         import papermill
@@ -287,8 +291,22 @@ class WarmKernel:
         finally:
             watchdog.cancel()
         seconds = time.perf_counter() - started
+        summary = self._collect(collect) if collect else None
         reads = self._after_report()
-        return Execution(notebook=executed, seconds=seconds, reads=reads, kernel_pid=self.pid, reused_kernel=reused)
+        return Execution(
+            notebook=executed, seconds=seconds, reads=reads, kernel_pid=self.pid, reused_kernel=reused, summary=summary
+        )
+
+    def _collect(self, expression: str) -> dict[str, Any]:
+        """Evaluate `expression` in the kernel (user namespace intact) and parse its JSON text result."""
+        try:
+            reply = run_sync(self._aexecute)("", {"result": expression}, RESET_TIMEOUT_S)
+            result = reply["content"].get("user_expressions", {}).get("result", {})
+            if result.get("status") != "ok":
+                return {"problem": f"{result.get('ename')}: {result.get('evalue')}"}
+            return dict(json.loads(ast.literal_eval(result["data"]["text/plain"])))
+        except Exception as exc:  # a card is never worth a failed report
+            return {"problem": f"{type(exc).__name__}: {exc}"}
 
     def _after_report(self) -> list[str]:
         """Reset the kernel to its baseline; returns the source.yml files the report read."""

@@ -1,7 +1,8 @@
-"""Publish a report's files as one unit: the new .ipynb, .html and cache record together, or the old ones.
+"""Publish a report's files as one unit: the new .ipynb, its page, the .html and the cache record together, or the old ones.
 
-Readers know a report by its two files, reports/<notebook>/<slug>.ipynb and .html, so the pair cannot be
-swapped by one rename. Instead a small journal makes the swap all-or-nothing:
+Readers know a report by its three files, reports/<notebook>/<slug>.html (the report), <slug>.ipynb (the
+executed notebook) and <slug>.notebook.html (that notebook as a page, code shown), so they cannot be swapped
+by one rename. Instead a small journal makes the swap all-or-nothing, for any number of files:
 
 1. the new files are written into a private staging folder `reports/.publish-<pid>-<random>/new/`;
 2. each file to be replaced is hard-linked into `old/` (the published name keeps pointing at it), and

@@ -5,6 +5,9 @@ altair loads vega from a CDN, so offline readers saw "Error loading script" and 
 `bilateral` template (templates/bilateral) inlines checksum-verified copies instead, hides code
 cells and prompts, and only includes the 3.6 MB widget manager when the notebook saved widget state.
 
+The same template renders the executed notebook *with* its code (`with_code=True`): the gallery links it as
+the reproducible version of a report, with the same inlined libraries, so its charts draw offline too.
+
 A batch renders many reports in one process: the vendored scripts are verified once per process and each
 thread keeps its own exporter (the template is compiled once), which makes a render about 0.1 s.
 """
@@ -54,8 +57,12 @@ def prewarm(count: int) -> None:
         _ready.put(exporter)
 
 
-def _exporter() -> HTMLExporter:
+def _exporter(with_code: bool = False) -> HTMLExporter:
     """This thread's exporter (one per thread: an exporter keeps state while it converts)."""
+    if with_code:
+        if getattr(_local, "code_exporter", None) is None:
+            _local.code_exporter = make_exporter(with_code=True)
+        return _local.code_exporter
     if getattr(_local, "exporter", None) is None:
         try:
             _local.exporter = _ready.get_nowait()
@@ -119,21 +126,31 @@ def _inline(html: str, scripts: VendorScripts, *, with_widgets: bool) -> str:
     return html
 
 
-def make_exporter() -> HTMLExporter:
-    """An HTMLExporter on the bilateral template: no code, no prompts (readers get --no-input reports)."""
+# The notebook page shows code: JupyterLab's CSS clips a long line at the cell's edge (overflow: hidden), so a
+# reader on a phone could not see the end of it; the cell scrolls sideways instead (the page itself does not).
+CODE_CSS = (
+    "<style>.jp-InputArea-editor { overflow-x: auto; } .jp-InputArea-editor pre { overflow: visible; }"
+    " .jp-InputArea { min-width: 0; }</style>"
+)
+
+
+def make_exporter(*, with_code: bool = False) -> HTMLExporter:
+    """An HTMLExporter on the bilateral template: no code, no prompts (readers get --no-input reports);
+    `with_code` keeps the code cells (the executed notebook as a page)."""
     return HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
+        exclude_input=not with_code,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
 
 
-def render_html(nb: nbformat.NotebookNode, *, title: str | None = None) -> str:
+def render_html(nb: nbformat.NotebookNode, *, title: str | None = None, with_code: bool = False) -> str:
     """Return the report for an executed notebook as one HTML string that needs no network.
 
-    The notebook is not modified. Raises ReportError if a vendored script fails its checksum or the
+    `with_code` shows the code cells too (the executed notebook as a page). The notebook is not modified.
+    Raises ReportError if a vendored script fails its checksum or the
     vendored vega-lite does not match the installed altair, or if nbconvert cannot render it.
     """
     scripts = _verified_scripts()
@@ -144,9 +161,11 @@ def render_html(nb: nbformat.NotebookNode, *, title: str | None = None) -> str:
     with_widgets = has_widget_state(nb)
     resources = {"bilateral": _template_resources(with_widgets=with_widgets)}
     try:
-        html, _ = _exporter().from_notebook_node(nb, resources=resources)
+        html, _ = _exporter(with_code).from_notebook_node(nb, resources=resources)
     except Exception as exc:  # nbconvert/jinja raise many types; the reader needs one message
         raise ReportError(f"Could not render '{nb.metadata['title']}' to HTML: {exc}") from exc
+    if with_code:
+        html = html.replace("</head>", CODE_CSS + "</head>", 1)
     return _inline(html, scripts, with_widgets=with_widgets)
 
 

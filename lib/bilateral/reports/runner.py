@@ -160,8 +160,13 @@ def _declared_sources(report: PlannedReport) -> list[str]:
     return list(declared) if declared else list(report.nb.get("metadata", {}).get("bilateral", {}).get("sources", []))
 
 
-def _paths(root: Path, task: ReportTask) -> tuple[Path, Path]:
-    return root / task.notebook / f"{task.slug}.html", root / task.notebook / f"{task.slug}.ipynb"
+NOTEBOOK_HTML_SUFFIX = ".notebook.html"  # the executed notebook with its code, beside <slug>.html and <slug>.ipynb
+
+
+def _paths(root: Path, task: ReportTask) -> tuple[Path, Path, Path]:
+    """The report, its executed notebook and that notebook as a page (code shown): published as one unit."""
+    folder = root / task.notebook
+    return folder / f"{task.slug}.html", folder / f"{task.slug}.ipynb", folder / f"{task.slug}{NOTEBOOK_HTML_SUFFIX}"
 
 
 def _result(task: ReportTask, report: PlannedReport, status: str, **extra: Any) -> ReportResult:
@@ -179,7 +184,7 @@ def _result(task: ReportTask, report: PlannedReport, status: str, **extra: Any) 
 def _from_record(
     task: ReportTask, report: PlannedReport, record: cache.Record, root: Path, status: str, **extra: Any
 ) -> ReportResult:
-    html, ipynb = _paths(root, task)
+    html, ipynb, notebook_html = _paths(root, task)
     extra.setdefault("seconds", record.seconds)
     return _result(
         task,
@@ -187,8 +192,10 @@ def _from_record(
         status,
         html_path=html,
         ipynb_path=ipynb,
+        notebook_html_path=notebook_html,
         publishers=record.publishers,
         finished_utc=record.finished_utc,
+        summary=record.summary,
         **extra,
     )
 
@@ -213,8 +220,7 @@ def run(
             todo = []
             for task, report in zip(tasks, planned, strict=True):
                 record = None if options.force else cache.read_record(root, task.notebook, task.slug)
-                html, ipynb = _paths(root, task)
-                if record is not None and cache.still_valid(record, task.key, html, ipynb):
+                if record is not None and cache.still_valid(record, task.key, *_paths(root, task)):
                     results[task.index] = _from_record(task, report, record, root, "reused")
                     if on_result:
                         on_result(results[task.index])
@@ -293,7 +299,7 @@ def _settle(
     task: ReportTask, report: PlannedReport, outcome: ExecutedReport | FailedReport, root: Path
 ) -> ReportResult:
     """Publish an executed report with its cache record, or record a failure keeping the previous report."""
-    html, ipynb = _paths(root, task)
+    html, ipynb, notebook_html = _paths(root, task)
     if isinstance(outcome, ExecutedReport):
         folders = set(task.sources) | set(outcome.reads)
         digests, stats, publishers = cache.describe_inputs(folders)
@@ -309,6 +315,7 @@ def _settle(
             data=digests,
             stats=stats,
             publishers=publishers,
+            summary=outcome.summary,
         )
         try:
             _publish(root, task, outcome, record)
@@ -322,54 +329,56 @@ def _settle(
                 seconds=outcome.seconds,
                 html_path=html,
                 ipynb_path=ipynb,
+                notebook_html_path=notebook_html,
                 publishers=publishers,
                 finished_utc=outcome.finished_utc,
                 attempts=outcome.attempts,
+                summary=outcome.summary,
             )
+    return _unfinished(task, report, root, "failed", outcome.error, seconds=outcome.seconds, attempts=outcome.attempts)
+
+
+def _unfinished(
+    task: ReportTask, report: PlannedReport, root: Path, status: str, error: str, **extra: Any
+) -> ReportResult:
+    """A failed or stopped report: linking the previous good one when it is still published (with its card)."""
+    html, ipynb, notebook_html = _paths(root, task)
     previous = html.is_file() and ipynb.is_file()
+    record = cache.read_record(root, task.notebook, task.slug) if previous else None
     return _result(
         task,
         report,
-        "failed",
-        seconds=outcome.seconds,
-        error=outcome.error,
-        attempts=outcome.attempts,
+        status,
+        error=error,
         previous=previous,
         html_path=html if previous else None,
         ipynb_path=ipynb if previous else None,
+        notebook_html_path=notebook_html if previous and notebook_html.is_file() else None,
+        summary=record.summary if record else {},
+        **extra,
     )
 
 
 def _publish(root: Path, task: ReportTask, outcome: ExecutedReport, record: cache.Record) -> None:
-    """The .ipynb, the .html and the cache record as one unit; the record then learns the published files' stats."""
-    html, ipynb = _paths(root, task)
+    """The .ipynb, its page, the .html and the cache record as one unit; the record then learns the files' stats."""
+    html, ipynb, notebook_html = _paths(root, task)
     relative = cache.record_path(root, task.notebook, task.slug).relative_to(root).as_posix()
     record.outputs = {}
     publish.publish(
         root,
         {
             ipynb.relative_to(root).as_posix(): outcome.ipynb,
+            notebook_html.relative_to(root).as_posix(): outcome.notebook_html,
             html.relative_to(root).as_posix(): outcome.html,
             relative: record.to_json(),  # without output stats yet: not valid for reuse until rewritten below
         },
     )
-    record.outputs = cache.output_stats(html, ipynb)
+    record.outputs = cache.output_stats(html, ipynb, notebook_html)
     publish.write_atomic(cache.record_path(root, task.notebook, task.slug), record.to_json())
 
 
 def _stopped(task: ReportTask, report: PlannedReport, root: Path) -> ReportResult:
-    html, ipynb = _paths(root, task)
-    previous = html.is_file() and ipynb.is_file()
-    return _result(
-        task,
-        report,
-        "stopped",
-        seconds=0.0,
-        error="stopped before this report finished",
-        previous=previous,
-        html_path=html if previous else None,
-        ipynb_path=ipynb if previous else None,
-    )
+    return _unfinished(task, report, root, "stopped", "stopped before this report finished", seconds=0.0)
 
 
 def stop_exit_code(signum: int | None) -> int:

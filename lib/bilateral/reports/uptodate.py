@@ -27,7 +27,7 @@ from typing import Any
 from bilateral.data.paths import reports_dir
 
 SNAPSHOT_DIR = ".bilateral/plans"
-FORMAT = 1
+FORMAT = 2  # 2: cards keep the summary and the notebook page
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -114,12 +114,13 @@ def save(
     for report, result in zip(planned, results, strict=True):
         slug = report.params.slug()
         record = cache.read_record(root, report.notebook, slug)
-        if record is None or result.html_path is None or result.ipynb_path is None:
+        pages = (result.html_path, result.ipynb_path, result.notebook_html_path)
+        if record is None or any(path is None for path in pages):
             target.unlink(missing_ok=True)
             return
         for folder, digest in record.data.items():
             data[folder] = [digest, record.stats.get(folder, cache.file_stats(folder))]
-        for path in (result.html_path, result.ipynb_path, cache.record_path(root, report.notebook, slug)):
+        for path in (*pages, cache.record_path(root, report.notebook, slug)):
             outputs[path.relative_to(root).as_posix()] = _stat(path)
         cards.append(
             {
@@ -132,6 +133,8 @@ def save(
                 "finished_utc": record.finished_utc,
                 "html": result.html_path.relative_to(root).as_posix(),
                 "ipynb": result.ipynb_path.relative_to(root).as_posix(),
+                "notebook_html": result.notebook_html_path.relative_to(root).as_posix(),
+                "summary": record.summary,
             }
         )
     snapshot = {
@@ -161,6 +164,8 @@ def results_from(snapshot: dict[str, Any]) -> list[Any]:
             seconds=card["seconds"],
             html_path=root / card["html"],
             ipynb_path=root / card["ipynb"],
+            notebook_html_path=root / card["notebook_html"],
+            summary=card["summary"],
             sources=card["sources"],
             publishers=card["publishers"],
             finished_utc=card["finished_utc"],
