@@ -90,7 +90,9 @@ def test_products_table_row_is_the_sum_of_the_months(default_page):
     value_m = sum(float(r["val"]) for r in graphite_2017) / 1e6
     months = len({r["month"] for r in graphite_2017})
     row = next(
-        line for line in default_page.tables["Products, year by year"].markdown().splitlines() if line.startswith("| 250410 |")
+        line
+        for line in default_page.tables["Products, year by year"].markdown().splitlines()
+        if line.startswith("| 250410 |")
     )
     cells = [cell.strip() for cell in row.split("|")[1:-1]]
     assert cells[2:5] == ["2017", f"{value_m:.2f}", str(months)]
@@ -99,7 +101,9 @@ def test_products_table_row_is_the_sum_of_the_months(default_page):
 def test_default_page_has_one_chart_the_lens_definition_and_its_sources(default_page):
     assert default_page.has_data
     assert list(default_page.charts) == ["China's exports to Russia by product, US$ m, and Russia's share (2017–2024)"]
-    lens = default_page.tables["The Critical minerals (graphite, gallium/germanium, polysilicon, rare earths) lens"].markdown()
+    lens = default_page.tables[
+        "The Critical minerals (graphite, gallium/germanium, polysilicon, rare earths) lens"
+    ].markdown()
     assert re.findall(r"^\| (\d{6}) \|", lens, re.MULTILINE) == list(CRITICAL_MINERALS)
     assert any("ChinaCriticalMineralComtrade" in s and s.startswith("**Lens definition") for s in default_page.sources)
     assert any("not** total trade" in note for note in default_page.notes)
