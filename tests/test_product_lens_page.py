@@ -69,7 +69,8 @@ def test_default_answer_is_computed_from_the_extract(default_page):
     first = by([r for r in to_russia if r["hs6"] == top], "year")[("2017",)]
     assert top == "280461"
     answer = default_page.answer  # the numbers, not the wording (the sentences are the analysis layer's)
-    assert answer.startswith("Products at HS6. In 2024, China's exports to Russia")
+    assert answer.startswith("In 2024, China's exports to Russia")
+    assert answer.endswith("Products are compared at HS6, the most detailed level the source holds.")
     assert f"US${sum(lines_2024.values()) / 1e6:,.1f} m" in answer  # the lens total, 2024
     assert (
         f"280461 (Silicon; containing by weight not less than 99.99% of silicon) at US${lines_2024[top] / 1e6:,.1f} m"

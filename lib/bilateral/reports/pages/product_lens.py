@@ -61,8 +61,9 @@ def build(params: ProductLensParams) -> Page:
         page.tables[f"The {lens.title} lens"] = _lens_table(lens)
         return page
     table, only_partner = _without_single_partner_shares(table)
-    page.answer = f"Products at HS{hs_level}. " + product_analysis.product_findings(
-        table, reporter, partner, params.flow
+    page.answer = (
+        product_analysis.product_findings(table, reporter, partner, params.flow)
+        + f" Products are compared at HS{hs_level}, the most detailed level the source holds."
     )
     page.charts[_chart_heading(params, reporter, partner, table)] = charts.product_chart(
         table, source_note=_source_note(params, reporter)
