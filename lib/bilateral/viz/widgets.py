@@ -111,10 +111,9 @@ class _ReportView:
         self.view = widgets.VBox([row(self.source), *rows, self.years.view, self.slot.output, self.report.view])
 
 
-class PairTradeExplorer(_ReportView):
-    """Turnover, exports, imports and balance of a pair, cited or declared, over a year range."""
-
-    notebook: ClassVar[str] = "trade_overview"
+class _PairView(_ReportView):
+    """A reporter, a partner, a source (cited statements or a trade_flows source) and a year range: the controls
+    of the pair reports; each subclass names its report and sets the controls from what its source covers."""
 
     def __init__(self, sources: list[str], coverage: CoverageOf = trade_flows_coverage) -> None:
         super().__init__(coverage)
@@ -134,6 +133,12 @@ class PairTradeExplorer(_ReportView):
             "end_year": end,
             "source": self.source.value,
         }
+
+
+class PairTradeExplorer(_PairView):
+    """Turnover, exports, imports and balance of a pair, cited or declared, over a year range."""
+
+    notebook: ClassVar[str] = "trade_overview"
 
     def _set_controls(self) -> None:
         from bilateral.analysis.trade import covered_pairs
@@ -201,29 +206,10 @@ class ProductExplorer(_ReportView):
             self.years.reset(*_bounded(*self.covered.years))
 
 
-class RankingExplorer(_ReportView):
+class RankingExplorer(_PairView):
     """A partner's rank and share among a reporter's trading partners: cited statements or computed."""
 
     notebook: ClassVar[str] = "partner_ranking"
-
-    def __init__(self, sources: list[str], coverage: CoverageOf = trade_flows_coverage) -> None:
-        super().__init__(coverage)
-        self.source = dropdown("Source", [(source_choice(s), s) for s in [CITED, *sources]])
-        self.reporter, self.partner = dropdown("Reporter", []), dropdown("Partner", [])
-        self.years = YearRange(FIRST_YEAR, date.today().year)
-        self._set_controls()
-        self._watch(self.reporter, self.partner, self.years.slider)
-        self._layout(row(self.reporter, self.partner))
-
-    def parameters(self) -> dict[str, Any]:
-        start, end = self.years.value
-        return {
-            "reporter": self.reporter.value,
-            "partner": self.partner.value,
-            "source": self.source.value,
-            "start_year": start,
-            "end_year": end,
-        }
 
     def _set_controls(self) -> None:
         import polars as pl
