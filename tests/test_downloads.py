@@ -83,6 +83,23 @@ def test_chart_csv_reads_the_specs_datasets_with_field_titles() -> None:
     assert rows_of(text) == [["Year", "US$ bn"], ["2019", "110.8"], ["2020", "107.7"]]
 
 
+def test_a_chart_csv_leaves_out_fields_no_reader_sees() -> None:
+    data = pl.DataFrame({"year": [2019, 2020], "value_bn": [110.8, 107.7], "segment": [0, 0], "label_dy": [5, 5]})
+    line = (
+        alt.Chart(data)
+        .mark_line()
+        .encode(x=alt.X("year:O", title="Year"), y=alt.Y("value_bn:Q", title="US$ bn"), detail="segment:N")
+    )
+    text = downloads.chart_csv(line, heading="Trade", report="Overview", sources=[])
+    assert rows_of(text)[0] == ["Year", "US$ bn"]  # the segment id draws the line; the label offset is not data
+
+
+def test_a_header_starting_with_a_hash_is_refused_because_readers_would_skip_it() -> None:
+    frame = pl.DataFrame({"number": [1]})
+    with pytest.raises(ValueError, match="may not start with '#'"):
+        tables.Table(frame, {"number": "#"}, {}).csv([])
+
+
 def test_a_layered_chart_names_the_marks_each_row_is_drawn_with() -> None:
     a = pl.DataFrame({"year": [2020], "value": [1.0]})
     b = pl.DataFrame({"year": [2024], "stated": [2.5]})

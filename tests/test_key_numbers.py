@@ -24,7 +24,9 @@ def test_trade_overview_gives_the_last_declared_year_and_the_latest_statement_af
     assert got["Turnover"].basis_text() == "declared by China"
     # data/raw/official_headlines/china_russia_trade_totals.csv: the 2024 turnover statements (244.8 and 244.81)
     stated = got["Turnover as stated"]
-    assert stated.basis == "statement" and stated.year == "2024" and stated.shown() == "244.8"
+    # the headline rule picks GAC's 244.81, shown as printed and named as whose figure it is
+    assert stated.basis == "statement" and stated.year == "2024" and stated.shown() == "244.81"
+    assert stated.basis_text() == "statement: Chinese customs (GAC)"
 
 
 def test_a_pair_without_data_shows_no_key_numbers() -> None:

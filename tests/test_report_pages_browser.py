@@ -14,6 +14,7 @@ import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
 import yaml
 from browser import OfflinePage, new_offline_page
@@ -122,7 +123,7 @@ def test_the_title_header_line_and_key_numbers_come_first(opened: dict[str, Offl
     assert numbers.count() >= 1, f"{notebook}: every default report has data, so key numbers"
     assert order[1] is True
     for basis in page.locator(".bilateral-kn-basis").all_inner_texts():
-        assert basis.lower().split()[0] in {"statement", "declared", "reconciled"}
+        assert basis.lower().split()[0] in {"statement", "declared", "reconciled", "computed"}
     assert page.get_by_role("heading", name="Method and sources").count() == 1
     assert "Cite as:" in page.content()
 
@@ -143,6 +144,10 @@ def test_every_chart_and_table_has_a_csv_that_parses(opened: dict[str, OfflinePa
         header, *body = rows
         assert header and all(header) and body, f"{notebook}: {comments[0]} has no header or no rows"
         assert all(len(row) == len(header) for row in body)
+        # the documented read (README "Downloads") gives the same header and every row
+        text = urllib.parse.unquote(link.get_attribute("href").split(",", 1)[1])
+        frame = pl.read_csv(io.StringIO(text), comment_prefix="#", infer_schema_length=None)
+        assert frame.columns == header and frame.height == len(body), f"{notebook}: {comments[0]}"
 
 
 def test_the_trade_overview_csvs_hold_the_source_values(opened: dict[str, OfflinePage]):
@@ -157,7 +162,7 @@ def test_the_trade_overview_csvs_hold_the_source_values(opened: dict[str, Offlin
     assert float(year_2020[3]) == pytest.approx(57.09210018, abs=1e-9)
     assert float(year_2020[1]) == pytest.approx(107.70047078, abs=1e-9)
     comments, chart_rows = decode_csv(
-        hrefs["trade_overview_CHN-RUS_imf_dots_2005-2024_trade-between-china-and-russia-us-bn.csv"]
+        hrefs["trade_overview_CHN-RUS_imf_dots_2005-2024_trade-between-china-and-russia-us-bn-chart.csv"]
     )
     assert any("IMF Direction of Trade Statistics" in c for c in comments)
     # data/raw/official_headlines/china_russia_trade_totals.csv: 2024,turnover,244.81 (GAC via TASS, bne IntelliNews)

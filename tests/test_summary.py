@@ -141,9 +141,11 @@ def test_china_russia_overview_has_data_a_finding_and_a_chart():
     assert card["finding"] == summary.first_sentence(page.answer)
     assert card["years"] == [2005, 2024]  # the schema's default window
     assert card["chart"]["heading"] == next(iter(page.charts))
+    # the page cites BACI too: its consistency checks of the statements read the reconciled extract
     assert card["sources"] == [
         "IMF Direction of Trade Statistics (DOTS)",
         "Official statements (cited pages: GAC, FCS, officials)",
+        "CEPII BACI, HS 2017 (reconciled; China-Russia extract)",
     ]
 
 

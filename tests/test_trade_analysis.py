@@ -115,8 +115,9 @@ def test_findings_are_computed_from_the_table():
     )
     text = trade.findings(trade.overview_table(trade.headline_series(frame), 2015, 2024), "China", "Russia")
     assert text == (
-        "Trade between China and Russia was US$244.8 bn in 2024 (Chinese customs (GAC)), 3.8 times the US$64.2 bn of 2015. "
-        "In 2024 China ran a deficit of US$13.8 bn with Russia (exports and imports both: Chinese customs (GAC))."
+        "Trade between China and Russia was stated as US$244.8 bn in 2024 (Chinese customs (GAC)), 3.8 times the US$64.2 bn "
+        "of 2015. In 2024 the stated figures give China a deficit of US$13.8 bn with Russia (exports and imports both: "
+        "Chinese customs (GAC))."
     )
 
 

@@ -41,7 +41,7 @@ def test_pair_explorer_starts_on_a_covered_pair_and_follows_the_year_slider():
     assert max(table_years(view.last_page.tables["Key figures"].markdown())) == 2024
     view.years.slider.value = (2015, 2019)
     assert table_years(view.last_page.tables["Key figures"].markdown()) == [2015, 2016, 2017, 2018, 2019]
-    assert view.last_findings.startswith("Trade between China and Russia was US$110.8 bn in 2019")
+    assert view.last_findings.startswith("Trade between China and Russia was stated as US$110.8 bn in 2019")
     assert view.years.label.value == "<b>2015–2019</b>"  # the full range, never cut
 
 

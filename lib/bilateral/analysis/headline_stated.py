@@ -18,8 +18,8 @@ from __future__ import annotations
 import polars as pl
 
 from bilateral.analysis.consistency import bound_of, qualifier_of
+from bilateral.analysis.declared_statements import DECLARED_SUFFIX
 
-DECLARED_SUFFIX = "_declared"
 SERIES_METRICS = ("turnover", "exports", "imports")
 
 

@@ -255,8 +255,9 @@ def findings(table: pl.DataFrame, reporter_name: str, partner_name: str) -> str:
         return f"No cited turnover figure for {reporter_name}–{partner_name} in the selected years."
     first, last = turnover.row(0, named=True), turnover.row(-1, named=True)
     peak = turnover.sort("turnover_usd", descending=True).row(0, named=True)
+    was = "was" if _is_declared(last["turnover_basis"]) else "was stated as"  # a statement is what a page said
     text = (
-        f"Trade between {reporter_name} and {partner_name} was US${last['turnover_usd'] / 1e9:,.1f} bn in {last['year']}"
+        f"Trade between {reporter_name} and {partner_name} {was} US${last['turnover_usd'] / 1e9:,.1f} bn in {last['year']}"
         f" ({basis_label(last['turnover_basis'])}{_disputed(last)})"
     )
     if first["year"] != last["year"]:
@@ -268,16 +269,29 @@ def findings(table: pl.DataFrame, reporter_name: str, partner_name: str) -> str:
             text += f" ({basis_label(first['turnover_basis'])}: the two years rest on different bases)"
     text += "."
     if peak["year"] != last["year"]:
-        text += f" The peak in this window was US${peak['turnover_usd'] / 1e9:,.1f} bn in {peak['year']}."
+        highest = (
+            "The peak in this window was"
+            if _is_declared(peak["turnover_basis"])
+            else "The highest figure stated in this window was"
+        )
+        text += f" {highest} US${peak['turnover_usd'] / 1e9:,.1f} bn in {peak['year']}."
     balance = table.filter(pl.col("balance_usd").is_not_null())
     if not balance.is_empty():
         latest = balance.row(-1, named=True)
         side = "surplus" if latest["balance_usd"] > 0 else "deficit"
-        text += (
-            f" In {latest['year']} {reporter_name} ran a {side} of US${abs(latest['balance_usd']) / 1e9:,.1f} bn"
-            f" with {partner_name} (exports and imports both: {basis_label(latest['exports_basis'])})."
+        amount = f"a {side} of US${abs(latest['balance_usd']) / 1e9:,.1f} bn with {partner_name}"
+        ran = (
+            f"{reporter_name} ran {amount}"
+            if _is_declared(latest["exports_basis"])
+            else f"the stated figures give {reporter_name} {amount}"
         )
+        text += f" In {latest['year']} {ran} (exports and imports both: {basis_label(latest['exports_basis'])})."
     return text
+
+
+def _is_declared(basis: str | None) -> bool:
+    """True for a customs service's own statistics (a fetched or shipped declared series), False for statements."""
+    return bool(basis) and basis.endswith(DECLARED_SUFFIX)
 
 
 def _disputed(row: dict) -> str:

@@ -3,12 +3,13 @@
 CSV format (docs/reports.md "Downloads"): UTF-8, comma-separated, RFC 4180 quoting, one header row. Before the
 header come comment lines starting with `# `: the chart's or table's heading (`# Title:`), the report
 (`# Report:`), one `# Source:` line per cited source and a `# Values:` line saying what the numbers are. Read it
-with `polars.read_csv(path, comment_prefix="#")` or `pandas.read_csv(path, comment="#")`.
+with `polars.read_csv(path, comment_prefix="#", infer_schema_length=None)` or `pandas.read_csv(path, comment="#")`.
 
 - A table's CSV has the columns the table shows, under the same headers, with values unrounded (tables.Table.csv).
 - A chart's CSV has the rows the chart was drawn from, read from its Vega-Lite spec (`chart.to_dict()`: the
-  top-level `datasets` and any inline `data.values`), never from the chart code; columns are headed with the titles
-  the spec gives the fields (axis, legend and tooltip titles), else the field names. A chart drawn from several
+  top-level `datasets` and any inline `data.values`), never from the chart code; the columns are the fields the spec
+  titles (axis, legend and tooltip titles: what a reader sees), headed with those titles (a spec that titles none
+  gives the fields it encodes, under their names); drawing helpers such as a line's segment id stay out. A chart drawn from several
   datasets (layers) gets a first column `Layer` naming the marks drawn from each.
 
 The CSV travels inside the page as a `data:text/csv` URI on an `<a download>` link, so it downloads from a file
@@ -151,6 +152,34 @@ def field_titles(spec: Any) -> dict[str, str]:
     return titles
 
 
+def encoded_fields(spec: Any) -> set[str]:
+    """Every field an encoding channel or tooltip of the spec reads (whether or not it has a title)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if isinstance(node.get("field"), str):
+                found.add(node["field"])
+            for value in node.values():
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def shown_fields(columns: list[str], titles: dict[str, str], encoded: set[str]) -> list[str]:
+    """The columns a reader of the chart sees: those the spec titles (axes, legends, tooltips) when it titles any,
+    else those it encodes, else all. Drawing helpers (a line's segment id, a label's offset) stay out of the CSV."""
+    for keep in (set(titles), encoded):
+        chosen = [c for c in columns if c in keep]
+        if chosen:
+            return chosen
+    return columns
+
+
 def chart_csv(chart: Any, *, heading: str, report: str, sources: Sequence[str]) -> str:
     """A chart's data as CSV text with its comment lines; '' when the spec holds no inline rows."""
     spec = chart.to_dict()
@@ -162,6 +191,7 @@ def chart_csv(chart: Any, *, heading: str, report: str, sources: Sequence[str]) 
         for row in rows:
             columns.extend(c for c in row if c not in columns)
     titles = field_titles(spec)
+    columns = shown_fields(columns, titles, encoded_fields(spec))
     headers = [titles.get(c, c) for c in columns]
     repeated = {h for h in headers if headers.count(h) > 1}
     headers = [f"{h} ({c})" if h in repeated else h for h, c in zip(headers, columns, strict=True)]

@@ -38,8 +38,8 @@ def report_file(params: Any) -> str:
 
 
 def parameters_text(params: Any) -> str:
-    """'reporter=CHN, partner=RUS, start_year=2005, ...' in the schema's field order."""
-    return ", ".join(f"{name}={value}" for name, value in params.model_dump().items())
+    """'reporter=CHN, partner=RUS, start_year=2005, ...' in the schema's field order (empty values left out)."""
+    return ", ".join(f"{name}={value}" for name, value in params.model_dump().items() if value not in ("", None))
 
 
 def _no_math(inner: str, css_class: str) -> HTML:
@@ -52,7 +52,7 @@ def header_html(page: Any, params: Any, *, now: dt.datetime | None = None) -> st
     versions = downloads.data_versions(page.sources)
     data = "; ".join(
         f'<span class="bilateral-version" title="{html.escape(v.title)}">{html.escape(v.folder)} '
-        f"(retrieved {html.escape(v.retrieved)}, sha256 {v.checksum})</span>"
+        f"(retrieved {html.escape(v.retrieved)}, version {v.checksum})</span>"
         for v in versions
     )
     parts = [
@@ -106,7 +106,7 @@ def show_chart_download(page: Any, params: Any, heading: str, chart: Any) -> Non
     """The CSV link of one chart (nothing when the chart carries no inline data)."""
     csv = downloads.chart_csv(chart, heading=heading, report=page.title, sources=page.sources)
     if csv:
-        name = downloads.file_name(report_file(params), heading)
+        name = downloads.file_name(report_file(params), f"{heading} chart")  # a table may share the heading
         display(_no_math(download_html(csv, name, "Download the chart's data (CSV)"), "bilateral-downloads"))
 
 
@@ -150,9 +150,13 @@ def method_markdown(page: Any) -> str:
 
 
 def cite_as(page: Any, params: Any, *, now: dt.datetime | None = None) -> str:
-    """'Cite as: <title>. bilateral 0.1.0, run 2026-12-01 18:20 UTC. File: trade_overview/....html.'"""
+    """'Cite as: <title>. bilateral 0.1.0, run 2026-12-01 18:20 UTC; data: imf_dots version 914e8cc3e358, ...
+    File: trade_overview/....html.' The data versions make the citation reproducible: each is the checksum over the
+    source folder's files as listed in its source.yml (`downloads.short_checksum`)."""
+    versions = ", ".join(f"{v.folder} version {v.checksum}" for v in downloads.data_versions(page.sources))
+    data = f"; data: {versions}" if versions else ""
     return (
-        f"**Cite as:** {page.title}. bilateral {bilateral.__version__}, run {run_time(now)}. "
+        f"**Cite as:** {page.title}. bilateral {bilateral.__version__}, run {run_time(now)}{data}. "
         f"File: `{report_file(params)}`."
     )
 

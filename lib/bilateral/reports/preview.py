@@ -37,7 +37,8 @@ def render_svg(spec: dict[str, Any]) -> str:
         try:
             return vl_convert.vegalite_to_svg(spec, vl_version=vegalite_version())
         except Exception as exc:  # the converter raises ValueError for bad specs, others for engine errors
-            raise RuntimeError(f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:200]}") from exc
+            first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+            raise RuntimeError(f"{type(exc).__name__}: {first_line}".rstrip(": ")) from exc
 
 
 def finish(summary: dict[str, Any]) -> dict[str, Any]:
@@ -49,8 +50,8 @@ def finish(summary: dict[str, Any]) -> dict[str, Any]:
     done["preview_heading"] = str(chart.get("heading", ""))
     try:
         svg = render_svg(chart["spec"])
-    except RuntimeError as exc:
-        done["preview_problem"] = str(exc)
+    except Exception as exc:  # noqa: BLE001 - a preview never decides a report's fate: any failure is only noted
+        done["preview_problem"] = str(exc) or type(exc).__name__
         return done
     if len(svg.encode("utf-8")) > MAX_SVG_BYTES:
         done["preview_problem"] = f"the preview would be {len(svg) // 1000} kB; left out to keep the gallery light"

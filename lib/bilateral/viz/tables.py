@@ -84,8 +84,14 @@ def markdown_table(
     lines = ["| " + " | ".join(headers[c] for c in columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     for row in frame.select(columns).iter_rows(named=True):
         cells = [formats.get(c, _plain)(row[c]) for c in columns]
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        lines.append("| " + " | ".join(_cell_text(cell) for cell in cells) + " |")
     return "\n".join(lines)
+
+
+def _cell_text(cell: str) -> str:
+    """A cell as Markdown text: '|' escaped (it would end the cell) and '<', '>' as entities, so a quote scraped from
+    a page can never become HTML in the report (Markdown renders raw HTML)."""
+    return cell.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _plain(value: Any) -> str:
@@ -159,6 +165,9 @@ def csv_value(value: Any, formatter: Formatter | None) -> Any:
 
 def csv_text(rows: Sequence[Sequence[Any]], comments: Sequence[str] = ()) -> str:
     """Rows as CSV (RFC 4180 quoting, \\n line ends) after `# ` comment lines (one line each, newlines removed)."""
+    if rows and rows[0] and str(rows[0][0]).startswith("#"):
+        # readers skip lines starting with '#' (comment_prefix="#"): such a header row would vanish with its columns
+        raise ValueError(f"A CSV header may not start with '#' ({rows[0][0]!r}): rename the column.")
     buffer = io.StringIO()
     for comment in comments:
         buffer.write("# " + " ".join(str(comment).split()) + "\n")

@@ -14,7 +14,9 @@ from typing import Any
 
 from bilateral.viz.tables import Table
 
-BASES = ("statement", "declared", "reconciled")  # ARCHITECTURE.md "Evidence and statements"
+# ARCHITECTURE.md "Evidence and statements", plus "computed": a count or measure the workbench derived itself (how
+# many claims got a verdict, how many projects reached a stage); `by` then says from what.
+BASES = ("statement", "declared", "reconciled", "computed")
 
 
 @dataclass(frozen=True)
@@ -34,21 +36,27 @@ class KeyNumber:
     digits: int = 1
     qualifier: str = ""  # the page's own qualifier kept with a stated number ("around", "more than")
     by: str = ""  # whose figure, completing the basis: "by China" (declared), "CEPII BACI" (reconciled)
+    printed: str = ""  # a statement exactly as its page printed it ("around 29", "1.6–1.9 million"): shown instead
 
     def __post_init__(self) -> None:
         if self.basis not in BASES:
             raise ValueError(f"Key number {self.label!r}: basis must be one of {', '.join(BASES)}; got {self.basis!r}.")
 
     def shown(self) -> str:
-        """The value as the box prints it: '244.8', 'more than 200.0', '1'."""
+        """The value as the box prints it: '244.8', 'more than 200.0', '1', or the statement as printed."""
+        if self.printed:
+            return self.printed
         text = f"{self.value:,.{self.digits}f}"
         return f"{self.qualifier} {text}" if self.qualifier else text
 
     def basis_text(self) -> str:
-        """'declared by China', 'reconciled (CEPII BACI)', 'statement'."""
+        """'declared by China', 'reconciled (CEPII BACI)', 'statement: Chinese customs (GAC)', 'computed from the
+        evidence'."""
         if not self.by:
             return self.basis
-        return f"{self.basis} {self.by}" if self.by.startswith("by ") else f"{self.basis} ({self.by})"
+        if self.by.startswith(("by ", "from ")):
+            return f"{self.basis} {self.by}"
+        return f"{self.basis}: {self.by}" if self.basis == "statement" else f"{self.basis} ({self.by})"
 
     def markdown(self) -> str:
         """One line for text renderings (nbval, the explorer): '- **Turnover, 2020:** 107.8 US$ bn (declared)'."""
@@ -101,16 +109,19 @@ def method_text(notebook: str) -> str:
 def latest_statement(marked: Any, label: str, unit: str | None = None) -> KeyNumber | None:
     """The latest stated outturn of `marked` (stated_values.stated_marks rows) as a key number, qualifier kept.
 
-    Targets, forecasts and ranges (no single point) are left out: a key number is one figure a page stated.
+    Targets and forecasts are left out (a key number is an outturn); a range stays a range, printed as stated.
     """
     import polars as pl
 
     from bilateral.analysis import stated_values as sv
 
-    rows = marked.filter(pl.col("point").is_not_null() & (pl.col("mark") != sv.TARGET))
+    rows = marked.filter(
+        (pl.col("point").is_not_null() | pl.col("low").is_not_null() | pl.col("high").is_not_null())
+        & (pl.col("mark") != sv.TARGET)
+    )
     if rows.is_empty():
         return None
     row = rows.sort("period_end", maintain_order=True).row(-1, named=True)
-    value = float(row["point"])
+    value = float(row["point"] if row["point"] is not None else row["low"] if row["low"] is not None else row["high"])
     return KeyNumber(label, value, unit if unit is not None else str(row["unit"]), str(row["period_label"]), "statement",
-                     digits=0 if value == int(value) and abs(value) >= 100 else 1, qualifier=row.get("qualifier") or "")  # fmt: skip
+                     qualifier=row.get("qualifier") or "", printed=str(row.get("stated") or ""))  # fmt: skip

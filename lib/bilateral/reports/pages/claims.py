@@ -104,6 +104,10 @@ def build(params: ClaimsParams, *, date_reviewed: dt.date | None = None) -> Clai
     return page
 
 
+def _claims(count: int) -> str:
+    return "claim" if count == 1 else "claims"
+
+
 def _key_numbers(results: list[ClaimResult]) -> list[KeyNumber]:
     """How many checkable claims were tested and how many got each verdict (counts of statements)."""
     checkable = [r for r in results if r.claim.checkable]
@@ -111,11 +115,14 @@ def _key_numbers(results: list[ClaimResult]) -> list[KeyNumber]:
         return []
     said = sorted({r.claim.said_on[:4] for r in checkable})
     years = said[0] if len(said) == 1 else f"{said[0]}–{said[-1]}"
-    numbers = [KeyNumber("Checkable claims tested", len(checkable), "claims", years, "statement", digits=0)]
+    counted = "computed"  # counts of the ledger's verdicts, derived by the workbench
+    numbers = [KeyNumber("Checkable claims tested", len(checkable), "of " + _claims(len(results)), years, counted,
+                         digits=0, by="from the claims ledger")]  # fmt: skip
     for rating in Rating:
         count = sum(r.verdict.rating == rating for r in checkable)
         if count and rating != Rating.NOT_CHECKABLE:
-            numbers.append(KeyNumber(f"Verdict: {rating}", count, "claims", years, "statement", digits=0))
+            numbers.append(KeyNumber(str(rating).capitalize(), count, _claims(count), years, counted, digits=0,
+                                     by="from the evidence"))  # fmt: skip
     return numbers
 
 

@@ -167,7 +167,13 @@ def _key_numbers(
     as_of = str(project_analysis.newest_fact(projects_page.registry()[0]).year)
     numbers = [
         KeyNumber(
-            "Hi-tech and science projects in the registry", stages.height, "projects", as_of, "statement", digits=0
+            "Hi-tech and science projects in the registry",
+            stages.height,
+            "projects",
+            as_of,
+            "computed",
+            digits=0,
+            by="from cited statements",
         )
     ]
     if last_year is not None and not series.is_empty():

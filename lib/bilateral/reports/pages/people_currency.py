@@ -99,7 +99,8 @@ def _key_numbers(travel: pl.DataFrame, bilateral: pl.DataFrame) -> list[KeyNumbe
     """The latest full-year count of travel each way (its own definition) and the latest stated rouble-and-yuan share."""
     numbers = []
     for direction in (pc.CHINA_TO_RUSSIA, pc.RUSSIA_TO_CHINA):
-        rows = travel.filter((pl.col("direction") == direction) & pl.col("is_full_year") & pl.col("point").is_not_null()
+        has_figure = pl.col("point").is_not_null() | pl.col("low").is_not_null() | pl.col("high").is_not_null()
+        rows = travel.filter((pl.col("direction") == direction) & pl.col("is_full_year") & has_figure
                              & (pl.col("mark") != sv.TARGET)).sort("period_end", maintain_order=True)  # fmt: skip
         if not rows.is_empty():
             series = rows.row(-1, named=True)["series"]

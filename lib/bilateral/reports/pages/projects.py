@@ -142,16 +142,26 @@ def _selected(params: ProjectsParams) -> pl.Expr:
 
 def _key_numbers(stages: pl.DataFrame, counts: pl.DataFrame, slipped: pl.DataFrame, newest: object) -> list[KeyNumber]:
     """Construction projects, those in operation (commissioned or at capacity) and those that slipped, as of the
-    registry's newest fact: counts of cited statements."""
+    registry's newest fact: counted by the workbench from cited statements."""
     as_of = str(getattr(newest, "year", newest))
     by_stage = {r["stage"]: r["projects"] for r in counts.iter_rows(named=True)}
     built = stages.filter(pl.col("is_built")).height
     working = by_stage.get("commissioned", 0) + by_stage.get("capacity_reached", 0)
     slips = slipped.get_column("project_id").n_unique() if not slipped.is_empty() else 0
     return [
-        KeyNumber("Construction projects", built, "projects", as_of, "statement", digits=0),
-        KeyNumber("In operation", working, "commissioned or at capacity", as_of, "statement", digits=0),
-        KeyNumber("Slipped against a stated plan", slips, "projects", as_of, "statement", digits=0),
+        KeyNumber("Construction projects", built, "projects", as_of, "computed", digits=0, by="from cited statements"),
+        KeyNumber(
+            "In operation",
+            working,
+            "commissioned or at capacity",
+            as_of,
+            "computed",
+            digits=0,
+            by="from cited statements",
+        ),
+        KeyNumber(
+            "Slipped against a stated plan", slips, "projects", as_of, "computed", digits=0, by="from cited statements"
+        ),
     ]
 
 

@@ -107,7 +107,7 @@ def conflict_table(conflicts: pl.DataFrame) -> tables.Table | str:
         .alias("stated"),
     )
     return tables.Table(
-        shown, {"number": "#", "project_name": "Project", "topic": "About", "stated": "Stated", "as_of": "Page dated",
+        shown, {"number": "No.", "project_name": "Project", "topic": "About", "stated": "Stated", "as_of": "Page dated",
                 "source_url": "Page", "why": "Why it is a conflict"},
         {"as_of": page_date, "source_url": page_link},
         intro="Each conflict lists every statement with its page, oldest page first; none is picked, averaged or corrected.",

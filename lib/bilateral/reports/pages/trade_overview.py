@@ -201,10 +201,11 @@ def _key_numbers(
     last = known.row(-1, named=True)
     year = str(last["year"])
     numbers = [
-        KeyNumber(label, last[column] / 1e9, "US$ bn", year, basis, by="" if basis == "statement" else f"by {reporter}")
-        for label, column in (("Turnover", "turnover_usd"), (f"Exports of {reporter}", "exports_usd"),
-                              (f"Imports of {reporter}", "imports_usd"))
-        if last[column] is not None
+        _stated_number(label, last, metric) if basis == "statement"
+        else KeyNumber(label, last[f"{metric}_usd"] / 1e9, "US$ bn", year, basis, by=f"by {reporter}")
+        for label, metric in (("Turnover", "turnover"), (f"Exports of {reporter}", "exports"),
+                              (f"Imports of {reporter}", "imports"))
+        if last[f"{metric}_usd"] is not None
     ]  # fmt: skip
     if cited is not None:
         series = trade.headline_series(cited, contested=_contested(params))
@@ -212,13 +213,17 @@ def _key_numbers(
             (pl.col("year") > last["year"]) & pl.col("turnover_usd").is_not_null()
         )
         if not stated.is_empty():
-            latest = stated.row(-1, named=True)
-            numbers.append(
-                KeyNumber(
-                    "Turnover as stated", latest["turnover_usd"] / 1e9, "US$ bn", str(latest["year"]), "statement"
-                )
-            )
+            numbers.append(_stated_number("Turnover as stated", stated.row(-1, named=True), "turnover"))
     return numbers
+
+
+def _stated_number(label: str, row: dict, metric: str) -> KeyNumber:
+    """A statement from the overview table as a key number: printed as its page printed it (qualifier kept), with
+    whose figure it is (the basis label: 'Chinese customs (GAC)')."""
+    return KeyNumber(
+        label, row[f"{metric}_usd"] / 1e9, "US$ bn", str(row["year"]), "statement",
+        by=trade.basis_label(row[f"{metric}_basis"]), printed=row.get(f"{metric}_as_stated") or "",
+    )  # fmt: skip
 
 
 def _contested(params: TradeOverviewParams) -> pl.DataFrame | None:
