@@ -46,7 +46,7 @@ def turnover_from_flows(
         .agg(
             pl.col("value_usd").sum().alias("turnover_usd"),
             pl.col("flow").n_unique().alias("_directions"),
-            pl.col("source").first().alias("basis"),
+            pl.lit(f"{reporter}_declared").alias("basis"),  # whose figure: the reporter's declarations
             pl.concat_str(pl.lit("snapshot "), pl.col("dataset_version").first()).alias("source_url"),
         )
         .filter(pl.col("_directions") == 2)

@@ -130,7 +130,7 @@ def _cited_member_turnover(params: GroupLinkParams, registry: pl.DataFrame, memb
 
 def _basis(text: str | None) -> str:
     """A basis note with codes replaced by labels ('CN_GAC (via Kazinform)', 'imf_dots'), shortened for the table."""
-    return tables.shorten(labels.humanise(text))
+    return tables.shorten(labels.basis_label(text))
 
 
 def _source(text: str | None) -> str:

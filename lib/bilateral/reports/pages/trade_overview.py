@@ -178,7 +178,8 @@ def _add_disputes(
         disputes,
         {"year": "Year", "metric": "Metric", "as_stated": "US$ bn (as stated)", "basis_code": "Basis",
          "publisher_named": "Publisher", "why": "Disputed because", "source_url": "Page"},
-        {"basis_code": trade.basis_label, "why": lambda v: v or "agrees with the others within rounding",
+        {"metric": lambda m: trade.METRIC_LABELS.get(m, m), "basis_code": trade.basis_label,
+         "why": lambda v: v or "agrees with the others within rounding",
          "source_url": statement_tables.page_link},
         intro="Every statement for a year and metric whose figures differ by more than their printed precision allows (a "
         "figure may be rounded or cut at its last digit), and every statement the consistency checks dispute (growth "
