@@ -118,9 +118,8 @@ def test_comparison_counts_independent_origins_not_publications():
     assert row["spread_low_pct"] == pytest.approx((15.1 - 14.67) / 14.67 * 100)
     assert row["figures"] == "Gazprom and officials: 15.1, 15.4, 15.5; Statistical Review: 14.67"
     assert ec.comparison_findings(compared, "Russia") == (
-        "Pipeline gas from Russia to China in 2022: 2 independent sources give 14.67 to 15.50 bcm (Gazprom and "
-        "officials: 15.1, 15.4, 15.5; Statistical Review: 14.67; spread 2.9–5.7% depending on which figure of a source "
-        "is taken)."
+        "Pipeline gas from Russia to China in 2022, bcm: 2 independent sources give Gazprom and officials: 15.1, 15.4, "
+        "15.5; Statistical Review: 14.67 (as stated; spread 2.9–5.7% depending on which figure of a source is taken)."
     )
 
 

@@ -206,8 +206,8 @@ def comparison_findings(compared: pl.DataFrame, exporter_name: str) -> str:
             continue
         latest = rows.row(-1, named=True)
         sentences.append(
-            f"{COMMODITY_LABELS[commodity]} from {exporter_name} to China in {latest['year']}: {latest['origins']} independent "
-            f"sources give {latest['low']:,.2f} to {latest['high']:,.2f} {latest['unit']} ({latest['figures']}; "
+            f"{COMMODITY_LABELS[commodity]} from {exporter_name} to China in {latest['year']}, {latest['unit']}: "
+            f"{latest['origins']} independent sources give {latest['figures']} (as stated; "
             f"spread {spread_text(latest)}{' depending on which figure of a source is taken' if '–' in spread_text(latest) else ''})."
         )
         if rows.height > 1:

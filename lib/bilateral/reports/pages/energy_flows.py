@@ -71,11 +71,11 @@ def build(params: EnergyFlowsParams) -> Page:
         {"commodity": "Commodity", "year": "Year", "unit": "Unit", "origins": "Independent sources",
          "publications": "Figures", "low": "Lowest", "high": "Highest", "spread": "Spread",
          "figures": "Every figure, by source (as stated)"},
-        {"commodity": energy_compare.COMMODITY_LABELS.get, "low": tables.number, "high": tables.number},
-        intro="Years in which two or more *independent* sources measure the same commodity in the same unit, with the range "
-        "of their values. Chinese customs data seen twice (monthly via Wind, and the press release) count as one source. The "
-        "Review standardises gas volumes to a gross calorific value of 40 MJ/m³, while Gazprom reports cubic metres on its "
-        "own standard: the two are not the same unit. Every figure is listed, a source's several figures included; the "
+        {"commodity": energy_compare.COMMODITY_LABELS.get, "low": tables.as_printed, "high": tables.as_printed},
+        intro="Years in which two or more *independent* sources give a figure for the same commodity in the same nominal "
+        "unit (Mt, bcm), with the range of their values (as printed; the qualifiers are in the last column). Chinese "
+        "customs data seen twice (monthly via Wind, and the press release) count as one source. The Review standardises gas volumes to a gross calorific value of 40 MJ/m³, while Gazprom reports cubic metres on its "
+        "own standard: nominally both bcm, the two are not the same unit. Every figure is listed, a source's several figures included; the "
         "spread is a range when it depends on which of them is taken.",
         empty="No year in the selection is covered by two or more sources in the same unit.",
     )  # fmt: skip
