@@ -121,6 +121,7 @@ def build(params: PairProfileParams) -> Page:
     is_flagship = {a, b} == CHINA_RUSSIA
     rows, missing, sources = [], [], []
     numbers: list[KeyNumber] = []
+    charts: dict[str, Any] = {}
     for theme in THEMES:
         if theme.china_russia_only and not is_flagship:
             missing.append(f"**{theme.name}**: {theme.missing}.")
@@ -136,12 +137,16 @@ def build(params: PairProfileParams) -> Page:
             continue
         sources += [s for s in page.sources if s not in sources]
         numbers += page.key_numbers[:1]  # each theme's lead number, with its own basis
+        if page.charts and not charts:  # the first answered theme's lead chart (trade, when the pair has it)
+            heading, chart = next(iter(page.charts.items()))
+            charts[f"{theme.name}: {heading}"] = chart
         rows.append({"theme": theme.name, "answer": first_sentence(page.answer),
                      "report": f"[{report.title()}](../{theme.notebook}/{report.slug()}.html)"})  # fmt: skip
     answered = pl.DataFrame(rows, schema={"theme": pl.String, "answer": pl.String, "report": pl.String})
     result = Page(
         title=params.title(), answer=_answer(answered, names), has_data=not answered.is_empty(), sources=sources
     )
+    result.charts = charts
     result.method = method_text("pair_profile")
     result.key_numbers = numbers
     result.tables["Every theme in one line"] = tables.Table(
@@ -176,7 +181,10 @@ def first_sentence(text: str) -> str:
 def _answer(answered: pl.DataFrame, names: dict[str, str]) -> str:
     if answered.is_empty():
         return f"No theme of the {' – '.join(names.values())} relationship has data in the workbench yet; see what is missing below."
+    lead, *others = answered.head(3).iter_rows(named=True)
     return (
-        f"{answered.height} themes of the {' – '.join(names.values())} relationship are answered from the workbench's data; "
-        + " ".join(f"**{r['theme']}.** {r['answer']}" for r in answered.head(3).iter_rows(named=True))
+        f"{lead['answer']} "
+        + " ".join(f"**{r['theme']}.** {r['answer']}" for r in others)
+        + f" ({answered.height} of {len(THEMES)} themes of the {' – '.join(names.values())} relationship are answered "
+        "from the workbench's data; every one is in the table below, each with its own report.)"
     )
