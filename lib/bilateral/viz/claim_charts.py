@@ -16,7 +16,7 @@ import polars as pl
 
 from bilateral.analysis.evidence import COUNTED, RESTATEMENT
 from bilateral.data.countries import country_name
-from bilateral.viz.charts import WIDTH
+from bilateral.viz import theme
 from bilateral.viz.claim_tables import SERIES_NAMES, shown_value
 
 STATEMENT_COUNTED = "Statement (counted)"
@@ -81,32 +81,30 @@ def evidence_chart(evidence: pl.DataFrame, *, title: str, source_note: str, thre
         return None
     if window is not None:
         panel = _timeline(points, window)
-        return alt.vconcat(panel).properties(title=alt.TitleParams(text=title, subtitle=source_note, anchor="start"))
+        heading = theme.title(title, source=source_note, years=[window[0].year, window[1].year])
+        return theme.fit_width(alt.vconcat(panel).properties(title=heading))
     labels = [
         *dict.fromkeys(
             points.filter(~pl.col("label").is_in([STATEMENT_COUNTED, RESTATED])).sort("label").get_column("label")
         )
     ]
     domain = [*labels, STATEMENT_COUNTED, RESTATED]
-    color = alt.Color("label:N", title=None, scale=alt.Scale(domain=domain, range=[*_stat_colors(len(labels)), STATEMENT_COLOR, RESTATEMENT_COLOR]),
-                      legend=alt.Legend(orient="top", labelLimit=360, columns=2))  # fmt: skip
+    color = alt.Color("label:N", title=None, scale=theme.color_scale(domain), legend=alt.Legend(orient="top", columns=1))
     runs = points.filter(pl.col("series") == "consecutive_years")
     starts = (runs.get_column("year") - runs.get_column("value") + 1).to_list() if runs.height else []
     years = [*points.get_column("year").to_list(), *starts]
     domain = [min(years) - 0.5, max(years) + 0.5]
     x = alt.X("x:Q", title=None, scale=alt.Scale(domain=domain, nice=False),
-              axis=alt.Axis(format="d", tickMinStep=1, labelOverlap="greedy"))  # fmt: skip
+              axis=theme.year_axis())  # fmt: skip
     panels = []
     for series in dict.fromkeys(points.filter(pl.col("series") != "consecutive_years").get_column("series")):
         rows = points.filter(pl.col("series") == series)
         panels.append(_panel(rows, x, color, threshold if series != "rank" else None, SERIES_NAMES.get(series, series)))
     if runs.height:
         panels.append(_runs(runs, color, domain))
-    return (
-        alt.vconcat(*panels)
-        .resolve_scale(color="shared")
-        .properties(title=alt.TitleParams(text=title, subtitle=source_note, anchor="start"))
-    )
+    heading = theme.title(title, source=source_note, years=points.get_column("year").drop_nulls().to_list(),
+                          note="Lines: statistics, broken at a missing year; hollow diamonds: statements counted; crosses: restatements.")  # fmt: skip
+    return theme.fit_width(alt.vconcat(*panels).resolve_scale(color="shared").properties(title=heading))
 
 
 def _stat_colors(n: int) -> list[str]:
@@ -116,10 +114,8 @@ def _stat_colors(n: int) -> list[str]:
 def _panel(rows: pl.DataFrame, x: alt.X, color: alt.Color, threshold: float | None, name: str) -> alt.LayerChart:
     unit = rows.get_column("unit").drop_nulls().first() if rows.get_column("unit").drop_nulls().len() else None
     is_rank = rows.get_column("series").first() == "rank"
-    scale = alt.Scale(reverse=True, zero=False, domainMin=1) if is_rank else alt.Scale(zero=False)
     y_title = UNIT_TITLES["rank"] if is_rank else f"{name} ({UNIT_TITLES.get(unit, unit or 'value')})"
-    y = alt.Y("y:Q", title=y_title, scale=scale,
-              axis=alt.Axis(format="d", tickMinStep=1) if is_rank else alt.Axis())  # fmt: skip
+    y = theme.rank_y("y", y_title) if is_rank else alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False))
     stats = alt.Chart(rows.filter(pl.col("kind") != "statement"))
     said = rows.filter(pl.col("kind") == "statement")
     layers = [
@@ -139,7 +135,7 @@ def _panel(rows: pl.DataFrame, x: alt.X, color: alt.Color, threshold: float | No
             .mark_text(align="left", dx=4, dy=-6, color="#333")
             .encode(y="y:Q", text="text:N", x=alt.value(0)),
         ]
-    return alt.layer(*layers).properties(width=WIDTH, height=200)
+    return alt.layer(*layers).properties(height=200)
 
 
 def _runs(runs: pl.DataFrame, color: alt.Color, domain: list[float]) -> alt.Chart:
@@ -156,9 +152,9 @@ def _runs(runs: pl.DataFrame, color: alt.Color, domain: list[float]) -> alt.Char
         alt.Chart(bars)
         .mark_bar(height=10, opacity=0.8)
         .encode(
-            x=x, x2="to_x:Q", y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=260)), color=color, tooltip=TOOLTIP
+            x=x, x2="to_x:Q", y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=150)), color=color, tooltip=TOOLTIP
         )
-        .properties(width=WIDTH, height=max(40, 22 * bars.height))
+        .properties(height=max(40, 22 * bars.height))
     )
 
 
@@ -176,4 +172,4 @@ def _timeline(points: pl.DataFrame, window: tuple[dt.date, dt.date]) -> alt.Laye
         tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("entity:N", title="Project"), alt.Tooltip("note:N", title="Milestone"),
                  alt.Tooltip("label:N", title="Figure"), alt.Tooltip("page:N", title="Page"), alt.Tooltip("quote:N", title="Quote")],
     )  # fmt: skip
-    return alt.layer(shade, marks).properties(width=WIDTH, height=max(120, 24 * dated.get_column("entity").n_unique()))
+    return alt.layer(shade, marks).properties(height=max(120, 24 * dated.get_column("entity").n_unique()))

@@ -28,7 +28,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 CONTAINER = "container"
 NARROW_WIDTH = 330
 # Characters per title and subtitle line: what fits a 390 px phone at the theme's font sizes.
-TITLE_CHARS, SUBTITLE_CHARS = 42, 60
+TITLE_CHARS, SUBTITLE_CHARS = 38, 60
 
 # A colour per series name, for every report. Chinese sources are reds and oranges, Russian ones blues,
 # reconciled estimates green, statements (what someone said) dark red hollow marks, restatements grey.
@@ -47,13 +47,19 @@ SERIES_COLORS: dict[str, str] = {
     "Declared by China": "#7b241c",
     "Declared by Russia": "#1a4a80",
     "Declared by each partner (mirror)": "#7fa7d6",
+    "Declared by partners (mirror)": "#7fa7d6",
     "Reconciled (BACI)": "#2e8b57",
     "Reconciled (CEPII BACI)": "#2e8b57",
     # statements
     "Statement (counted)": "#8e1b10",
     "Statement (cited page)": "#8e1b10",
     "Restatement by the claimant's side (not counted)": "#8a8f94",
+    # countries as members of a group (bars per member)
+    "China": "#c0392b", "Russia": "#2c6fbb", "Kazakhstan": "#16a085", "Belarus": "#8e44ad", "Kyrgyzstan": "#d68910",
+    "Armenia": "#a04000",
     # directions and sides
+    "China → Russia": "#c0392b",
+    "Russia → China": "#2c6fbb",
     "China's exports to Russia": "#c0392b",
     "Russia's exports to China": "#2c6fbb",
     "Exports": "#c0392b",
@@ -90,9 +96,39 @@ def color_for(name: str) -> str:
 
 def color_scale(names: Iterable[str]) -> alt.Scale:
     """A colour scale with an explicit domain (the names, in the given order, duplicates and None dropped) and
-    the matching range, so a filter that hides some names never repaints the others."""
+    the matching range, so a filter that hides some names never repaints the others.
+
+    Registered names keep their colour; an unregistered name whose hashed colour is already taken in this
+    domain moves to the next free palette colour, so two series of one chart never share a colour.
+    """
     domain = [n for n in dict.fromkeys(names) if n is not None]
-    return alt.Scale(domain=domain, range=[color_for(n) for n in domain])
+    colors = [SERIES_COLORS[n] for n in domain if n in SERIES_COLORS]
+    taken = set(colors)
+    chosen = []
+    for name in domain:
+        color = SERIES_COLORS.get(name)
+        if color is None:
+            start = PALETTE.index(color_for(name))
+            free = [PALETTE[(start + k) % len(PALETTE)] for k in range(len(PALETTE))]
+            color = next((c for c in free if c not in taken), free[0])
+            taken.add(color)
+        chosen.append(color)
+    return alt.Scale(domain=domain, range=chosen)
+
+
+# For a fixed, ordered set (HS sections I-XXI): colour by position in the set, never by what a report happens to hold.
+ORDERED_PALETTE = [
+    "#4e79a7", "#a0cbe8", "#f28e2b", "#ffbe7d", "#59a14f", "#8cd17d", "#b6992d", "#f1ce63", "#499894", "#86bcb6",
+    "#e15759", "#ff9d9a", "#79706e", "#bab0ac", "#d37295", "#fabfd2", "#b07aa1", "#d4a6c8", "#9d7660", "#d7b5a6",
+    "#2f4b7c",
+]  # fmt: skip
+
+
+def ordered_scale(names: Sequence[str], positions: Sequence[int | None]) -> alt.Scale:
+    """A colour scale for members of a fixed ordered set: name i gets ORDERED_PALETTE[position - 1] (grey without
+    a position), so section XVI is the same colour in every report whichever sections are present."""
+    colors = [ORDERED_PALETTE[(p - 1) % len(ORDERED_PALETTE)] if p else "#7f7f7f" for p in positions]
+    return alt.Scale(domain=list(names), range=colors)
 
 
 def years_text(years: Iterable[int | None]) -> str:
@@ -187,13 +223,13 @@ def theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": FONT,
-            "title": {"font": FONT, "fontSize": 15, "fontWeight": 600, "anchor": "start", "subtitleFont": FONT,
+            "title": {"font": FONT, "fontSize": 14, "fontWeight": 600, "anchor": "start", "subtitleFont": FONT,
                       "subtitleFontSize": 11, "subtitleColor": "#555", "limit": 0, "offset": 8},
             "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 11, "titleFontWeight": 500,
                      "labelOverlap": True, "labelColor": "#333", "titleColor": "#333", "gridColor": "#e6e6e6"},
             "axisX": {"labelAngle": 0, "labelBound": True},
             "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 11, "orient": "bottom",
-                       "labelLimit": 300, "symbolLimit": 40, "columns": 1},
+                       "labelLimit": 260, "symbolLimit": 40, "columns": 1},
             "header": {"labelFont": FONT, "titleFont": FONT},
             "text": {"font": FONT},
             "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 300},
