@@ -11,7 +11,7 @@ import polars as pl
 
 from bilateral.analysis.energy_compare import COMMODITY_LABELS, UNITS
 from bilateral.analysis.trade import BASIS_LABELS
-from bilateral.viz import theme
+from bilateral.viz import tables, theme
 
 WIDTH = 640
 HEIGHT = 300
@@ -152,18 +152,6 @@ def growth_chart(growth: pl.DataFrame, *, source_note: str, title: str = "") -> 
     return theme.fit_width(alt.layer(*layers).properties(height=220, title=heading))
 
 
-def short_product_name(text: str | None, limit: int = 38) -> str:
-    """A product description cut at a word boundary for a legend: 'Rare-earth metals, scandium and...' -> 'Rare-earth
-    metals, scandium and yttrium…' (the full text stays in the tooltip)."""
-    if not text:
-        return ""
-    first = text.split(";")[0].strip()
-    if len(first) <= limit:
-        return first
-    cut = first[:limit].rsplit(" ", 1)[0].rstrip(",;: ")
-    return cut + "…"
-
-
 def product_chart(table: pl.DataFrame, *, source_note: str, title: str = "") -> alt.VConcatChart:
     """Annual value by product (stacked bars) above the partner's share of the covered total, per product.
 
@@ -175,14 +163,17 @@ def product_chart(table: pl.DataFrame, *, source_note: str, title: str = "") -> 
     data = table.with_columns(
         (pl.col("value_usd") / 1e6).alias("value_usd_m"),
         pl.lit(source_note).alias("source_note"),
-        (pl.col("product_code") + " " + pl.col("product").map_elements(short_product_name, return_dtype=pl.String))
-        .str.strip_chars()
+        # the same label (and so the same colour) as the hi-tech report's minerals chart gives the product
+        (pl.col("product_code") + " " + pl.col("product").map_elements(tables.shorten, return_dtype=pl.String).fill_null("–"))
         .alias("product_label"),
     )
     data = theme.segments(data, by=("product_code",))
-    labels = sorted(set(data.get_column("product_label")))
-    product = alt.param(name="product", value="All", bind=alt.binding_select(options=["All", *labels], name="Product: "))
-    chosen = (product == "All") | (alt.datum.product_label == product)
+    named = data.select("product_code", "product_label").unique().sort("product_code")
+    labels = named.get_column("product_label").to_list()
+    codes = named.get_column("product_code").to_list()
+    product = alt.param(name="product", value="All", bind=alt.binding_select(
+        options=["All", *codes], labels=theme.option_labels(["All", *labels]), name="Product: "))  # fmt: skip
+    chosen = (product == "All") | (alt.datum.product_code == product)
     tooltip = [
         alt.Tooltip("year:O", title="Year"),
         alt.Tooltip("product_code:N", title="HS code"),

@@ -30,7 +30,7 @@ def lens_trade_chart(
         (pl.col("value_usd") / 1e6).alias("value_usd_m"), pl.col("lens").replace_strict(lens_titles).alias("lens_title")
     )
     options = [lens_titles[name] for name in lens_titles if name in set(data.get_column("lens"))]
-    lens = alt.param(name="lens", value=options[0], bind=alt.binding_select(options=options, name="Lens: "))
+    lens = alt.param(name="lens", value=options[0], bind=alt.binding_select(options=options, labels=theme.option_labels(options), name="Lens: "))
     color = _directions(data)
     tooltip = [alt.Tooltip("year:Q", format="d", title="Year"), alt.Tooltip("direction:N", title="Exports"),
                alt.Tooltip("lens_title:N", title="Lens"), alt.Tooltip("value_usd_m:Q", format=",.1f", title="US$ m"),
@@ -65,7 +65,8 @@ def top_products_chart(top: pl.DataFrame, lens_titles: dict[str, str], *, title:
     )
     lenses = [lens_titles[name] for name in lens_titles if name in set(data.get_column("lens"))]
     directions = sorted(data.get_column("direction").unique().to_list())
-    lens = alt.param(name="top_lens", value=lenses[0], bind=alt.binding_select(options=lenses, name="Lens: "))
+    lens = alt.param(name="top_lens", value=lenses[0],
+                     bind=alt.binding_select(options=lenses, labels=theme.option_labels(lenses), name="Lens: "))
     direction = alt.param(
         name="top_direction", value=directions[0], bind=alt.binding_select(options=directions, name="Exports: ")
     )
@@ -101,10 +102,10 @@ def minerals_chart(table: pl.DataFrame, years: list[int], *, title: str, source_
         (pl.col("product_code") + " " + pl.col("short_name")).alias("label"),
     )
     labels = sorted(data.get_column("label").unique().to_list())
-    codes = sorted(data.get_column("product_code").unique().to_list())
-    product = alt.param(
-        name="mineral", value="All", bind=alt.binding_select(options=["All", *codes], name="Product (HS6): ")
-    )
+    named = data.select("product_code", "label").unique().sort("product_code")
+    codes = named.get_column("product_code").to_list()
+    product = alt.param(name="mineral", value="All", bind=alt.binding_select(
+        options=["All", *codes], labels=theme.option_labels(["All", *named.get_column("label").to_list()]), name="Product: "))  # fmt: skip
     data = theme.segments(data.drop("segment", strict=False), by=("product_code",))
     base = alt.Chart(data).transform_filter((product == "All") | (alt.datum.product_code == product))
     color = alt.Color("label:N", title="HS6 product", scale=theme.color_scale(labels),

@@ -270,3 +270,8 @@ def _container(chart: alt.TopLevelMixin) -> None:
         for layer in chart.layer:
             if getattr(layer, "width", alt.Undefined) is not alt.Undefined:
                 layer.width = alt.Undefined
+
+
+def option_labels(options: Sequence[str], limit: int = 44) -> list[str]:
+    """Dropdown labels short enough for a 390 px phone (a long option widens the page); values stay whole."""
+    return [o if len(o) <= limit else o[:limit].rsplit(" ", 1)[0].rstrip(",;:( ") + "…" for o in options]
