@@ -164,7 +164,7 @@ def product_chart(table: pl.DataFrame, *, source_note: str, title: str = "") -> 
         (pl.col("value_usd") / 1e6).alias("value_usd_m"),
         pl.lit(source_note).alias("source_note"),
         # the same label (and so the same colour) as the hi-tech report's minerals chart gives the product
-        (pl.col("product_code") + " " + pl.col("product").map_elements(tables.shorten, return_dtype=pl.String).fill_null("–"))
+        (pl.col("product_code") + " " + pl.col("product").map_elements(lambda text: tables.shorten(text, 50), return_dtype=pl.String).fill_null("–"))
         .alias("product_label"),
     )
     data = theme.segments(data, by=("product_code",))

@@ -196,10 +196,13 @@ def segments(frame: pl.DataFrame, *, by: Sequence[str] = (), basis: str | None =
     ordered = frame.sort([*by, "year"])
     if ordered.is_empty():
         return ordered.with_columns(pl.lit(None, dtype=pl.Int32).alias(name))
-    new_run = pl.col("year").diff().over(group) != 1
+    def within(expr: pl.Expr) -> pl.Expr:
+        return expr.over(group) if group else expr
+
+    new_run = within(pl.col("year").diff()) != 1
     if basis is not None:
-        new_run = new_run | (pl.col(basis) != pl.col(basis).shift().over(group))
-    first_of_group = pl.int_range(pl.len()).over(group) == 0
+        new_run = new_run | (pl.col(basis) != within(pl.col(basis).shift()))
+    first_of_group = within(pl.int_range(pl.len())) == 0
     return ordered.with_columns((new_run.fill_null(True) | first_of_group).cum_sum().cast(pl.Int32).alias(name))
 
 
@@ -239,10 +242,18 @@ def theme() -> alt.theme.ThemeConfig:
     }  # fmt: skip
 
 
+# vega-embed options for reports: SVG (crisp in print, text a browser test can read), the menu's "Save as SVG/PNG"
+# (the title and source line are in the spec, so an export keeps them), and no "Open in Vega Editor", which would
+# send the chart to a public website from an offline report.
+EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": True, "compiled": True, "editor": False}}
+
+
 def enable() -> None:
-    """Register and enable the theme (idempotent); called on import."""
+    """Register and enable the theme and the embed options (idempotent); called on import."""
     if alt.theme.active != THEME_NAME:
         alt.theme.register(THEME_NAME, enable=True)(theme)
+    if alt.renderers.options.get("embed_options") != EMBED_OPTIONS:
+        alt.renderers.set_embed_options(**EMBED_OPTIONS)
 
 
 enable()
