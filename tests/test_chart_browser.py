@@ -43,7 +43,9 @@ PLAN = {
         {"notebook": "claims", "parameters": {"claims_file": "claims.yml"}},
     ],
 }  # fmt: skip
-WAIT_FOR_CHARTS = "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg .role-title-text'))"
+WAIT_FOR_CHARTS = (
+    "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg .role-title-text'))"
+)
 
 # For each line of each chart: its largest step between neighbouring vertices, in years, measured with the chart's
 # own x axis (a least-squares line through the year labels' centres; labels that are not years are ignored).
@@ -131,7 +133,9 @@ def test_no_line_is_drawn_across_a_missing_year(chart_reports: dict[str, Path], 
     assert not problems, problems
 
 
-def test_energy_press_series_is_drawn_as_two_lines_around_its_missing_years(chart_reports: dict[str, Path], offline_page):
+def test_energy_press_series_is_drawn_as_two_lines_around_its_missing_years(
+    chart_reports: dict[str, Path], offline_page
+):
     # data/raw/official_headlines/russia_china_energy_headlines.csv gives China's crude imports from Russia in million
     # tonnes for 2016-2018 and 2021-2024 (nothing for 2019-2020): the press series (theme colour #e67e22) must be two
     # separate lines, the longer with four vertices.

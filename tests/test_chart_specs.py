@@ -45,7 +45,12 @@ def test_a_change_of_basis_starts_a_new_segment_even_in_consecutive_years():
 def test_segments_are_numbered_apart_in_each_group_and_sorted_by_year():
     frame = pl.DataFrame({"metric": ["x", "y", "x", "y"], "year": [2001, 2000, 2000, 2001]})
     out = theme.segments(frame, by=("metric",))
-    assert out.select("metric", "year", "segment").rows() == [("x", 2000, 1), ("x", 2001, 1), ("y", 2000, 2), ("y", 2001, 2)]
+    assert out.select("metric", "year", "segment").rows() == [
+        ("x", 2000, 1),
+        ("x", 2001, 1),
+        ("y", 2000, 2),
+        ("y", 2001, 2),
+    ]
 
 
 def test_two_figures_for_one_year_are_never_joined_by_a_vertical_line():
@@ -80,7 +85,9 @@ def test_title_carries_years_and_source_in_lines_that_fit_a_phone():
                         years=[2024, 2005, None, 2010]).to_dict()  # fmt: skip
     assert title["text"] == ["Trade, US$ billion"]
     assert title["subtitle"][0] == "Years covered: 2005–2024."
-    assert " ".join(title["subtitle"][1:]) == "Source: IMF Direction of Trade Statistics (DOTS), all years as published."
+    assert (
+        " ".join(title["subtitle"][1:]) == "Source: IMF Direction of Trade Statistics (DOTS), all years as published."
+    )
     assert all(len(line) <= theme.SUBTITLE_CHARS for line in title["subtitle"])
 
 
@@ -123,10 +130,20 @@ def test_energy_press_series_breaks_at_the_years_no_page_reports():
     chart, _ = _energy_spec()
     spec = chart.to_dict()
     rows = pl.DataFrame(next(iter(spec["datasets"].values())))
-    press = rows.filter((pl.col("commodity") == "crude_oil") & (pl.col("source_label") == "Chinese customs, as reported in the press"))
-    runs = press.group_by("segment").agg(pl.col("year").min().alias("first"), pl.col("year").max().alias("last")).sort("first")
+    press = rows.filter(
+        (pl.col("commodity") == "crude_oil") & (pl.col("source_label") == "Chinese customs, as reported in the press")
+    )
+    runs = (
+        press.group_by("segment")
+        .agg(pl.col("year").min().alias("first"), pl.col("year").max().alias("last"))
+        .sort("first")
+    )
     assert runs.select("first", "last").rows() == [(2016, 2018), (2021, 2024)]
-    line = next(layer for layer in _layers(spec) if (layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]) == "line")
+    line = next(
+        layer
+        for layer in _layers(spec)
+        if (layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]) == "line"
+    )
     assert line["encoding"]["detail"]["field"] == "segment"
 
 
@@ -160,7 +177,9 @@ def test_rank_panel_of_the_partner_ranking_counts_down_from_one():
     assert series.filter(pl.col("measure") == "Rank").get_column("segment").n_unique() == 2
     empty = pl.DataFrame(schema={"year": pl.Int32, "measure": pl.String, "value": pl.Float64, "basis": pl.String,
                                  "publisher_named": pl.String, "source_url": pl.String, "quote": pl.String})  # fmt: skip
-    spec = rank_charts.position_chart(series, empty, title="China among Russia's partners", source_note="Source: t").to_dict()
+    spec = rank_charts.position_chart(
+        series, empty, title="China among Russia's partners", source_note="Source: t"
+    ).to_dict()
     y = spec["vconcat"][0]["layer"][0]["encoding"]["y"]
     assert y["scale"]["reverse"] is True and y["axis"]["format"] == "d"
     text, subtitle = _title_lines(spec)

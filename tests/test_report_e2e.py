@@ -267,9 +267,8 @@ def test_the_product_report_filters_by_product_offline(minerals_report: Path, of
     select = page.locator(".vega-embed select").first
     # values are the HS codes; labels name the product (HS 2022 texts in data/raw/hs_classification, cut to 50
     # characters, then to 44 at a word for the dropdown)
-    assert select.locator("option").evaluate_all("options => options.map(o => o.value)") == [
-        "All", "250410", "280461", "380110", "811292"
-    ]
+    values = select.locator("option").evaluate_all("options => options.map(o => o.value)")
+    assert values == ["All", "250410", "280461", "380110", "811292"]
     assert select.locator("option").all_inner_texts() == [
         "All",
         "250410 Graphite; natural, in powder or in…",

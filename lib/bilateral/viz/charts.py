@@ -116,7 +116,9 @@ def growth_chart(growth: pl.DataFrame, *, source_note: str, title: str = "") -> 
     """
     stated = growth.get_column("growth_stated_pct").drop_nulls().len() > 0
     names = ["Computed (same basis)", *(["As stated by the source"] if stated else [])]
-    kinds = alt.Color("kind:N", title=None, scale=theme.color_scale(names), legend=alt.Legend(orient="top", symbolType="square"))
+    kinds = alt.Color(
+        "kind:N", title=None, scale=theme.color_scale(names), legend=alt.Legend(orient="top", symbolType="square")
+    )
     years = [int(y) for y in growth.get_column("year").to_list()]
     x = alt.X("year:O", title=None, scale=alt.Scale(domain=sorted(set(years))), axis=theme.year_axis(labelAngle=0))
     bars = (
@@ -144,7 +146,10 @@ def growth_chart(growth: pl.DataFrame, *, source_note: str, title: str = "") -> 
             x=x,
             y="growth_stated_pct:Q",
             color=kinds,
-            tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("growth_stated_pct:Q", format=".1f", title="As stated, %")],
+            tooltip=[
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("growth_stated_pct:Q", format=".1f", title="As stated, %"),
+            ],
         )  # fmt: skip
     )
     heading = theme.title(title or "Turnover growth, % on the previous year", source=source_note, years=years)
@@ -164,8 +169,13 @@ def product_chart(table: pl.DataFrame, *, source_note: str, title: str = "") -> 
         (pl.col("value_usd") / 1e6).alias("value_usd_m"),
         pl.lit(source_note).alias("source_note"),
         # the same label (and so the same colour) as the hi-tech report's minerals chart gives the product
-        (pl.col("product_code") + " " + pl.col("product").map_elements(lambda text: tables.shorten(text, 50), return_dtype=pl.String).fill_null("–"))
-        .alias("product_label"),
+        (
+            pl.col("product_code")
+            + " "
+            + pl.col("product")
+            .map_elements(lambda text: tables.shorten(text, 50), return_dtype=pl.String)
+            .fill_null("–")
+        ).alias("product_label"),
     )
     data = theme.segments(data, by=("product_code",))
     named = data.select("product_code", "product_label").unique().sort("product_code")
@@ -188,19 +198,25 @@ def product_chart(table: pl.DataFrame, *, source_note: str, title: str = "") -> 
     base = alt.Chart(data).transform_filter(chosen)
     color = alt.Color("product_label:N", title="Product (HS)", scale=theme.color_scale(labels),
                       legend=alt.Legend(orient="bottom", columns=1, labelLimit=300))  # fmt: skip
-    bars = base.mark_bar().encode(
-        x=alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=theme.year_axis(labelAngle=0)),
-        y=alt.Y("sum(value_usd_m):Q", title="US$ million"),
-        color=color,
-        tooltip=tooltip,
-    ).properties(height=240)
+    bars = (
+        base.mark_bar()
+        .encode(
+            x=alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=theme.year_axis(labelAngle=0)),
+            y=alt.Y("sum(value_usd_m):Q", title="US$ million"),
+            color=color,
+            tooltip=tooltip,
+        )
+        .properties(height=240)
+    )
     share_x = theme.year_x(first=years[0], last=years[-1]) if years else alt.X("year:Q")
     share_y = alt.Y("share_pct:Q", title="Partner's share of covered total, %")
     share = alt.layer(
         base.mark_line().encode(x=share_x, y=share_y, color=color, detail="segment:N"),
         base.mark_circle(size=45).encode(x=share_x, y=share_y, color=color, tooltip=tooltip),
     ).properties(height=180)
-    heading = theme.title(title or "Trade by product, US$ million, and the partner's share, %", source=source_note, years=years)
+    heading = theme.title(
+        title or "Trade by product, US$ million, and the partner's share, %", source=source_note, years=years
+    )
     return theme.fit_width(alt.vconcat(bars, share).add_params(product).properties(title=heading))
 
 
@@ -229,8 +245,12 @@ def energy_chart(long: pl.DataFrame, *, source_note: str, title: str = "") -> al
     encoding = {
         "x": alt.X("year:Q", title=None, axis=theme.year_axis(), scale=alt.Scale(domain=domain, nice=False)),
         "y": alt.Y("value:Q", title=ENERGY_UNITS_TITLE),
-        "color": alt.Color("source_label:N", title="Source", scale=theme.color_scale(sources),
-                           legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),  # fmt: skip
+        "color": alt.Color(
+            "source_label:N",
+            title="Source",
+            scale=theme.color_scale(sources),
+            legend=alt.Legend(orient="bottom", columns=1, labelLimit=300),
+        ),  # fmt: skip
     }
     lines = base.mark_line(strokeWidth=1.8, clip=True).encode(**encoding, detail="segment:N")
     points = base.mark_point(filled=True, size=60, clip=True).encode(
@@ -264,7 +284,9 @@ def group_chart(
     members = sorted(set(member_turnover.get_column("member")))
     member = alt.param(name="member", value="All", bind=alt.binding_select(options=["All", *members], name="Member: "))
     data = member_turnover.with_columns((pl.col("turnover_usd") / 1e9).alias("turnover_usd_bn"))
-    years = sorted({int(y) for y in [*data.get_column("year").to_list(), *group_totals_cited.get_column("year").to_list()]})
+    years = sorted(
+        {int(y) for y in [*data.get_column("year").to_list(), *group_totals_cited.get_column("year").to_list()]}
+    )
     x = alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=theme.year_axis(labelAngle=0))
     bars = (
         alt.Chart(data)
@@ -342,5 +364,7 @@ def rank_chart(points: pl.DataFrame, *, source_note: str, title: str = "") -> al
         line = rows.mark_line(color="#444").encode(x=x, y=y, detail="segment:N")
         dots = rows.mark_circle(size=70, color="#c0392b").encode(x=x, y=y, tooltip=tooltip)
         panels.append(alt.layer(line, dots).properties(height=160))
-    heading = theme.title(title or "Rank among partners (1 = largest) and share of trade, %", source=source_note, years=years)
+    heading = theme.title(
+        title or "Rank among partners (1 = largest) and share of trade, %", source=source_note, years=years
+    )
     return theme.fit_width(alt.vconcat(*panels).properties(title=heading))

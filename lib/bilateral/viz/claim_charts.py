@@ -89,7 +89,9 @@ def evidence_chart(evidence: pl.DataFrame, *, title: str, source_note: str, thre
         )
     ]
     domain = [*labels, STATEMENT_COUNTED, RESTATED]
-    color = alt.Color("label:N", title=None, scale=theme.color_scale(domain), legend=alt.Legend(orient="top", columns=1))
+    color = alt.Color(
+        "label:N", title=None, scale=theme.color_scale(domain), legend=alt.Legend(orient="top", columns=1)
+    )
     runs = points.filter(pl.col("series") == "consecutive_years")
     starts = (runs.get_column("year") - runs.get_column("value") + 1).to_list() if runs.height else []
     years = [*points.get_column("year").to_list(), *starts]

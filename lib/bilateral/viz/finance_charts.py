@@ -49,12 +49,13 @@ def loans_by_year_chart(
         .transform_filter((pick == ALL) | (alt.datum.lender == pick))
         .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X(
-                "year:O", title=None, scale=alt.Scale(domain=years), axis=theme.year_axis(labelAngle=0)
-            ),
+            x=alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=theme.year_axis(labelAngle=0)),
             y=alt.Y("sum(amount_usd_bn):Q", title="US$ bn lent", stack="zero"),
             color=alt.Color(
-                "energy_source:N", title="Energy source", scale=_source_scale(present), legend=alt.Legend(orient="top", columns=3)
+                "energy_source:N",
+                title="Energy source",
+                scale=_source_scale(present),
+                legend=alt.Legend(orient="top", columns=3),
             ),
             detail="description:N",
             tooltip=[
@@ -103,8 +104,12 @@ def borrowers_chart(
         .transform_filter((alt.datum.rank <= top) | alt.datum.is_chosen)
         .mark_bar()
         .encode(
-            y=alt.Y("country_name:N", title=None, sort=alt.EncodingSortField("amount_usd_bn", order="descending"),
-                    axis=alt.Axis(labelLimit=120)),
+            y=alt.Y(
+                "country_name:N",
+                title=None,
+                sort=alt.EncodingSortField("amount_usd_bn", order="descending"),
+                axis=alt.Axis(labelLimit=120),
+            ),
             x=alt.X("amount_usd_bn:Q", title="US$ bn lent in the window"),
             color=alt.condition(alt.datum.is_chosen, alt.value(HIGHLIGHT), alt.value(OTHERS)),
             tooltip=[

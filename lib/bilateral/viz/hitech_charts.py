@@ -19,7 +19,9 @@ def _title(text: str, note: str, data: pl.DataFrame) -> alt.TitleParams:
 
 def _directions(data: pl.DataFrame) -> alt.Color:
     directions = sorted(data.get_column("direction").unique().to_list())
-    return alt.Color("direction:N", title=None, scale=theme.color_scale(directions), legend=alt.Legend(orient="top", columns=1))
+    return alt.Color(
+        "direction:N", title=None, scale=theme.color_scale(directions), legend=alt.Legend(orient="top", columns=1)
+    )
 
 
 def lens_trade_chart(
@@ -30,7 +32,11 @@ def lens_trade_chart(
         (pl.col("value_usd") / 1e6).alias("value_usd_m"), pl.col("lens").replace_strict(lens_titles).alias("lens_title")
     )
     options = [lens_titles[name] for name in lens_titles if name in set(data.get_column("lens"))]
-    lens = alt.param(name="lens", value=options[0], bind=alt.binding_select(options=options, labels=theme.option_labels(options), name="Lens: "))
+    lens = alt.param(
+        name="lens",
+        value=options[0],
+        bind=alt.binding_select(options=options, labels=theme.option_labels(options), name="Lens: "),
+    )
     color = _directions(data)
     tooltip = [alt.Tooltip("year:Q", format="d", title="Year"), alt.Tooltip("direction:N", title="Exports"),
                alt.Tooltip("lens_title:N", title="Lens"), alt.Tooltip("value_usd_m:Q", format=",.1f", title="US$ m"),
@@ -65,8 +71,11 @@ def top_products_chart(top: pl.DataFrame, lens_titles: dict[str, str], *, title:
     )
     lenses = [lens_titles[name] for name in lens_titles if name in set(data.get_column("lens"))]
     directions = sorted(data.get_column("direction").unique().to_list())
-    lens = alt.param(name="top_lens", value=lenses[0],
-                     bind=alt.binding_select(options=lenses, labels=theme.option_labels(lenses), name="Lens: "))
+    lens = alt.param(
+        name="top_lens",
+        value=lenses[0],
+        bind=alt.binding_select(options=lenses, labels=theme.option_labels(lenses), name="Lens: "),
+    )
     direction = alt.param(
         name="top_direction", value=directions[0], bind=alt.binding_select(options=directions, name="Exports: ")
     )
@@ -124,4 +133,6 @@ def minerals_chart(table: pl.DataFrame, years: list[int], *, title: str, source_
         base.mark_line().encode(x=share_x, y=share_y, color=color, detail="segment:N"),
         base.mark_circle(size=45).encode(x=share_x, y=share_y, color=color, tooltip=tooltip),
     ).properties(height=150)
-    return theme.fit_width(alt.vconcat(bars, share).add_params(product).properties(title=_title(title, source_note, data)))
+    return theme.fit_width(
+        alt.vconcat(bars, share).add_params(product).properties(title=_title(title, source_note, data))
+    )

@@ -129,7 +129,9 @@ def stage_chart(stages: pl.DataFrame, *, title: str, source_note: str) -> alt.Ch
             ),
             x=alt.X("sum(one):Q", title="Projects", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
-                "sector:N", title="Sector", scale=alt.Scale(domain=sectors, range=[SECTOR_COLORS[s] for s in sectors]),
+                "sector:N",
+                title="Sector",
+                scale=alt.Scale(domain=sectors, range=[SECTOR_COLORS[s] for s in sectors]),
                 legend=alt.Legend(orient="bottom", columns=2),
             ),
             order=alt.Order("sector:N"),

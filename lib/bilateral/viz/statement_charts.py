@@ -36,7 +36,9 @@ COLUMNS = ("x", "x_draw", "label_dy", "series", "point", "low", "high", "mark", 
 def year_axis(start: float, end: float) -> alt.X:
     """A year axis from start to end (half a year of margin), one label per year at most, no thousands comma.
     It encodes `x_draw` (the dodged position, see `dodge`)."""
-    return alt.X("x_draw:Q", title=None, scale=alt.Scale(domain=[start - 0.5, end + 0.5], nice=False), axis=theme.year_axis())
+    return alt.X(
+        "x_draw:Q", title=None, scale=alt.Scale(domain=[start - 0.5, end + 0.5], nice=False), axis=theme.year_axis()
+    )
 
 
 def compact(value: float) -> str:

@@ -55,7 +55,11 @@ SERIES_COLORS: dict[str, str] = {
     "Statement (cited page)": "#8e1b10",
     "Restatement by the claimant's side (not counted)": "#8a8f94",
     # countries as members of a group (bars per member)
-    "China": "#c0392b", "Russia": "#2c6fbb", "Kazakhstan": "#16a085", "Belarus": "#8e44ad", "Kyrgyzstan": "#d68910",
+    "China": "#c0392b",
+    "Russia": "#2c6fbb",
+    "Kazakhstan": "#16a085",
+    "Belarus": "#8e44ad",
+    "Kyrgyzstan": "#d68910",
     "Armenia": "#a04000",
     # directions and sides
     "China → Russia": "#c0392b",
@@ -174,7 +178,9 @@ def year_axis(**overrides: object) -> alt.Axis:
 def year_x(field: str = "year", first: float | None = None, last: float | None = None, **axis: object) -> alt.X:
     """A quantitative year axis, with half a year of air at both ends when the span is given."""
     scale = (
-        alt.Scale(domain=[first - 0.5, last + 0.5], nice=False) if first is not None and last is not None else alt.Undefined
+        alt.Scale(domain=[first - 0.5, last + 0.5], nice=False)
+        if first is not None and last is not None
+        else alt.Undefined
     )
     return alt.X(f"{field}:Q", title=None, scale=scale, axis=year_axis(**axis))
 
@@ -185,7 +191,9 @@ def rank_y(field: str = "value", title_text: str = "Rank (1 = largest)", **kwarg
                  axis=alt.Axis(format="d", tickMinStep=1), **kwargs)  # fmt: skip
 
 
-def segments(frame: pl.DataFrame, *, by: Sequence[str] = (), basis: str | None = None, name: str = "segment") -> pl.DataFrame:
+def segments(
+    frame: pl.DataFrame, *, by: Sequence[str] = (), basis: str | None = None, name: str = "segment"
+) -> pl.DataFrame:
     """`frame` sorted by `by` and year, with an integer `segment` column that starts a new run at a missing year
     (the previous row of the same `by` group is not the year before) or a change of `basis`.
 
@@ -196,6 +204,7 @@ def segments(frame: pl.DataFrame, *, by: Sequence[str] = (), basis: str | None =
     ordered = frame.sort([*by, "year"])
     if ordered.is_empty():
         return ordered.with_columns(pl.lit(None, dtype=pl.Int32).alias(name))
+
     def within(expr: pl.Expr) -> pl.Expr:
         return expr.over(group) if group else expr
 
