@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from bilateral.analysis.consistency import qualifier_of
 from bilateral.analysis.energy_compare import COMMODITY_LABELS, UNITS
 from bilateral.analysis.trade import BASIS_LABELS
 from bilateral.viz import tables, theme
@@ -77,30 +78,45 @@ def headline_chart(
             stroke=alt.value("#111"),
         )
     )  # fmt: skip
-    others = (
-        alt.Chart(statements)
-        .transform_filter(in_view)
-        .mark_point(size=120, filled=False, strokeWidth=1.2, clip=True)
-        .encode(
-            x=year,
-            y=value,
-            color=basis,
-            tooltip=[
-                alt.Tooltip("year:Q", format="d", title="Year"),
-                alt.Tooltip("value_usd_bn:Q", format=",.3f", title="US$ bn (as stated)"),
-                alt.Tooltip("basis:N", title="Basis"),
-                *SOURCE_TOOLTIP,
-            ],
-        )
+    stated = with_qualifiers(statements)
+    said = alt.Chart(stated).transform_filter(in_view)
+    said_tooltip = [
+        alt.Tooltip("year:Q", format="d", title="Year"),
+        alt.Tooltip("value_usd_bn:Q", format=",.3f", title="US$ bn (as stated)"),
+        alt.Tooltip("qualifier:N", title="Qualifier"),
+        alt.Tooltip("basis:N", title="Basis"),
+        *SOURCE_TOOLTIP,
+    ]
+    others = said.mark_point(size=120, filled=False, strokeWidth=1.2, clip=True).encode(
+        x=year, y=value, color=basis, tooltip=said_tooltip
+    )
+    # a qualified statement ("around 29", "more than 200") carries its word beside the point
+    words = (
+        said.transform_filter("datum.qualifier != ''")
+        .mark_text(align="left", dx=8, dy=-8, fontSize=10, color="#333", clip=True)
+        .encode(x=year, y=value, text="qualifier:N", tooltip=said_tooltip)
     )
     heading = theme.title(
         title or "Trade, US$ billion",
         source=source_note,
         years=years,
-        note="Line: the series; hollow circles: every cited statement; ring: sources disagree.",
+        note="Line: the series; hollow circles: every cited statement (its qualifier written beside it); "
+        "ring: sources disagree.",
     )
-    chart = alt.layer(line, others, dots, disputed).add_params(metric, since, until)
+    chart = alt.layer(line, others, words, dots, disputed).add_params(metric, since, until)
     return theme.fit_width(chart.properties(height=HEIGHT, title=heading))
+
+
+def with_qualifiers(statements: pl.DataFrame) -> pl.DataFrame:
+    """`statements` with a `qualifier` column: the word the quote puts before the figure ("around", "more than"),
+    or "" for a plain figure (analysis.consistency.qualifier_of reads it from the quote)."""
+    if statements.is_empty() or "quote" not in statements.columns:
+        return statements.with_columns(pl.lit("").alias("qualifier"))
+    words = [
+        qualifier_of(quote, value * 1e9 if value is not None else None) or ""
+        for quote, value in zip(statements.get_column("quote"), statements.get_column("value_usd_bn"), strict=True)
+    ]
+    return statements.with_columns(pl.Series("qualifier", words, dtype=pl.String))
 
 
 def with_segments(frame: pl.DataFrame, *, by: tuple[str, ...] = (), basis: str = "basis") -> pl.DataFrame:

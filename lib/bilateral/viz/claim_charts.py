@@ -14,6 +14,7 @@ import datetime as dt
 import altair as alt
 import polars as pl
 
+from bilateral.analysis.consistency import qualifier_of
 from bilateral.analysis.evidence import COUNTED, RESTATEMENT
 from bilateral.data.countries import country_name
 from bilateral.viz import theme
@@ -45,6 +46,13 @@ def _label(kind: str, reported_by: str | None, source: str, role: str) -> str:
     return RESTATED if role == RESTATEMENT else STATEMENT_COUNTED
 
 
+def _qualifier(row: dict) -> str:
+    """The quote's word before a stated amount ("around", "more than"), "" for statistics and plain figures."""
+    if row["kind"] != "statement" or row["unit"] != "US$":
+        return ""
+    return qualifier_of(row["quote"], row["value"]) or ""
+
+
 def chart_points(evidence: pl.DataFrame) -> pl.DataFrame:
     """Rows the chart draws (counted figures and restatements with a value), with label, display value and segment."""
     drawable = pl.col("value").is_not_null() | pl.col("date").is_not_null()  # events have a date and no value
@@ -55,6 +63,7 @@ def chart_points(evidence: pl.DataFrame) -> pl.DataFrame:
         pl.struct("kind", "reported_by", "source", "role").map_elements(lambda r: _label(r["kind"], r["reported_by"], r["source"], r["role"]), return_dtype=pl.String).alias("label"),
         pl.when(pl.col("unit") == "US$").then(pl.col("value") / 1e9).otherwise(pl.col("value")).alias("y"),
         pl.struct("value", "unit", "series", "kind", "quote", "entity").map_elements(shown_value, return_dtype=pl.String).alias("shown"),
+        pl.struct("value", "unit", "kind", "quote").map_elements(_qualifier, return_dtype=pl.String).alias("qualifier"),
         pl.col("source_url").fill_null(pl.col("source")).alias("page"),
         pl.col("quote").fill_null(""), pl.col("note").fill_null(""),
     )  # fmt: skip
@@ -128,6 +137,13 @@ def _panel(rows: pl.DataFrame, x: alt.X, color: alt.Color, threshold: float | No
         alt.Chart(said.filter(pl.col("label") == RESTATED)).mark_point(shape="cross", filled=True, size=90, opacity=0.8)
         .encode(x=x, y=y, color=color, tooltip=TOOLTIP),
     ]  # fmt: skip
+    qualified = said.filter(pl.col("qualifier") != "")
+    if qualified.height:  # the qualifier stays on the point: "around", "more than" written beside the mark
+        layers.append(
+            alt.Chart(qualified)
+            .mark_text(align="left", dx=8, dy=-8, fontSize=10, color="#333")
+            .encode(x=x, y=y, text="qualifier:N", tooltip=TOOLTIP)
+        )
     if threshold is not None:
         target = pl.DataFrame({"y": [threshold / 1e9 if unit == "US$" else threshold], "text": ["target"]})
         rule = alt.Chart(target).mark_rule(strokeDash=[6, 4], color="#333").encode(y="y:Q")

@@ -55,7 +55,9 @@ def build(params: EnergyFlowsParams) -> Page:
         energy_compare.supplier_rank_sentence(crude_ranking, params.exporter, name, params.end_year),
         energy_compare.comparison_findings(compared, name),
     ]))  # fmt: skip
-    page.charts[f"Energy from {name} to China, by source"] = charts.energy_chart(long, source_note=NOTE)
+    page.charts[f"Energy from {name} to China, by source"] = charts.energy_chart(
+        long, source_note=NOTE, title=f"China's energy imports from {name}, Mt (oil, coal) or bcm (gas), by source"
+    )
     page.tables["Where the sources meet"] = (
         "Years in which two or more *independent* sources measure the same commodity in the same unit, with the range of "
         "their values. Chinese customs data seen twice (monthly via Wind, and the press release) count as one source. The "
