@@ -55,7 +55,7 @@ def headline_chart(
         "basis:N",
         title="Basis",
         scale=theme.color_scale([*(b for b in known if b in present), *sorted(set(present) - set(known))]),
-        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300),
+        legend=alt.Legend(orient="bottom", columns=1),
     )
     in_view = alt.datum.metric == metric
     base = alt.Chart(with_segments(points, by=("metric",))).transform_filter(in_view)
@@ -213,7 +213,7 @@ def product_chart(table: pl.DataFrame, *, source_note: str, title: str = "") -> 
     years = sorted({int(y) for y in data.get_column("year").to_list()})
     base = alt.Chart(data).transform_filter(chosen)
     color = alt.Color("product_label:N", title="Product (HS)", scale=theme.color_scale(labels),
-                      legend=alt.Legend(orient="bottom", columns=1, labelLimit=300))  # fmt: skip
+                      legend=alt.Legend(orient="bottom", columns=1))  # fmt: skip
     bars = (
         base.mark_bar()
         .encode(
@@ -265,7 +265,7 @@ def energy_chart(long: pl.DataFrame, *, source_note: str, title: str = "") -> al
             "source_label:N",
             title="Source",
             scale=theme.color_scale(sources),
-            legend=alt.Legend(orient="bottom", columns=1, labelLimit=300),
+            legend=alt.Legend(orient="bottom", columns=1),
         ),  # fmt: skip
     }
     lines = base.mark_line(strokeWidth=1.8, clip=True).encode(**encoding, detail="segment:N")

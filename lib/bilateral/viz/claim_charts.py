@@ -99,7 +99,7 @@ def evidence_chart(evidence: pl.DataFrame, *, title: str, source_note: str, thre
     ]
     domain = [*labels, STATEMENT_COUNTED, RESTATED]
     color = alt.Color(
-        "label:N", title=None, scale=theme.color_scale(domain), legend=alt.Legend(orient="top", columns=1)
+        "label:N", title=None, scale=theme.color_scale(domain), legend=theme.legend_beside_labels(150, orient="top")
     )
     runs = points.filter(pl.col("series") == "consecutive_years")
     starts = (runs.get_column("year") - runs.get_column("value") + 1).to_list() if runs.height else []
@@ -181,11 +181,11 @@ def _timeline(points: pl.DataFrame, window: tuple[dt.date, dt.date]) -> alt.Laye
     dated = points.filter(pl.col("date").is_not_null()).with_columns(pl.col("date").str.slice(0, 10).alias("day"))
     band = pl.DataFrame({"start": [window[0].isoformat()], "end": [window[1].isoformat()]})
     color = alt.Color("label:N", title=None, scale=alt.Scale(domain=[STATEMENT_COUNTED, RESTATED], range=[STATEMENT_COLOR, RESTATEMENT_COLOR]),
-                      legend=alt.Legend(orient="top", labelLimit=360))  # fmt: skip
+                      legend=theme.legend_beside_labels(150, orient="top"))  # fmt: skip
     shade = alt.Chart(band).mark_rect(opacity=0.12, color="#1f4e79").encode(x="start:T", x2="end:T")
     marks = alt.Chart(dated).mark_point(filled=True, size=70).encode(
         x=alt.X("day:T", title="Date of the milestone (window of the test shaded)"),
-        y=alt.Y("entity:N", title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("entity:N", title=None, axis=alt.Axis(labelLimit=150)),
         color=color, shape=alt.Shape("label:N", legend=None),
         tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("entity:N", title="Project"), alt.Tooltip("note:N", title="Milestone"),
                  alt.Tooltip("label:N", title="Figure"), alt.Tooltip("page:N", title="Page"), alt.Tooltip("quote:N", title="Quote")],

@@ -109,7 +109,7 @@ def lens_share_chart(shares: pl.DataFrame, lens_titles: dict[str, str], *, title
                 "lens_title:N",
                 title="Lens (may overlap)",
                 scale=theme.color_scale(names),
-                legend=alt.Legend(labelLimit=300, columns=1),
+                legend=alt.Legend(columns=1),
             ),  # fmt: skip
             tooltip=[
                 alt.Tooltip("year:Q", format="d", title="Year"),

@@ -55,7 +55,7 @@ def loans_by_year_chart(
                 "energy_source:N",
                 title="Energy source",
                 scale=_source_scale(present),
-                legend=alt.Legend(orient="top", columns=3),
+                legend=alt.Legend(orient="top", columns=2),
             ),
             detail="description:N",
             tooltip=[

@@ -84,7 +84,7 @@ def top_products_chart(top: pl.DataFrame, lens_titles: dict[str, str], *, title:
         .transform_filter((alt.datum.lens_title == lens) & (alt.datum.direction == direction))
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=170)),
+            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=140)),
             x=alt.X("value_usd_m:Q", title="US$ million"),
             color=_directions(data),
             tooltip=[
@@ -118,7 +118,7 @@ def minerals_chart(table: pl.DataFrame, years: list[int], *, title: str, source_
     data = theme.segments(data.drop("segment", strict=False), by=("product_code",))
     base = alt.Chart(data).transform_filter((product == "All") | (alt.datum.product_code == product))
     color = alt.Color("label:N", title="HS6 product", scale=theme.color_scale(labels),
-                      legend=alt.Legend(orient="top", columns=1, labelLimit=300))  # fmt: skip
+                      legend=alt.Legend(orient="top", columns=1))  # fmt: skip
     tooltip = [alt.Tooltip("year:O", title="Year"), alt.Tooltip("product_code:N", title="HS6"), alt.Tooltip("product:N", title="Product"),
                alt.Tooltip("value_usd_m:Q", format=",.2f", title="US$ m"), alt.Tooltip("months_reported:Q", title="Months with trade"),
                alt.Tooltip("share_pct:Q", format=".2f", title="Russia's share of covered destinations, %"),

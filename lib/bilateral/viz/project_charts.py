@@ -78,9 +78,9 @@ def timeline_chart(
     )
     x = alt.X("middle:T", title=None, scale=alt.Scale(domain=[f"{years[0]}-01-01", f"{years[1]}-12-31"]),
               axis=alt.Axis(format="%Y", labelOverlap="greedy", tickCount={"interval": "year", "step": 5}, grid=True))  # fmt: skip
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=150))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=140))
     color = alt.Color("stage_label:N", title="Stage", scale=alt.Scale(domain=list(STAGE_LABELS.values()), range=STAGE_COLORS),
-                      legend=alt.Legend(orient="top", columns=3, symbolOpacity=1))  # fmt: skip
+                      legend=theme.legend_beside_labels(140, columns=3, orient="top", symbolOpacity=1))  # fmt: skip
     tooltip = [
         alt.Tooltip("label:N", title="Project"), alt.Tooltip("event:N", title="Milestone"), alt.Tooltip("stage_label:N", title="Stage"),
         alt.Tooltip("kind_label:N", title="Reached or plan"), alt.Tooltip("date_words:N", title="Date as stated"),
@@ -132,7 +132,7 @@ def stage_chart(stages: pl.DataFrame, *, title: str, source_note: str) -> alt.Ch
                 "sector:N",
                 title="Sector",
                 scale=alt.Scale(domain=sectors, range=[SECTOR_COLORS[s] for s in sectors]),
-                legend=alt.Legend(orient="bottom", columns=2),
+                legend=theme.legend_beside_labels(110, columns=2, orient="bottom"),
             ),
             order=alt.Order("sector:N"),
             detail="label:N",

@@ -41,9 +41,7 @@ def position_chart(series: pl.DataFrame, statements: pl.DataFrame, *, title: str
         pl.lit(STATEMENT_LABEL).alias("view"), "value", "basis", "publisher_named", "source_url", "quote",
     )  # fmt: skip
     views = [*dict.fromkeys(series.get_column("view").to_list()), STATEMENT_LABEL]
-    color = alt.Color(
-        "view:N", title=None, scale=theme.color_scale(views), legend=alt.Legend(orient="top", columns=1, labelLimit=300)
-    )
+    color = alt.Color("view:N", title=None, scale=theme.color_scale(views), legend=alt.Legend(orient="top", columns=1))
     years = [*series.get_column("year").to_list(), *stated.get_column("year").to_list()]
     x = theme.year_x(first=min(years), last=max(years)) if years else alt.X("year:Q", axis=theme.year_axis())
     panels = [

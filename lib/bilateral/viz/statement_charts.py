@@ -120,7 +120,7 @@ def statement_layers(
     color = alt.Color("series:N", title=None, scale=theme.color_scale(series_domain),
                       legend=alt.Legend(orient="bottom", columns=1, symbolLimit=40))  # fmt: skip
     shape = alt.Shape("mark:N", title="Stated as", scale=alt.Scale(domain=list(MARK_SHAPES), range=list(MARK_SHAPES.values())),
-                      legend=alt.Legend(orient="bottom", columns=1))  # fmt: skip
+                      legend=theme.legend_beside_labels(0, columns=3, orient="top"))  # fmt: skip
     tooltip = [
         alt.Tooltip("period:N", title="Period"), alt.Tooltip("series:N", title="Series"), alt.Tooltip("stated:N", title="Stated"),
         alt.Tooltip("unit:N", title="Unit"), alt.Tooltip("mark:N", title="Read as"), alt.Tooltip("basis:N", title="Basis"),

@@ -27,8 +27,25 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 # cannot size to a container, use NARROW_WIDTH so they fit a 390 px phone without shrinking the text.
 CONTAINER = "container"
 NARROW_WIDTH = 330
+# A legend label may use the chart's width less its symbol and margins, between 120 and 420 px (a Vega
+# expression, so a phone truncates a long name with "…" instead of widening the chart; the tooltip has it whole).
+LEGEND_LABEL_LIMIT = {"expr": "clamp(containerSize()[0] - 90, 120, 420)"}
+
+
+def legend_beside_labels(room: int, columns: int = 1, **options: object) -> alt.Legend:
+    """A legend for a chart whose y axis carries long labels (`room` px of them): Vega places the legend at the
+    plot's left edge, so its labels share the container's width less that room (a phone truncates them with "…"),
+    and its columns collapse to one below 600 px."""
+    width, narrow = "containerSize()[0]", "containerSize()[0] < 600"
+    return alt.Legend(
+        labelLimit={"expr": f"clamp(({width} - {room + 90}) / ({narrow} ? 1 : {columns}), 70, 420)"},
+        columns={"expr": f"{narrow} ? 1 : {columns}"},
+        **options,
+    )
+
+
 # Characters per title and subtitle line: what fits a 390 px phone at the theme's font sizes.
-TITLE_CHARS, SUBTITLE_CHARS = 38, 60
+TITLE_CHARS, SUBTITLE_CHARS = 32, 44
 
 # A colour per series name, for every report. Chinese sources are reds and oranges, Russian ones blues,
 # reconciled estimates green, statements (what someone said) dark red hollow marks, restatements grey.
@@ -241,7 +258,7 @@ def theme() -> alt.theme.ThemeConfig:
                      "labelOverlap": True, "labelColor": "#333", "titleColor": "#333", "gridColor": "#e6e6e6"},
             "axisX": {"labelAngle": 0, "labelBound": True},
             "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 11, "orient": "bottom",
-                       "labelLimit": 260, "symbolLimit": 40, "columns": 1},
+                       "labelLimit": LEGEND_LABEL_LIMIT, "symbolLimit": 40, "columns": 1},
             "header": {"labelFont": FONT, "titleFont": FONT},
             "text": {"font": FONT},
             "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 300},
