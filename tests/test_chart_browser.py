@@ -193,3 +193,15 @@ def test_charts_and_their_controls_fit_a_phone_screen_with_full_size_text(chart_
             if size["font"] < 10:
                 problems.append(f"{name} chart {i}: axis text at {size['font']} px")
     assert not problems, problems
+
+
+def test_svg_export_from_the_chart_menu_keeps_the_title_and_source_line(chart_reports: dict[str, Path], offline_page):
+    page = _open(offline_page, chart_reports["energy_flows"])
+    chart = page.locator(".vega-embed").first
+    chart.locator("details summary").click()
+    with page.expect_download(timeout=10_000) as download:
+        chart.get_by_text("Save as SVG").click()
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "China's energy imports from" in svg and "Years covered: 2010–2024." in svg
+    assert "Sources: Chinese customs via Wind (CREA)" in svg
+    offline_page.assert_clean()
