@@ -101,9 +101,10 @@ SERIES_COLORS: dict[str, str] = {
 }
 # Names not listed above get a colour from this palette chosen by a hash of the name: the same name has the
 # same colour in every chart and report, whatever else the chart shows (unlike Vega's order-based scheme).
+# Tableau 10 and two more, chosen to stay apart from each other (no two browns or two near-blues).
 PALETTE = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
-    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1",
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+    "#2f4b7c", "#a0cbe8",
 ]  # fmt: skip
 
 
