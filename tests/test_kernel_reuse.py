@@ -67,14 +67,15 @@ print(json.dumps({
 
 
 def clean_state(cwd: Path) -> dict[str, object]:
-    """What a fresh kernel reports (written by hand: defaults of each library)."""
+    """What a fresh kernel reports (written by hand: defaults of each library; the altair theme is the project's,
+    which bilateral.viz.theme enables when a chart module is imported, as REPORT_STATE does)."""
     return {
         "variable": False,
         "env": None,
         "cwd": str(cwd),
         "sys_path": False,
         "warnings_as_errors": False,
-        "theme": "default",
+        "theme": "bilateral",
         "max_rows": "unset",
         "polars_rows": None,
         "pandas_rows": 60,

@@ -268,7 +268,17 @@ def test_the_product_report_filters_by_product_offline(minerals_report: Path, of
     offline_page.open(minerals_report)
     page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=20_000)
     select = page.locator(".vega-embed select").first
-    assert select.locator("option").all_inner_texts() == ["All", "250410", "280461", "380110", "811292"]
+    # values are the HS codes; labels name the product (HS 2022 texts in data/raw/hs_classification, cut to 50
+    # characters, then to 44 at a word for the dropdown)
+    values = select.locator("option").evaluate_all("options => options.map(o => o.value)")
+    assert values == ["All", "250410", "280461", "380110", "811292"]
+    assert select.locator("option").all_inner_texts() == [
+        "All",
+        "250410 Graphite; natural, in powder or in…",
+        "280461 Silicon; containing by weight not…",
+        "380110 Graphite; artificial",
+        "811292 Gallium, germanium, indium, niobium…",
+    ]  # fmt: skip
     count_marks = "document.querySelectorAll('.vega-embed')[0].querySelectorAll('.mark-rect path').length"
     page.wait_for_function(f"{count_marks} > 0")
     all_bars = page.evaluate(count_marks)

@@ -14,9 +14,10 @@ import datetime as dt
 import altair as alt
 import polars as pl
 
+from bilateral.analysis.consistency import qualifier_of
 from bilateral.analysis.evidence import COUNTED, RESTATEMENT
 from bilateral.data.countries import country_name
-from bilateral.viz.charts import WIDTH
+from bilateral.viz import theme
 from bilateral.viz.claim_tables import SERIES_NAMES, shown_value
 
 STATEMENT_COUNTED = "Statement (counted)"
@@ -45,6 +46,13 @@ def _label(kind: str, reported_by: str | None, source: str, role: str) -> str:
     return RESTATED if role == RESTATEMENT else STATEMENT_COUNTED
 
 
+def _qualifier(row: dict) -> str:
+    """The quote's word before a stated amount ("around", "more than"), "" for statistics and plain figures."""
+    if row["kind"] != "statement" or row["unit"] != "US$":
+        return ""
+    return qualifier_of(row["quote"], row["value"]) or ""
+
+
 def chart_points(evidence: pl.DataFrame) -> pl.DataFrame:
     """Rows the chart draws (counted figures and restatements with a value), with label, display value and segment."""
     drawable = pl.col("value").is_not_null() | pl.col("date").is_not_null()  # events have a date and no value
@@ -55,6 +63,7 @@ def chart_points(evidence: pl.DataFrame) -> pl.DataFrame:
         pl.struct("kind", "reported_by", "source", "role").map_elements(lambda r: _label(r["kind"], r["reported_by"], r["source"], r["role"]), return_dtype=pl.String).alias("label"),
         pl.when(pl.col("unit") == "US$").then(pl.col("value") / 1e9).otherwise(pl.col("value")).alias("y"),
         pl.struct("value", "unit", "series", "kind", "quote", "entity").map_elements(shown_value, return_dtype=pl.String).alias("shown"),
+        pl.struct("value", "unit", "kind", "quote").map_elements(_qualifier, return_dtype=pl.String).alias("qualifier"),
         pl.col("source_url").fill_null(pl.col("source")).alias("page"),
         pl.col("quote").fill_null(""), pl.col("note").fill_null(""),
     )  # fmt: skip
@@ -81,32 +90,32 @@ def evidence_chart(evidence: pl.DataFrame, *, title: str, source_note: str, thre
         return None
     if window is not None:
         panel = _timeline(points, window)
-        return alt.vconcat(panel).properties(title=alt.TitleParams(text=title, subtitle=source_note, anchor="start"))
+        heading = theme.title(title, source=source_note, years=[window[0].year, window[1].year])
+        return theme.fit_width(alt.vconcat(panel).properties(title=heading))
     labels = [
         *dict.fromkeys(
             points.filter(~pl.col("label").is_in([STATEMENT_COUNTED, RESTATED])).sort("label").get_column("label")
         )
     ]
     domain = [*labels, STATEMENT_COUNTED, RESTATED]
-    color = alt.Color("label:N", title=None, scale=alt.Scale(domain=domain, range=[*_stat_colors(len(labels)), STATEMENT_COLOR, RESTATEMENT_COLOR]),
-                      legend=alt.Legend(orient="top", labelLimit=360, columns=2))  # fmt: skip
+    color = alt.Color(
+        "label:N", title=None, scale=theme.color_scale(domain), legend=theme.legend_beside_labels(150, orient="top")
+    )
     runs = points.filter(pl.col("series") == "consecutive_years")
     starts = (runs.get_column("year") - runs.get_column("value") + 1).to_list() if runs.height else []
     years = [*points.get_column("year").to_list(), *starts]
     domain = [min(years) - 0.5, max(years) + 0.5]
     x = alt.X("x:Q", title=None, scale=alt.Scale(domain=domain, nice=False),
-              axis=alt.Axis(format="d", tickMinStep=1, labelOverlap="greedy"))  # fmt: skip
+              axis=theme.year_axis())  # fmt: skip
     panels = []
     for series in dict.fromkeys(points.filter(pl.col("series") != "consecutive_years").get_column("series")):
         rows = points.filter(pl.col("series") == series)
         panels.append(_panel(rows, x, color, threshold if series != "rank" else None, SERIES_NAMES.get(series, series)))
     if runs.height:
         panels.append(_runs(runs, color, domain))
-    return (
-        alt.vconcat(*panels)
-        .resolve_scale(color="shared")
-        .properties(title=alt.TitleParams(text=title, subtitle=source_note, anchor="start"))
-    )
+    heading = theme.title(title, source=source_note, years=points.get_column("year").drop_nulls().to_list(),
+                          note="Lines: statistics, broken at a missing year; hollow diamonds: statements counted; crosses: restatements.")  # fmt: skip
+    return theme.fit_width(alt.vconcat(*panels).resolve_scale(color="shared").properties(title=heading))
 
 
 def _stat_colors(n: int) -> list[str]:
@@ -116,10 +125,8 @@ def _stat_colors(n: int) -> list[str]:
 def _panel(rows: pl.DataFrame, x: alt.X, color: alt.Color, threshold: float | None, name: str) -> alt.LayerChart:
     unit = rows.get_column("unit").drop_nulls().first() if rows.get_column("unit").drop_nulls().len() else None
     is_rank = rows.get_column("series").first() == "rank"
-    scale = alt.Scale(reverse=True, zero=False, domainMin=1) if is_rank else alt.Scale(zero=False)
     y_title = UNIT_TITLES["rank"] if is_rank else f"{name} ({UNIT_TITLES.get(unit, unit or 'value')})"
-    y = alt.Y("y:Q", title=y_title, scale=scale,
-              axis=alt.Axis(format="d", tickMinStep=1) if is_rank else alt.Axis())  # fmt: skip
+    y = theme.rank_y("y", y_title) if is_rank else alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False))
     stats = alt.Chart(rows.filter(pl.col("kind") != "statement"))
     said = rows.filter(pl.col("kind") == "statement")
     layers = [
@@ -130,6 +137,13 @@ def _panel(rows: pl.DataFrame, x: alt.X, color: alt.Color, threshold: float | No
         alt.Chart(said.filter(pl.col("label") == RESTATED)).mark_point(shape="cross", filled=True, size=90, opacity=0.8)
         .encode(x=x, y=y, color=color, tooltip=TOOLTIP),
     ]  # fmt: skip
+    qualified = said.filter(pl.col("qualifier") != "")
+    if qualified.height:  # the qualifier stays on the point: "around", "more than" written beside the mark
+        layers.append(
+            alt.Chart(qualified)
+            .mark_text(align="left", dx=8, dy=-8, fontSize=10, color="#333")
+            .encode(x=x, y=y, text="qualifier:N", tooltip=TOOLTIP)
+        )
     if threshold is not None:
         target = pl.DataFrame({"y": [threshold / 1e9 if unit == "US$" else threshold], "text": ["target"]})
         rule = alt.Chart(target).mark_rule(strokeDash=[6, 4], color="#333").encode(y="y:Q")
@@ -139,7 +153,7 @@ def _panel(rows: pl.DataFrame, x: alt.X, color: alt.Color, threshold: float | No
             .mark_text(align="left", dx=4, dy=-6, color="#333")
             .encode(y="y:Q", text="text:N", x=alt.value(0)),
         ]
-    return alt.layer(*layers).properties(width=WIDTH, height=200)
+    return alt.layer(*layers).properties(height=200)
 
 
 def _runs(runs: pl.DataFrame, color: alt.Color, domain: list[float]) -> alt.Chart:
@@ -156,9 +170,9 @@ def _runs(runs: pl.DataFrame, color: alt.Color, domain: list[float]) -> alt.Char
         alt.Chart(bars)
         .mark_bar(height=10, opacity=0.8)
         .encode(
-            x=x, x2="to_x:Q", y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=260)), color=color, tooltip=TOOLTIP
+            x=x, x2="to_x:Q", y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=150)), color=color, tooltip=TOOLTIP
         )
-        .properties(width=WIDTH, height=max(40, 22 * bars.height))
+        .properties(height=max(40, 22 * bars.height))
     )
 
 
@@ -167,13 +181,13 @@ def _timeline(points: pl.DataFrame, window: tuple[dt.date, dt.date]) -> alt.Laye
     dated = points.filter(pl.col("date").is_not_null()).with_columns(pl.col("date").str.slice(0, 10).alias("day"))
     band = pl.DataFrame({"start": [window[0].isoformat()], "end": [window[1].isoformat()]})
     color = alt.Color("label:N", title=None, scale=alt.Scale(domain=[STATEMENT_COUNTED, RESTATED], range=[STATEMENT_COLOR, RESTATEMENT_COLOR]),
-                      legend=alt.Legend(orient="top", labelLimit=360))  # fmt: skip
+                      legend=theme.legend_beside_labels(150, orient="top"))  # fmt: skip
     shade = alt.Chart(band).mark_rect(opacity=0.12, color="#1f4e79").encode(x="start:T", x2="end:T")
     marks = alt.Chart(dated).mark_point(filled=True, size=70).encode(
         x=alt.X("day:T", title="Date of the milestone (window of the test shaded)"),
-        y=alt.Y("entity:N", title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("entity:N", title=None, axis=alt.Axis(labelLimit=150)),
         color=color, shape=alt.Shape("label:N", legend=None),
         tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("entity:N", title="Project"), alt.Tooltip("note:N", title="Milestone"),
                  alt.Tooltip("label:N", title="Figure"), alt.Tooltip("page:N", title="Page"), alt.Tooltip("quote:N", title="Quote")],
     )  # fmt: skip
-    return alt.layer(shade, marks).properties(width=WIDTH, height=max(120, 24 * dated.get_column("entity").n_unique()))
+    return alt.layer(shade, marks).properties(height=max(120, 24 * dated.get_column("entity").n_unique()))

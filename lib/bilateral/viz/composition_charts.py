@@ -9,32 +9,30 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from bilateral.viz.charts import WIDTH
+from bilateral.viz import theme
 
-YEAR_AXIS = alt.Axis(format="d", tickMinStep=1, labelOverlap="greedy", title=None)
-DIRECTION_COLORS = ["#c0392b", "#1f4e79"]
-LENS_COLORS = ["#8c564b", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#d62728", "#17becf", "#bcbd22"]
+YEAR_AXIS = theme.year_axis()
 
 
-def _title(text: str, note: str) -> alt.TitleParams:
-    return alt.TitleParams(text=text, subtitle=note, anchor="start")
+def _title(text: str, note: str, data: pl.DataFrame) -> alt.TitleParams:
+    return theme.title(text, source=note, years=data.get_column("year").to_list() if "year" in data.columns else ())
 
 
 def direction_totals_chart(totals: pl.DataFrame, *, title: str, source_note: str) -> alt.Chart:
     """Grouped bars: US$ bn per year, one bar per direction."""
     data = totals.with_columns((pl.col("value_usd") / 1e9).alias("value_usd_bn"))
     directions = sorted(data.get_column("direction").unique().to_list())
-    return (
+    chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("year:O", axis=alt.Axis(labelAngle=0, title=None)),
+            x=alt.X("year:O", axis=theme.year_axis(labelAngle=0)),
             xOffset="direction:N",
             y=alt.Y("value_usd_bn:Q", title="US$ bn"),
             color=alt.Color(
                 "direction:N",
                 title=None,
-                scale=alt.Scale(domain=directions, range=DIRECTION_COLORS),
+                scale=theme.color_scale(directions),
                 legend=alt.Legend(orient="top"),
             ),  # fmt: skip
             tooltip=[
@@ -44,8 +42,9 @@ def direction_totals_chart(totals: pl.DataFrame, *, title: str, source_note: str
                 alt.Tooltip("products:Q", title="HS6 products"),
             ],  # fmt: skip
         )
-        .properties(width=WIDTH, height=240, title=_title(title, source_note))
+        .properties(height=240, title=_title(title, source_note, data))
     )
+    return theme.fit_width(chart)
 
 
 def section_share_chart(shares: pl.DataFrame, sections: list[str], *, title: str, source_note: str) -> alt.Chart:
@@ -60,20 +59,21 @@ def section_share_chart(shares: pl.DataFrame, sections: list[str], *, title: str
         name="direction", value=directions[0], bind=alt.binding_select(options=directions, name="Direction: ")
     )
     numbered = data.with_columns(pl.col("section").map_elements(_roman, return_dtype=pl.Int32).alias("section_number"))
-    labels = [*dict.fromkeys(numbered.sort("section_number", nulls_last=True).get_column("label").to_list())]
+    ordered = numbered.select("label", "section_number").unique().sort("section_number", "label", nulls_last=True)
+    labels = ordered.get_column("label").to_list()
     data = numbered
-    return (
+    chart = (
         alt.Chart(data)
         .transform_filter(alt.datum.direction == pick)
         .mark_bar()
         .encode(
-            x=alt.X("year:O", axis=alt.Axis(labelAngle=0, title=None)),
+            x=alt.X("year:O", axis=theme.year_axis(labelAngle=0)),
             y=alt.Y("share_pct:Q", title="Share of the direction's trade, %", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color(
                 "label:N",
                 title="HS section",
-                scale=alt.Scale(domain=labels, scheme="tableau20"),
-                legend=alt.Legend(labelLimit=260, columns=1, symbolLimit=30),
+                scale=theme.ordered_scale(labels, ordered.get_column("section_number").to_list()),
+                legend=alt.Legend(columns=1, symbolLimit=30),
             ),  # fmt: skip
             order=alt.Order("section_number:Q"),
             tooltip=[
@@ -84,8 +84,9 @@ def section_share_chart(shares: pl.DataFrame, sections: list[str], *, title: str
             ],  # fmt: skip
         )
         .add_params(pick)
-        .properties(width=WIDTH - 160, height=300, title=_title(title, source_note))
+        .properties(height=300, title=_title(title, source_note, data))
     )
+    return theme.fit_width(chart)
 
 
 def lens_share_chart(shares: pl.DataFrame, lens_titles: dict[str, str], *, title: str, source_note: str) -> alt.Chart:
@@ -96,7 +97,8 @@ def lens_share_chart(shares: pl.DataFrame, lens_titles: dict[str, str], *, title
         name="lens_direction", value=directions[0], bind=alt.binding_select(options=directions, name="Direction: ")
     )
     names = list(lens_titles.values())
-    return (
+    data = theme.segments(data, by=("direction", "lens"))
+    chart = (
         alt.Chart(data)
         .transform_filter(alt.datum.direction == pick)
         .mark_line(point=True)
@@ -106,8 +108,8 @@ def lens_share_chart(shares: pl.DataFrame, lens_titles: dict[str, str], *, title
             color=alt.Color(
                 "lens_title:N",
                 title="Lens (may overlap)",
-                scale=alt.Scale(domain=names, range=LENS_COLORS[: len(names)]),
-                legend=alt.Legend(labelLimit=240),
+                scale=theme.color_scale(names),
+                legend=alt.Legend(columns=1),
             ),  # fmt: skip
             tooltip=[
                 alt.Tooltip("year:Q", format="d", title="Year"),
@@ -117,8 +119,10 @@ def lens_share_chart(shares: pl.DataFrame, lens_titles: dict[str, str], *, title
             ],  # fmt: skip
         )
         .add_params(pick)
-        .properties(width=WIDTH - 160, height=260, title=_title(title, source_note))
+        .encode(detail="segment:N")
+        .properties(height=260, title=_title(title, source_note, data))
     )
+    return theme.fit_width(chart)
 
 
 def _roman(numeral: str | None) -> int | None:

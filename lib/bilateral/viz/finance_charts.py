@@ -13,7 +13,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from bilateral.viz.charts import WIDTH
+from bilateral.viz import theme
 
 ALL = "All"
 # Every energy source of the CGEF file, in a fixed order and colour; an unknown one falls back to grey.
@@ -26,13 +26,13 @@ LOAN_COLUMNS = ("year", "country_name", "country_iso3", "borrower", "lender", "e
                 "description")  # fmt: skip
 
 
-def _title(text: str, note: str) -> alt.TitleParams:
-    return alt.TitleParams(text=text, subtitle=note, anchor="start")
+def _title(text: str, note: str, years: list[int]) -> alt.TitleParams:
+    return theme.title(text, source=note, years=years)
 
 
 def _source_scale(present: list[str]) -> alt.Scale:
     known = [s for s in SOURCE_COLORS if s in present] + sorted(s for s in present if s not in SOURCE_COLORS)
-    return alt.Scale(domain=known, range=[SOURCE_COLORS.get(s, "#7f7f7f") for s in known])
+    return alt.Scale(domain=known, range=[SOURCE_COLORS.get(s, theme.color_for(s)) for s in known])
 
 
 def loans_by_year_chart(
@@ -44,17 +44,18 @@ def loans_by_year_chart(
         name="loan_lender", value=initial_lender, bind=alt.binding_select(options=[ALL, *lenders], name="Lender: ")
     )
     present = data.get_column("energy_source").unique().to_list()
-    return (
+    return theme.fit_width(
         alt.Chart(data)
         .transform_filter((pick == ALL) | (alt.datum.lender == pick))
         .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X(
-                "year:O", title=None, scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=-90, labelOverlap=False)
-            ),
+            x=alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=theme.year_axis(labelAngle=0)),
             y=alt.Y("sum(amount_usd_bn):Q", title="US$ bn lent", stack="zero"),
             color=alt.Color(
-                "energy_source:N", title="Energy source", scale=_source_scale(present), legend=alt.Legend(orient="top")
+                "energy_source:N",
+                title="Energy source",
+                scale=_source_scale(present),
+                legend=alt.Legend(orient="top", columns=2),
             ),
             detail="description:N",
             tooltip=[
@@ -68,7 +69,7 @@ def loans_by_year_chart(
             ],  # fmt: skip
         )
         .add_params(pick)
-        .properties(width=WIDTH, height=260, title=_title(title, source_note))
+        .properties(height=260, title=_title(title + ", US$ billion", source_note, years))
     )
 
 
@@ -90,7 +91,8 @@ def borrowers_chart(
         value=initial_sector,
         bind=alt.binding_select(options=[ALL, *sectors], name="Energy source: "),
     )
-    return (
+    years = data.get_column("year").to_list()
+    return theme.fit_width(
         alt.Chart(data)
         .transform_filter((pick == ALL) | (alt.datum.energy_source == pick))
         .transform_aggregate(amount_usd_bn="sum(amount_usd_bn)", loans="count()", groupby=["country_name"])
@@ -102,7 +104,12 @@ def borrowers_chart(
         .transform_filter((alt.datum.rank <= top) | alt.datum.is_chosen)
         .mark_bar()
         .encode(
-            y=alt.Y("country_name:N", title=None, sort=alt.EncodingSortField("amount_usd_bn", order="descending")),
+            y=alt.Y(
+                "country_name:N",
+                title=None,
+                sort=alt.EncodingSortField("amount_usd_bn", order="descending"),
+                axis=alt.Axis(labelLimit=120),
+            ),
             x=alt.X("amount_usd_bn:Q", title="US$ bn lent in the window"),
             color=alt.condition(alt.datum.is_chosen, alt.value(HIGHLIGHT), alt.value(OTHERS)),
             tooltip=[
@@ -114,5 +121,5 @@ def borrowers_chart(
             ],  # fmt: skip
         )
         .add_params(pick)
-        .properties(width=WIDTH - 140, height=alt.Step(18), title=_title(title, source_note))
+        .properties(height=alt.Step(18), title=_title(title + ", US$ billion", source_note, years))
     )

@@ -10,20 +10,18 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from bilateral.viz.charts import WIDTH
-from bilateral.viz.composition_charts import DIRECTION_COLORS, YEAR_AXIS
-
-MINERAL_COLORS = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2", "#9d755d"]
+from bilateral.viz import theme
 
 
-def _title(text: str, note: str) -> alt.TitleParams:
-    return alt.TitleParams(text=text, subtitle=note, anchor="start")
+def _title(text: str, note: str, data: pl.DataFrame) -> alt.TitleParams:
+    return theme.title(text, source=note, years=data.get_column("year").to_list() if "year" in data.columns else ())
 
 
 def _directions(data: pl.DataFrame) -> alt.Color:
     directions = sorted(data.get_column("direction").unique().to_list())
-    return alt.Color("direction:N", title=None, scale=alt.Scale(domain=directions, range=DIRECTION_COLORS[: len(directions)]),
-                     legend=alt.Legend(orient="top"))  # fmt: skip
+    return alt.Color(
+        "direction:N", title=None, scale=theme.color_scale(directions), legend=alt.Legend(orient="top", columns=1)
+    )
 
 
 def lens_trade_chart(
@@ -34,26 +32,33 @@ def lens_trade_chart(
         (pl.col("value_usd") / 1e6).alias("value_usd_m"), pl.col("lens").replace_strict(lens_titles).alias("lens_title")
     )
     options = [lens_titles[name] for name in lens_titles if name in set(data.get_column("lens"))]
-    lens = alt.param(name="lens", value=options[0], bind=alt.binding_select(options=options, name="Lens: "))
+    lens = alt.param(
+        name="lens",
+        value=options[0],
+        bind=alt.binding_select(options=options, labels=theme.option_labels(options), name="Lens: "),
+    )
     color = _directions(data)
     tooltip = [alt.Tooltip("year:Q", format="d", title="Year"), alt.Tooltip("direction:N", title="Exports"),
                alt.Tooltip("lens_title:N", title="Lens"), alt.Tooltip("value_usd_m:Q", format=",.1f", title="US$ m"),
                alt.Tooltip("share_pct:Q", format=".2f", title="Share of the direction's trade, %")]  # fmt: skip
+    data = theme.segments(data.drop("segment", strict=False), by=("lens", "direction"))
     base = alt.Chart(data).transform_filter(alt.datum.lens_title == lens)
+    years = data.get_column("year").to_list()
+    x = theme.year_x(first=min(years), last=max(years))
 
     def panel(field: str, axis_title: str, height: int) -> alt.LayerChart:
         y = alt.Y(f"{field}:Q", title=axis_title)
-        line = base.mark_line().encode(x=alt.X("year:Q", axis=YEAR_AXIS), y=y, color=color, detail="segment:N")
-        dots = base.mark_circle(size=50).encode(x=alt.X("year:Q", axis=YEAR_AXIS), y=y, color=color, tooltip=tooltip)
-        return alt.layer(line, dots).properties(width=WIDTH, height=height)
+        line = base.mark_line().encode(x=x, y=y, color=color, detail="segment:N")
+        dots = base.mark_circle(size=50).encode(x=x, y=y, color=color, tooltip=tooltip)
+        return alt.layer(line, dots).properties(height=height)
 
-    return (
+    return theme.fit_width(
         alt.vconcat(
             panel("value_usd_m", "US$ million", 220),
             panel("share_pct", "Share of the exporter's trade with the other, %", 150),
         )
         .add_params(lens)
-        .properties(title=_title(title, source_note))
+        .properties(title=_title(title, source_note, data))
     )
 
 
@@ -66,16 +71,20 @@ def top_products_chart(top: pl.DataFrame, lens_titles: dict[str, str], *, title:
     )
     lenses = [lens_titles[name] for name in lens_titles if name in set(data.get_column("lens"))]
     directions = sorted(data.get_column("direction").unique().to_list())
-    lens = alt.param(name="top_lens", value=lenses[0], bind=alt.binding_select(options=lenses, name="Lens: "))
+    lens = alt.param(
+        name="top_lens",
+        value=lenses[0],
+        bind=alt.binding_select(options=lenses, labels=theme.option_labels(lenses), name="Lens: "),
+    )
     direction = alt.param(
         name="top_direction", value=directions[0], bind=alt.binding_select(options=directions, name="Exports: ")
     )
-    return (
+    return theme.fit_width(
         alt.Chart(data)
         .transform_filter((alt.datum.lens_title == lens) & (alt.datum.direction == direction))
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
+            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=140)),
             x=alt.X("value_usd_m:Q", title="US$ million"),
             color=_directions(data),
             tooltip=[
@@ -88,7 +97,7 @@ def top_products_chart(top: pl.DataFrame, lens_titles: dict[str, str], *, title:
             ],  # fmt: skip
         )
         .add_params(lens, direction)
-        .properties(width=WIDTH - 300, height=alt.Step(20), title=_title(title, source_note))
+        .properties(height=alt.Step(20), title=_title(title, source_note, data))
     )
 
 
@@ -102,25 +111,28 @@ def minerals_chart(table: pl.DataFrame, years: list[int], *, title: str, source_
         (pl.col("product_code") + " " + pl.col("short_name")).alias("label"),
     )
     labels = sorted(data.get_column("label").unique().to_list())
-    codes = sorted(data.get_column("product_code").unique().to_list())
-    product = alt.param(
-        name="mineral", value="All", bind=alt.binding_select(options=["All", *codes], name="Product (HS6): ")
-    )
+    named = data.select("product_code", "label").unique().sort("product_code")
+    codes = named.get_column("product_code").to_list()
+    product = alt.param(name="mineral", value="All", bind=alt.binding_select(
+        options=["All", *codes], labels=theme.option_labels(["All", *named.get_column("label").to_list()]), name="Product: "))  # fmt: skip
+    data = theme.segments(data.drop("segment", strict=False), by=("product_code",))
     base = alt.Chart(data).transform_filter((product == "All") | (alt.datum.product_code == product))
-    color = alt.Color("label:N", title="HS6 product", scale=alt.Scale(domain=labels, range=MINERAL_COLORS[: len(labels)]),
-                      legend=alt.Legend(orient="top", columns=2, labelLimit=260))  # fmt: skip
+    color = alt.Color("label:N", title="HS6 product", scale=theme.color_scale(labels),
+                      legend=alt.Legend(orient="top", columns=1))  # fmt: skip
     tooltip = [alt.Tooltip("year:O", title="Year"), alt.Tooltip("product_code:N", title="HS6"), alt.Tooltip("product:N", title="Product"),
                alt.Tooltip("value_usd_m:Q", format=",.2f", title="US$ m"), alt.Tooltip("months_reported:Q", title="Months with trade"),
                alt.Tooltip("share_pct:Q", format=".2f", title="Russia's share of covered destinations, %"),
                alt.Tooltip("partner_rank:Q", title="Russia's rank"), alt.Tooltip("partners_covered:Q", title="Destinations covered")]  # fmt: skip
     bars = base.mark_bar().encode(
-        x=alt.X("year:O", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0, title=None)),
+        x=alt.X("year:O", scale=alt.Scale(domain=years), axis=theme.year_axis(labelAngle=0)),
         y=alt.Y("sum(value_usd_m):Q", title="US$ million"), color=color, tooltip=tooltip,
-    ).properties(width=WIDTH, height=220)  # fmt: skip
-    share_x = alt.X("year:O", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0, title=None))
+    ).properties(height=220)  # fmt: skip
+    share_x = alt.X("year:O", scale=alt.Scale(domain=years), axis=theme.year_axis(labelAngle=0))
     share_y = alt.Y("share_pct:Q", title="Russia's share of covered destinations, %")
     share = alt.layer(
         base.mark_line().encode(x=share_x, y=share_y, color=color, detail="segment:N"),
         base.mark_circle(size=45).encode(x=share_x, y=share_y, color=color, tooltip=tooltip),
-    ).properties(width=WIDTH, height=150)
-    return alt.vconcat(bars, share).add_params(product).properties(title=_title(title, source_note))
+    ).properties(height=150)
+    return theme.fit_width(
+        alt.vconcat(bars, share).add_params(product).properties(title=_title(title, source_note, data))
+    )

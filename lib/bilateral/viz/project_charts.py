@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import altair as alt
 import polars as pl
 
-from bilateral.viz.charts import WIDTH
+from bilateral.viz import theme
 
 STAGE_LABELS = {
     "announced": "announced", "agreed": "agreed", "construction": "construction", "commissioned": "commissioned",
@@ -35,8 +35,8 @@ def short_name(name: str) -> str:
     return re.sub(r"\s*\([^()]*\)", "", name).strip()
 
 
-def _title(text: str, note: str) -> alt.TitleParams:
-    return alt.TitleParams(text=text, subtitle=note, anchor="start")
+def _title(text: str, note: str, years: tuple[int, int] | list[int] = ()) -> alt.TitleParams:
+    return theme.title(text, source=note, years=years)
 
 
 def timeline_data(events: pl.DataFrame) -> pl.DataFrame:
@@ -78,9 +78,9 @@ def timeline_chart(
     )
     x = alt.X("middle:T", title=None, scale=alt.Scale(domain=[f"{years[0]}-01-01", f"{years[1]}-12-31"]),
               axis=alt.Axis(format="%Y", labelOverlap="greedy", tickCount={"interval": "year", "step": 5}, grid=True))  # fmt: skip
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=210))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=140))
     color = alt.Color("stage_label:N", title="Stage", scale=alt.Scale(domain=list(STAGE_LABELS.values()), range=STAGE_COLORS),
-                      legend=alt.Legend(orient="top", columns=3, symbolOpacity=1))  # fmt: skip
+                      legend=theme.legend_beside_labels(140, columns=3, orient="top", symbolOpacity=1))  # fmt: skip
     tooltip = [
         alt.Tooltip("label:N", title="Project"), alt.Tooltip("event:N", title="Milestone"), alt.Tooltip("stage_label:N", title="Stage"),
         alt.Tooltip("kind_label:N", title="Reached or plan"), alt.Tooltip("date_words:N", title="Date as stated"),
@@ -101,10 +101,10 @@ def timeline_chart(
         .mark_rule(strokeDash=[4, 3], color="#555")
         .encode(x="day:T", tooltip=alt.Tooltip("text:N", title=""))
     )
-    return (
+    return theme.fit_width(
         alt.layer(spans, *marks, rule)
         .add_params(sector, show)
-        .properties(width=WIDTH - 160, height=alt.Step(16), title=_title(title, source_note))
+        .properties(height=alt.Step(16), title=_title(title, source_note, years))
     )
 
 
@@ -117,7 +117,7 @@ def stage_chart(stages: pl.DataFrame, *, title: str, source_note: str) -> alt.Ch
         pl.col("latest_status").fill_null("–"),
     )
     sectors = [s for s in SECTOR_COLORS if s in set(data.get_column("sector"))]
-    return (
+    return theme.fit_width(
         alt.Chart(data)
         .mark_bar(stroke="white", strokeWidth=1)
         .encode(
@@ -129,7 +129,10 @@ def stage_chart(stages: pl.DataFrame, *, title: str, source_note: str) -> alt.Ch
             ),
             x=alt.X("sum(one):Q", title="Projects", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
-                "sector:N", title="Sector", scale=alt.Scale(domain=sectors, range=[SECTOR_COLORS[s] for s in sectors])
+                "sector:N",
+                title="Sector",
+                scale=alt.Scale(domain=sectors, range=[SECTOR_COLORS[s] for s in sectors]),
+                legend=theme.legend_beside_labels(110, columns=2, orient="bottom"),
             ),
             order=alt.Order("sector:N"),
             detail="label:N",
@@ -142,5 +145,5 @@ def stage_chart(stages: pl.DataFrame, *, title: str, source_note: str) -> alt.Ch
                 alt.Tooltip("latest_status:N", title="Latest status statement"),
             ],  # fmt: skip
         )
-        .properties(width=WIDTH - 200, height=alt.Step(24), title=_title(title, source_note))
+        .properties(height=alt.Step(24), title=_title(title, source_note))
     )

@@ -10,12 +10,10 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from bilateral.viz.charts import WIDTH
+from bilateral.viz import theme
 
 SERIES_SCHEMA = {"year": pl.Int32, "measure": pl.String, "view": pl.String, "value": pl.Float64, "segment": pl.Int32}
 STATEMENT_LABEL = "Statement (cited page)"
-VIEW_COLORS = ["#1f4e79", "#7fa7d6"]  # own declarations dark, mirror light; statements in red
-STATEMENT_COLOR = "#c0392b"
 
 
 def position_series(views: dict[str, pl.DataFrame], partner_iso3: str) -> pl.DataFrame:
@@ -23,13 +21,16 @@ def position_series(views: dict[str, pl.DataFrame], partner_iso3: str) -> pl.Dat
     parts = []
     for label, ranked in views.items():
         rows = ranked.filter(pl.col("partner_iso3") == partner_iso3).sort("year")
-        segment = (pl.col("year").diff().fill_null(1) != 1).cum_sum().cast(pl.Int32)
         for measure, column in (("Rank", "rank"), ("Share %", "share_pct")):
             parts.append(rows.select(
                 pl.col("year").cast(pl.Int32), pl.lit(measure).alias("measure"), pl.lit(label).alias("view"),
-                pl.col(column).cast(pl.Float64).alias("value"), segment.alias("segment"),
+                pl.col(column).cast(pl.Float64).alias("value"),
             ))  # fmt: skip
-    return pl.concat(parts) if parts else pl.DataFrame(schema=SERIES_SCHEMA)
+    if not parts:
+        return pl.DataFrame(schema=SERIES_SCHEMA)
+    # a year without a value (not published) is dropped, so the segment rule breaks the line there
+    present = pl.concat(parts).filter(pl.col("value").is_not_null())
+    return theme.segments(present, by=("view", "measure")).select(list(SERIES_SCHEMA))
 
 
 def position_chart(series: pl.DataFrame, statements: pl.DataFrame, *, title: str, source_note: str) -> alt.VConcatChart:
@@ -40,16 +41,16 @@ def position_chart(series: pl.DataFrame, statements: pl.DataFrame, *, title: str
         pl.lit(STATEMENT_LABEL).alias("view"), "value", "basis", "publisher_named", "source_url", "quote",
     )  # fmt: skip
     views = [*dict.fromkeys(series.get_column("view").to_list()), STATEMENT_LABEL]
-    color = alt.Color("view:N", title=None, scale=alt.Scale(domain=views, range=[*VIEW_COLORS[: len(views) - 1], STATEMENT_COLOR]),
-                      legend=alt.Legend(orient="top", labelLimit=320))  # fmt: skip
+    color = alt.Color("view:N", title=None, scale=theme.color_scale(views), legend=alt.Legend(orient="top", columns=1))
     years = [*series.get_column("year").to_list(), *stated.get_column("year").to_list()]
-    x = alt.X("year:Q", title=None, scale=alt.Scale(domain=[min(years), max(years)]) if years else alt.Undefined,
-              axis=alt.Axis(format="d", tickMinStep=1, labelOverlap="greedy"))  # fmt: skip
+    x = theme.year_x(first=min(years), last=max(years)) if years else alt.X("year:Q", axis=theme.year_axis())
     panels = [
-        _panel("Rank", series, stated, x, color, alt.Y("value:Q", title="Rank (1 = largest)", scale=alt.Scale(reverse=True, zero=False, domainMin=1), axis=alt.Axis(format="d", tickMinStep=1))),
+        _panel("Rank", series, stated, x, color, theme.rank_y()),
         _panel("Share %", series, stated, x, color, alt.Y("value:Q", title="Share of the reporter's trade, %", scale=alt.Scale(zero=True), axis=alt.Axis(format=".0f"))),
     ]  # fmt: skip
-    return alt.vconcat(*panels).properties(title=alt.TitleParams(text=title, subtitle=source_note, anchor="start"))
+    heading = theme.title(f"{title}: rank (1 = largest) and share, %", source=source_note, years=years,
+                          note="Lines: the data, broken at a missing year; hollow diamonds: cited statements.")  # fmt: skip
+    return theme.fit_width(alt.vconcat(*panels).properties(title=heading))
 
 
 def _panel(
@@ -67,4 +68,4 @@ def _panel(
             alt.Tooltip("source_url:N", title="Page"), alt.Tooltip("quote:N", title="Quote"),
         ],
     )  # fmt: skip
-    return alt.layer(lines, dots, said).properties(width=WIDTH, height=180)
+    return alt.layer(lines, dots, said).properties(height=180)

@@ -17,20 +17,9 @@ import altair as alt
 import polars as pl
 
 from bilateral.analysis import stated_values as sv
+from bilateral.viz import theme
 from bilateral.viz.charts import WIDTH
 
-SERIES_COLORS = [
-    "#1f4e79",
-    "#c0392b",
-    "#2ca02c",
-    "#ff7f0e",
-    "#9467bd",
-    "#8c564b",
-    "#17becf",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-]
 MARK_SHAPES = {
     sv.EXACT: "circle",
     sv.APPROXIMATE: "diamond",
@@ -44,15 +33,12 @@ COLUMNS = ("x", "x_draw", "label_dy", "series", "point", "low", "high", "mark", 
            "publisher_named", "source_url", "quote")  # fmt: skip
 
 
-def _title(text: str, note: str) -> alt.TitleParams:
-    return alt.TitleParams(text=text, subtitle=note, anchor="start")
-
-
 def year_axis(start: float, end: float) -> alt.X:
     """A year axis from start to end (half a year of margin), one label per year at most, no thousands comma.
     It encodes `x_draw` (the dodged position, see `dodge`)."""
-    return alt.X("x_draw:Q", title=None, scale=alt.Scale(domain=[start - 0.5, end + 0.5], nice=False),
-                 axis=alt.Axis(format="d", tickMinStep=1, labelOverlap="greedy", grid=False))  # fmt: skip
+    return alt.X(
+        "x_draw:Q", title=None, scale=alt.Scale(domain=[start - 0.5, end + 0.5], nice=False), axis=theme.year_axis()
+    )
 
 
 def compact(value: float) -> str:
@@ -131,10 +117,10 @@ def statement_layers(
     scale = alt.Scale(type="log") if log else alt.Scale(domain=y_domain) if y_domain else alt.Scale(zero=True)
     # a log axis gets one tick and grid line per power of ten (minor lines crowd it)
     ticks = [10.0**k for k in range(0, 10)] if log else alt.Undefined
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=series_domain, range=SERIES_COLORS[: len(series_domain)]),
-                      legend=alt.Legend(orient="bottom", columns=1, labelLimit=520, symbolLimit=40))  # fmt: skip
+    color = alt.Color("series:N", title=None, scale=theme.color_scale(series_domain),
+                      legend=alt.Legend(orient="bottom", columns=1, symbolLimit=40))  # fmt: skip
     shape = alt.Shape("mark:N", title="Stated as", scale=alt.Scale(domain=list(MARK_SHAPES), range=list(MARK_SHAPES.values())),
-                      legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=260))  # fmt: skip
+                      legend=theme.legend_beside_labels(0, columns=3, orient="top"))  # fmt: skip
     tooltip = [
         alt.Tooltip("period:N", title="Period"), alt.Tooltip("series:N", title="Series"), alt.Tooltip("stated:N", title="Stated"),
         alt.Tooltip("unit:N", title="Unit"), alt.Tooltip("mark:N", title="Read as"), alt.Tooltip("basis:N", title="Basis"),
@@ -174,8 +160,15 @@ def statement_layers(
 
 
 def statement_chart(marked: pl.DataFrame, *, title: str, source_note: str, **kwargs: object) -> alt.LayerChart:
-    """`statement_layers` with a title and the source as subtitle."""
-    return statement_layers(marked, **kwargs).properties(title=_title(title, source_note))  # type: ignore[arg-type]
+    """`statement_layers` with a title, the years covered and the source as subtitle, sized to its container."""
+    heading = theme.title(title, source=source_note, years=statement_years(marked),
+                          note="Shapes: as stated, approximate, lower bound, range, target; points are never joined.")  # fmt: skip
+    return theme.fit_width(statement_layers(marked, **kwargs).properties(title=heading))  # type: ignore[arg-type]
+
+
+def statement_years(*frames: pl.DataFrame) -> list[int]:
+    """The calendar years the statements of `frames` fall in (their `x` position, rounded down)."""
+    return [int(x) for frame in frames for x in frame.get_column("x").drop_nulls().to_list()]
 
 
 def select_param(name: str, options: list[str], initial: str, label: str) -> alt.Parameter:

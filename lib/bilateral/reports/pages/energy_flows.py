@@ -65,7 +65,9 @@ def build(params: EnergyFlowsParams) -> Page:
         ),
         energy_compare.comparison_findings(compared, name),
     ]))  # fmt: skip
-    page.charts[f"Energy from {name} to China, by source"] = charts.energy_chart(long, source_note=NOTE)
+    page.charts[f"Energy from {name} to China, by source"] = charts.energy_chart(
+        long, source_note=NOTE, title=f"China's energy imports from {name}, Mt (oil, coal) or bcm (gas), by source"
+    )
     page.tables["Where the sources meet"] = tables.Table(
         compared,
         {"commodity": "Commodity", "year": "Year", "unit": "Unit", "origins": "Independent sources",
@@ -74,9 +76,10 @@ def build(params: EnergyFlowsParams) -> Page:
         {"commodity": energy_compare.COMMODITY_LABELS.get, "low": tables.as_printed, "high": tables.as_printed},
         intro="Years in which two or more *independent* sources give a figure for the same commodity in the same nominal "
         "unit (Mt, bcm), with the range of their values (as printed; the qualifiers are in the last column). Chinese "
-        "customs data seen twice (monthly via Wind, and the press release) count as one source. The Review standardises gas volumes to a gross calorific value of 40 MJ/m³, while Gazprom reports cubic metres on its "
-        "own standard: nominally both bcm, the two are not the same unit. Every figure is listed, a source's several figures included; the "
-        "spread is a range when it depends on which of them is taken.",
+        "customs data seen twice (monthly via Wind, and the press release) count as one source. The Review standardises "
+        "gas volumes to a gross calorific value of 40 MJ/m³, while Gazprom reports cubic metres on its own standard: "
+        "nominally both bcm, the two are not the same unit. Every figure is listed, a source's several figures "
+        "included; the spread is a range when it depends on which of them is taken.",
         empty="No year in the selection is covered by two or more sources in the same unit.",
     )  # fmt: skip
     own = (

@@ -61,6 +61,7 @@ def build(params: GroupLinkParams) -> Page:
             member_turnover.with_columns(pl.col("partner_iso3").replace_strict(names).alias("member")),
             cited_totals,
             source_note=note,
+            title=f"{reporter}'s turnover with each {params.group} member, US$ billion",
         )
         table = shares.join(
             totals.select("year", "members_covered"), on="year", how="left", validate="m:1"

@@ -18,7 +18,7 @@ from bilateral.data import catalog
 from bilateral.data.countries import country_name
 from bilateral.reports.pages import Page, latest_statement, method_text
 from bilateral.reports.params import InvestmentFinanceParams
-from bilateral.viz import finance_charts, statement_charts, tables
+from bilateral.viz import finance_charts, statement_charts, tables, theme
 from bilateral.viz.statement_tables import statements_table
 
 STATEMENTS_ABOUT = "RUS"  # the registry's investment statements are about China-Russia only
@@ -91,10 +91,10 @@ def _add_statements(page: Page, params: InvestmentFinanceParams) -> list[str]:
         count = statement_charts.statement_layers(portfolio.filter(pl.col("measure") == "projects"), series_domain=domain, x=x,
                                                   y_title="Projects (stated)", height=160)  # fmt: skip
         both = alt.vconcat(value, count).resolve_scale(color="shared", shape="shared")
-        page.charts["The investment commission's portfolio, as stated"] = both.properties(
-            title=alt.TitleParams(text="Russian–Chinese intergovernmental investment commission: portfolio and realised amounts",
-                                  subtitle=STATEMENT_NOTE, anchor="start")
-        )  # fmt: skip
+        page.charts["The investment commission's portfolio, as stated"] = theme.fit_width(both.properties(
+            title=theme.title("Russian–Chinese intergovernmental investment commission: portfolio (US$ bn) and projects",
+                              source=STATEMENT_NOTE, years=statement_charts.statement_years(portfolio))
+        ))  # fmt: skip
         page.tables["The commission's portfolio and realised amounts, as stated"] = statements_table(
             portfolio.sort("period_end", "series")
         )

@@ -1,0 +1,207 @@
+"""Charts of rendered reports, one report per chart family, read in headless Chromium with the network cut off.
+
+What a reader would check by eye: every chart has a title and its source line in the drawing (so an SVG/PNG export
+keeps them); no line is drawn across a missing year (measured on the SVG: each line vertex is at most one year from
+the next, with the year-to-pixel mapping read off the chart's own x-axis labels); the year sliders zoom the x axis;
+at 390 px every chart and its controls fit the screen with text at full size.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from bilateral.cli import app
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# One report per chart module: charts.py (headline, growth, energy, group, product), rank_charts, composition,
+# hitech, project, finance + statement charts, statement charts with a log axis, claim charts.
+PLAN = {
+    "title": "chart families",
+    "reports": [
+        {"notebook": "trade_overview", "parameters": {"reporter": "CHN", "partner": "RUS", "source": "imf_dots",
+                                                      "start_year": 2005, "end_year": 2024}},
+        {"notebook": "energy_flows", "parameters": {"exporter": "RUS", "start_year": 2010, "end_year": 2024}},
+        {"notebook": "group_link", "parameters": {"reporter": "CHN", "group": "EAEU", "source": "imf_dots",
+                                                  "start_year": 2015, "end_year": 2024}},
+        {"notebook": "product_lens", "parameters": {"reporter": "CHN", "partner": "RUS", "lens": "critical_minerals",
+                                                    "flow": "export", "source": "comtrade_china_critical_minerals",
+                                                    "start_year": 2017, "end_year": 2024}},
+        {"notebook": "partner_ranking", "parameters": {"reporter": "RUS", "partner": "CHN", "source": "imf_dots",
+                                                       "start_year": 2005, "end_year": 2024}},
+        {"notebook": "trade_composition", "parameters": {"reporter": "CHN", "partner": "RUS", "source": "baci_china_russia_hs17",
+                                                         "start_year": 2017, "end_year": 2023}},
+        {"notebook": "hitech_science", "parameters": {"start_year": 2017, "end_year": 2024, "top_n": 10}},
+        {"notebook": "projects", "parameters": {"sector": "all", "status": "all", "start_year": 1995, "end_year": 2030}},
+        {"notebook": "investment_finance", "parameters": {"country": "RUS", "lender": "all", "sector": "all",
+                                                          "start_year": 2000, "end_year": 2025}},
+        {"notebook": "people_currency", "parameters": {"start_year": 2013, "end_year": 2030}},
+        {"notebook": "claims", "parameters": {"claims_file": "claims.yml"}},
+    ],
+}  # fmt: skip
+WAIT_FOR_CHARTS = (
+    "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg .role-title-text'))"
+)
+
+# For each line of each chart: its largest step between neighbouring vertices, in years, measured with the chart's
+# own x axis (a least-squares line through the year labels' centres; labels that are not years are ignored).
+LINE_STEPS = """(embed) => {
+  const out = [];
+  for (const path of embed.querySelectorAll('.mark-line.role-mark path')) {
+    let cell = path.parentElement;
+    while (cell && !cell.querySelector('[aria-label^="X-axis"]')) cell = cell.parentElement;
+    if (!cell) { out.push({error: 'no x axis'}); continue; }
+    const ticks = [...cell.querySelectorAll('[aria-label^="X-axis"] .role-axis-label text')]
+      .map(t => [Number(t.textContent), t.getBoundingClientRect()])
+      .filter(([y]) => Number.isInteger(y) && y > 1900 && y < 2100)
+      .map(([y, r]) => [y, r.left + r.width / 2]);
+    if (ticks.length < 2) { out.push({error: 'fewer than two year labels'}); continue; }
+    const n = ticks.length, my = ticks.reduce((s, t) => s + t[0], 0) / n, mx = ticks.reduce((s, t) => s + t[1], 0) / n;
+    const pxPerYear = ticks.reduce((s, t) => s + (t[0] - my) * (t[1] - mx), 0) / ticks.reduce((s, t) => s + (t[0] - my) ** 2, 0);
+    const matrix = path.getScreenCTM();
+    const numbers = (path.getAttribute('d') || '').match(/-?\\d+(\\.\\d+)?(e-?\\d+)?/g) || [];
+    const xs = [];
+    for (let i = 0; i + 1 < numbers.length; i += 2) {
+      xs.push(new DOMPoint(Number(numbers[i]), Number(numbers[i + 1])).matrixTransform(matrix).x);
+    }
+    let largest = 0;
+    for (let i = 1; i < xs.length; i++) largest = Math.max(largest, Math.abs(xs[i] - xs[i - 1]) / pxPerYear);
+    out.push({vertices: xs.length, largest, stroke: path.getAttribute('stroke')});
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def chart_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The plan above rendered into a temporary reports folder: notebook name -> HTML file."""
+    root = tmp_path_factory.mktemp("chart_reports")
+    plan = root / "plan.yml"
+    plan.write_text(yaml.safe_dump(PLAN), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BILATERAL_REPORTS_DIR", str(root / "reports"))
+        result = CliRunner().invoke(app, ["report", "plan", str(plan)])
+    assert result.exit_code == 0, result.stdout
+    pages = {p.parent.name: p for p in (root / "reports").glob("*/*.html")}
+    assert sorted(pages) == sorted(r["notebook"] for r in PLAN["reports"])
+    return pages
+
+
+def _open(offline_page: object, html: Path, width: int = 1280) -> object:
+    page = offline_page.page
+    page.set_viewport_size({"width": width, "height": 900})
+    offline_page.open(html)
+    page.wait_for_selector(".vega-embed", timeout=20_000)
+    page.wait_for_function(WAIT_FOR_CHARTS, timeout=20_000)
+    return page
+
+
+def test_every_chart_has_a_title_and_a_source_line_in_its_drawing(chart_reports: dict[str, Path], offline_page):
+    problems, charts = [], 0
+    for name, html in chart_reports.items():
+        page = _open(offline_page, html)
+        for i, embed in enumerate(page.locator(".vega-embed").all()):
+            charts += 1
+            title = " ".join(embed.locator("svg .role-title-text text").all_text_contents()).strip()
+            subtitle = " ".join(embed.locator("svg .role-title-subtitle text").all_text_contents())
+            if not title:
+                problems.append(f"{name} chart {i}: no title")
+            if not any(word in subtitle for word in ("Source", "Data")):
+                problems.append(f"{name} chart {i}: no source line in the subtitle ({subtitle[:80]!r})")
+        offline_page.assert_clean()
+    assert charts >= 20, "every family drew its charts"
+    assert not problems, problems
+
+
+def test_no_line_is_drawn_across_a_missing_year(chart_reports: dict[str, Path], offline_page):
+    problems, measured = [], 0
+    for name, html in chart_reports.items():
+        page = _open(offline_page, html)
+        for i, embed in enumerate(page.locator(".vega-embed").all()):
+            for line in embed.evaluate(LINE_STEPS):
+                if "error" in line:
+                    problems.append(f"{name} chart {i}: {line['error']}")
+                    continue
+                measured += line["vertices"] > 1
+                if line["largest"] > 1.05:
+                    problems.append(f"{name} chart {i}: a line spans {line['largest']:.2f} years")
+    assert measured >= 15, "lines with two or more vertices were measured"
+    assert not problems, problems
+
+
+def test_energy_press_series_is_drawn_as_two_lines_around_its_missing_years(
+    chart_reports: dict[str, Path], offline_page
+):
+    # data/raw/official_headlines/russia_china_energy_headlines.csv gives China's crude imports from Russia in million
+    # tonnes for 2016-2018 and 2021-2024 (nothing for 2019-2020): the press series (theme colour #e67e22) must be two
+    # separate lines, the longer with four vertices.
+    page = _open(offline_page, chart_reports["energy_flows"])
+    lines = page.locator(".vega-embed").first.evaluate(LINE_STEPS)
+    press = sorted(line["vertices"] for line in lines if line.get("stroke") == "#e67e22")
+    assert press == [3, 4]
+
+
+def test_year_sliders_zoom_the_axis_and_keep_the_lines(chart_reports: dict[str, Path], offline_page):
+    page = _open(offline_page, chart_reports["trade_overview"])
+    chart = page.locator(".vega-embed").first
+    labels = chart.locator("[aria-label^='X-axis'] .role-axis-label text")
+    before = [int(t) for t in labels.all_text_contents()]
+    assert max(before) >= 2020
+    sliders = chart.locator(".vega-bindings input[type=range]")
+    assert sliders.count() == 2  # from year, to year
+    sliders.nth(1).fill("2012")
+    page.wait_for_function(
+        "(el) => Math.max(...[...el.querySelectorAll(\"[aria-label^='X-axis'] .role-axis-label text\")].map(t => +t.textContent)) <= 2012",
+        arg=chart.element_handle(), timeout=10_000,
+    )  # fmt: skip
+    after = [int(t) for t in labels.all_text_contents()]
+    assert min(after) >= 2005 and max(after) <= 2012 and len(after) >= 3
+    assert chart.locator(".mark-line.role-mark path").count() > 0, "zooming must not blank the lines"
+
+
+def test_charts_and_their_controls_fit_a_phone_screen_with_full_size_text(chart_reports: dict[str, Path], offline_page):
+    # At 390 px: each chart's drawing, titles, legends and controls stay inside the column the page gives it (text
+    # beyond the drawing's edge would be clipped, a wider drawing would scroll sideways), the plot keeps a usable
+    # width, and axis text keeps its size.
+    problems = []
+    for name, html in chart_reports.items():
+        page = _open(offline_page, html, width=390)
+        sizes = page.evaluate("""() => [...document.querySelectorAll('.vega-embed')].map(e => {
+            const column = e.parentElement.getBoundingClientRect();
+            const svg = e.querySelector('svg').getBoundingClientRect();
+            const parts = [...e.querySelectorAll('svg .role-title, svg .role-legend')].map(g => g.getBoundingClientRect().right);
+            const controls = [...e.querySelectorAll('.vega-bindings *')].map(c => c.getBoundingClientRect().right);
+            const fonts = [...e.querySelectorAll('.role-axis-label text')].map(t => parseFloat(getComputedStyle(t).fontSize));
+            return {column: column.right, svg: svg.right, width: svg.width, text: Math.max(0, ...parts),
+                    controls: Math.max(0, ...controls), font: Math.min(...fonts, 99)};
+        })""")
+        for i, size in enumerate(sizes):
+            if max(size["svg"], size["controls"]) > min(size["column"], 390) + 0.5:
+                problems.append(
+                    f"{name} chart {i}: reaches {max(size['svg'], size['controls']):.0f} px, column ends at {size['column']:.0f}"
+                )
+            if size["text"] > size["svg"] + 1:
+                problems.append(
+                    f"{name} chart {i}: title or legend runs {size['text'] - size['svg']:.0f} px past the drawing"
+                )
+            if size["width"] < 250:
+                problems.append(f"{name} chart {i}: only {size['width']:.0f} px wide")
+            if size["font"] < 10:
+                problems.append(f"{name} chart {i}: axis text at {size['font']} px")
+    assert not problems, problems
+
+
+def test_svg_export_from_the_chart_menu_keeps_the_title_and_source_line(chart_reports: dict[str, Path], offline_page):
+    page = _open(offline_page, chart_reports["energy_flows"])
+    chart = page.locator(".vega-embed").first
+    chart.locator("details summary").click()
+    with page.expect_download(timeout=10_000) as download:
+        chart.get_by_text("Save as SVG").click()
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "China's energy imports from" in svg and "Years covered: 2010–2024." in svg
+    assert "Sources: Chinese customs via Wind (CREA)" in svg
+    offline_page.assert_clean()
