@@ -94,6 +94,13 @@ def test_a_chart_csv_leaves_out_fields_no_reader_sees() -> None:
     assert rows_of(text)[0] == ["Year", "US$ bn"]  # the segment id draws the line; the label offset is not data
 
 
+def test_a_header_shown_twice_is_named_by_the_header_before_it_in_the_csv() -> None:
+    frame = pl.DataFrame({"leader": ["DEU"], "leader_bn": [42.92], "runner": ["CHN"], "runner_bn": [28.62]})
+    headers = {"leader": "Leader", "leader_bn": "US$ bn", "runner": "Runner-up", "runner_bn": "US$ bn"}
+    rows = rows_of(tables.Table(frame, headers, {}).csv([]))
+    assert rows[0] == ["Leader", "Leader, US$ bn", "Runner-up", "Runner-up, US$ bn"]
+
+
 def test_a_header_starting_with_a_hash_is_refused_because_readers_would_skip_it() -> None:
     frame = pl.DataFrame({"number": [1]})
     with pytest.raises(ValueError, match="may not start with '#'"):

@@ -132,7 +132,7 @@ class Table:
         """The header row then one row per frame row, values as the CSV writes them."""
         formats = self.formats or {}
         columns = list(self.headers)
-        rows: list[list[Any]] = [[self.headers[c].strip() or c for c in columns]]  # a blank header: the column name
+        rows: list[list[Any]] = [unique_headers([self.headers[c].strip() or c for c in columns])]  # blank: the name
         for record in self.frame.select(columns).iter_rows(named=True):
             rows.append([csv_value(record[c], formats.get(c)) for c in columns])
         return rows
@@ -140,6 +140,14 @@ class Table:
     def csv(self, comments: Sequence[str] = ()) -> str:
         """CSV text: `# ` comment lines first (title, sources), then the header row and the rows."""
         return csv_text(self.csv_rows(), comments)
+
+
+def unique_headers(headers: list[str]) -> list[str]:
+    """Headers a CSV reader can tell apart: a header used twice ('Leader | US$ bn | Runner-up | US$ bn' on the
+    page, where position says which) is prefixed with the header before it ('Leader, US$ bn', 'Runner-up, US$ bn')."""
+    repeated = {h for h in headers if headers.count(h) > 1}
+    named = [f"{headers[i - 1]}, {h}" if h in repeated and i > 0 else h for i, h in enumerate(headers)]
+    return [f"{h} ({i + 1})" if named.count(h) > 1 else h for i, h in enumerate(named)]
 
 
 def csv_value(value: Any, formatter: Formatter | None) -> Any:
