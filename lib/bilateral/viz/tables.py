@@ -12,6 +12,7 @@ One precision per unit, here and nowhere else (a page picks the formatter of its
 | volumes (Mt, bcm) and other quantities | `number` | 86.25 |
 | ranks, counts, years | `integer` | 3 |
 | a figure a page printed (statement) | `as_printed` | 15.7 (never 15.70), 146.887 |
+| a column mixing computed and stated figures | `trimmed` | 83.45, 2 (never 2.00) |
 
 A statement keeps the digits its page printed (and its qualifier, see `analysis.headline_stated`); a computed value
 gets the precision of its unit. Missing values read "–".
@@ -63,6 +64,14 @@ def as_printed(value: float | None) -> str:
         return "–"
     text = f"{value:,.6f}".rstrip("0").rstrip(".")
     return text
+
+
+def trimmed(value: float | None) -> str:
+    """At most two decimals and no padding zeros: a column mixing computed sums (83.445085 -> '83.45') with stated
+    figures ('nearly 2' -> '2', never '2.00', which would claim a precision the page did not print)."""
+    if value is None:
+        return "–"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def shorten(text: str | None, width: int = 48) -> str:

@@ -73,7 +73,7 @@ def build(params: EnergyFlowsParams) -> Page:
         {"commodity": "Commodity", "year": "Year", "unit": "Unit", "origins": "Independent sources",
          "publications": "Figures", "low": "Lowest", "high": "Highest", "spread": "Spread",
          "figures": "Every figure, by source (as stated)"},
-        {"commodity": energy_compare.COMMODITY_LABELS.get, "low": tables.as_printed, "high": tables.as_printed},
+        {"commodity": energy_compare.COMMODITY_LABELS.get, "low": tables.trimmed, "high": tables.trimmed},
         intro="Years in which two or more *independent* sources give a figure for the same commodity in the same nominal "
         "unit (Mt, bcm), with the range of their values (as printed; the qualifiers are in the last column). Chinese "
         "customs data seen twice (monthly via Wind, and the press release) count as one source. The Review standardises "

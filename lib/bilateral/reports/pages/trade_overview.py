@@ -63,6 +63,7 @@ def build(params: TradeOverviewParams) -> Page:
     if params.source == CITED:
         statements, series, flows = cited, trade.headline_series(cited, contested=contested), None
         note = "Source: official headline figures (GAC, FCS, officials) as cited per point; see tooltips and the sources section."
+        growth_note = note
     else:
         flows = load_trade_flows(
             params.source, snapshot=params.snapshot_name, reporters=[params.reporter, params.partner]
@@ -72,8 +73,10 @@ def build(params: TradeOverviewParams) -> Page:
         )
         series = trade.headline_series(declared, prefer=params.reporter + trade.DECLARED_SUFFIX)
         statements = pl.concat([declared, cited], how="diagonal_relaxed")
-        note = (f"Source: {source_label(params.source)}, {reporter}'s declarations (line); the partner's declarations and "
-                "cited statements as hollow marks (page and quote in the tooltip).")  # fmt: skip
+        note = (f"Source: {source_label(params.source)}, {reporter}'s declarations; the partner's declarations and "
+                "cited statements (page and quote in the tooltip).")  # fmt: skip
+        growth_note = (f"Source: {source_label(params.source)}, {reporter}'s declarations (growth computed within one "
+                       "basis); stated rates from the cited pages.")  # fmt: skip
     table = trade.overview_table(series, *span, statements=statements)
     page.has_data = table.height > 0
     if not page.has_data:
@@ -99,7 +102,7 @@ def build(params: TradeOverviewParams) -> Page:
     growth = trade.growth_series(series).filter((pl.col("metric") == "turnover") & pl.col("year").is_between(*span))
     page.charts["Growth of turnover, % a year (within one basis)"] = charts.growth_chart(
         growth,
-        source_note=note,
+        source_note=growth_note,
         title="Turnover growth on the previous year, % (computed within one basis, and as stated)",
     )
     if flows is not None:
