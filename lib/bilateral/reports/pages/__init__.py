@@ -1,6 +1,6 @@
 """One build function per report: validated parameters in, everything the page shows out.
 
-A notebook is validate -> build -> display: `page = build(params)`, then `bilateral.viz.page_view` shows it in
+A notebook is validate -> build -> display: `page = build(params)`, then `bilateral.reports.page_view` shows it in
 reading order (title, header line, answer, key numbers, charts and tables with their CSV downloads, method and
 sources, cite-as). The live explorer calls the same build functions, so a report and an exploration never
 compute a number two ways.
