@@ -82,8 +82,10 @@ def headline_chart(
     said = alt.Chart(stated).transform_filter(in_view)
     said_tooltip = [
         alt.Tooltip("year:Q", format="d", title="Year"),
-        alt.Tooltip("value_usd_bn:Q", format=",.3f", title="US$ bn (as stated)"),
-        alt.Tooltip("qualifier:N", title="Qualifier"),
+        # the figure as its page printed it, qualifier included ("around 29", "146.887"): no padded digits
+        alt.Tooltip(
+            "as_stated:N" if "as_stated" in statements.columns else "value_usd_bn:Q", title="US$ bn (as stated)"
+        ),
         alt.Tooltip("basis:N", title="Basis"),
         *SOURCE_TOOLTIP,
     ]
