@@ -105,7 +105,8 @@ def headline_chart(
         note="Line: the series; hollow circles: every cited statement (its qualifier written beside it); "
         "ring: sources disagree.",
     )
-    chart = alt.layer(line, others, words, dots, disputed).add_params(metric, since, until)
+    # dots last: on top of the rings, so hovering a point always reaches its tooltip
+    chart = alt.layer(line, others, words, disputed, dots).add_params(metric, since, until)
     return theme.fit_width(chart.properties(height=HEIGHT, title=heading))
 
 
