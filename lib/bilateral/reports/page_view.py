@@ -16,7 +16,8 @@ import html
 from typing import Any
 
 import polars as pl
-from IPython.display import HTML, display
+from IPython.display import Markdown as RawMarkdown
+from IPython.display import display
 
 import bilateral
 from bilateral.reports import downloads
@@ -42,9 +43,14 @@ def parameters_text(params: Any) -> str:
     return ", ".join(f"{name}={value}" for name, value in params.model_dump().items() if value not in ("", None))
 
 
-def _no_math(inner: str, css_class: str) -> HTML:
-    """HTML in a block MathJax skips (JupyterLab typesets HTML outputs too; `US$ ... $` must stay money)."""
-    return HTML(f'<div class="{NO_MATH_CLASS} {css_class}">{inner}</div>')
+def _no_math(inner: str, css_class: str) -> RawMarkdown:
+    """An HTML block inside a Markdown output, in a block MathJax skips (`US$ ... $` must stay money).
+
+    Markdown, not an HTML output: the page's text then has one output type (text/markdown), which is all the
+    stored notebooks keep for nbval. One line with no blank line, so CommonMark keeps it one raw HTML block; `$`
+    as the entity `&#36;`, since a Markdown backslash escape is not read inside raw HTML."""
+    block = " ".join(f'<div class="{NO_MATH_CLASS} {css_class}">{inner}</div>'.split("\n"))
+    return RawMarkdown(block.replace("$", "&#36;"))
 
 
 def header_html(page: Any, params: Any, *, now: dt.datetime | None = None) -> str:
