@@ -6,7 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-LAB_STAMP := $(VENV)/.installed-lab
+# JupyterLab runs from its own venv; its kernels are .venv's python (a kernelspec installed into .venv-lab).
+LAB_VENV := .venv-lab
+LAB_STAMP := $(LAB_VENV)/.installed
 # Exact versions with sha256 hashes (tools/lock.py writes them from pyproject.toml; `make lock` refreshes them).
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
@@ -27,13 +29,18 @@ $(STAMP): pyproject.toml $(LOCK)
 	touch $@
 
 # Test, dask and bench extras: the same pins as the runtime lock, plus the tools. JupyterLab is kept out
-# (it makes every kernel start 1.5 s slower, see tools/lock.py); make lab adds it with the same pins.
+# of .venv (installed beside it, it makes every kernel start 1 s slower: see tools/lock.py).
 $(TEST_STAMP): $(STAMP) $(DEV_LOCK)
 	$(PIP) --require-hashes -r $(DEV_LOCK)
 	touch $@
 
-$(LAB_STAMP): $(TEST_STAMP) $(LAB_LOCK)
-	$(PIP) --require-hashes -r $(LAB_LOCK)
+# The lab server's venv: JupyterLab and the widget front ends, at the same pins as .venv. Its one kernel,
+# "python3", is .venv's interpreter, so notebooks run with the project and without JupyterLab's imports.
+$(LAB_STAMP): $(STAMP) $(LAB_LOCK)
+	test -x $(LAB_VENV)/bin/python || $(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(LAB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LAB_LOCK)
+	$(BIN)/python -m ipykernel install --prefix $(LAB_VENV) --name python3 --display-name "Python 3 (bilateral)" >/dev/null
 	touch $@
 
 setup: $(STAMP)
@@ -47,8 +54,8 @@ report: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-# The suite includes the JupyterLab browser test (tests/test_lab_browser.py), so it installs the lab lock too.
-test: $(LAB_STAMP) browser
+# The suite includes the JupyterLab browser test (tests/test_lab_browser.py), so it sets up .venv-lab too.
+test: $(TEST_STAMP) $(LAB_STAMP) browser
 	$(BIN)/python -m pytest
 
 # Lint and format check (ruff, configured in pyproject.toml); .ci/run runs it before the tests.
@@ -59,7 +66,7 @@ lint: $(TEST_STAMP)
 # JupyterLab on 127.0.0.1 with a token, no news/update checks, offline charts; as root it adds --allow-root
 # and says so (tools/lab.py). Extra arguments: make lab LAB_ARGS="--no-browser --port 8899"
 lab: $(LAB_STAMP)
-	$(BIN)/python tools/lab.py $(LAB_ARGS)
+	$(LAB_VENV)/bin/python tools/lab.py $(LAB_ARGS)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/trade_query.py

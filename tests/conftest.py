@@ -14,6 +14,24 @@ KERNEL_NAME = "python3"
 _PYTHON_NAMES = {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}
 
 
+def _weight(items: list[pytest.Item]) -> int:
+    """0 for a module with browser tests, 1 with slow (end-to-end) tests, 2 for the rest."""
+    if any(item.get_closest_marker("browser") for item in items):
+        return 0
+    return 1 if any(item.get_closest_marker("slow") for item in items) else 2
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long modules first: pytest-xdist hands out whole files in this order (`--dist loadfile
+    --no-loadscope-reorder`, pyproject.toml), so the two workers end together instead of one waiting on a
+    browser module that started last. The order inside a file is unchanged."""
+    by_file: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        by_file.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    ordered = sorted(by_file.values(), key=_weight)  # stable: alphabetical within a weight
+    items[:] = [item for group in ordered for item in group]
+
+
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[object]:
     """One headless Chromium for the session (skipped without /usr/bin/chromium unless CI is set)."""

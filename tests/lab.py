@@ -14,7 +14,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -25,6 +24,8 @@ import psutil
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 LAUNCHER = REPO_DIR / "tools" / "lab.py"
+# The lab server's own venv (make lab / make test create it); its python3 kernel is .venv's interpreter.
+LAB_PYTHON = Path(os.environ.get("BILATERAL_LAB_PYTHON", REPO_DIR / ".venv-lab" / "bin" / "python"))
 START_TIMEOUT_S = 60.0
 
 
@@ -86,7 +87,7 @@ class LabServer:
         ]
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, str(LAUNCHER), *args], env=env, stdout=log, stderr=subprocess.STDOUT
+                [str(LAB_PYTHON), str(LAUNCHER), *args], env=env, stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:

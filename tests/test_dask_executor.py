@@ -48,6 +48,9 @@ def test_a_plan_runs_on_dask_and_shares_the_cache_with_local_runs(tmp_path: Path
     index = (tmp_path / "reports" / "index.html").read_text()
     assert index.count('class="badge reused"') == 2, "the local run reused what the Dask workers made"
     assert 'href="trade_overview/CHN-RUS_2005-2024.html"' in index
+    # nothing would run now, and still a wrong option is refused rather than ignored
+    no_address = RUNNER.invoke(app, ["report", "plan", str(plan), "--executor", "dask"])
+    assert no_address.exit_code == 2 and "needs --address" in no_address.output
 
 
 def test_an_unreachable_scheduler_is_a_message(tmp_path: Path):
@@ -64,5 +67,6 @@ def test_an_unreachable_scheduler_is_a_message(tmp_path: Path):
 
 
 def test_dask_needs_an_address():
+    # the repository's reports/ may be up to date or empty: the option is checked first either way
     result = RUNNER.invoke(app, ["report", "plan", "plans/default.yml", "--executor", "dask"])
     assert result.exit_code == 2 and "needs --address" in result.output

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV_EXTRAS = ("test", "dask", "bench")
 EXTRAS = (*DEV_EXTRAS, "lab")
 LOCKS = ("requirements.lock", "requirements-dev.lock", "requirements-lab.lock")
+LAB_FRONTENDS = ("ipywidgets", "anywidget")  # widget front ends the lab server's venv (.venv-lab) needs
 
 
 def _normalise(name: str) -> str:
@@ -60,10 +61,17 @@ def _requirements_of(extras: tuple[str, ...]) -> list[Requirement]:
     ]
 
 
+def _lab_server_requirements() -> list[Requirement]:
+    project = _project()
+    frontends = [r for r in project["dependencies"] if _normalise(Requirement(r).name) in LAB_FRONTENDS]
+    return [Requirement(r) for r in [*project["optional-dependencies"]["lab"], *frontends]]
+
+
 def test_every_requirement_is_locked_at_a_version_its_bounds_allow():
-    for lock, extras in zip(LOCKS, ((), DEV_EXTRAS, EXTRAS), strict=True):
+    wanted = (_requirements_of(()), _requirements_of(DEV_EXTRAS), _lab_server_requirements())
+    for lock, requirements in zip(LOCKS, wanted, strict=True):
         locked = _locked(lock)
-        for requirement in _requirements_of(extras):
+        for requirement in requirements:
             name = _normalise(requirement.name)
             assert name in locked, f"{name} is not in {lock}: run `make lock`"
             assert requirement.specifier.contains(locked[name], prereleases=True), (
@@ -74,7 +82,11 @@ def test_every_requirement_is_locked_at_a_version_its_bounds_allow():
 def test_each_lock_keeps_the_pins_of_the_one_before_and_runtime_needs_no_tool():
     runtime, dev, lab = (_locked(lock) for lock in LOCKS)
     assert {name: version for name, version in dev.items() if name in runtime} == runtime
-    assert {name: version for name, version in lab.items() if name in dev} == dev
+    # the lab server's venv is separate, but a package both venvs hold has one version
+    assert {name: version for name, version in lab.items() if name in dev} == {
+        name: version for name, version in dev.items() if name in lab
+    }
+    assert "bilateral" not in lab and "polars" not in lab, "the lab venv serves; .venv's kernel runs the code"
     for tool in ("pytest", "nbval", "playwright", "jupyterlab", "ruff"):
         assert tool not in runtime, f"{tool} is a test or lab tool, not a runtime dependency"
     assert "jupyterlab" not in dev and "rfc3987-syntax" not in dev, (
@@ -89,7 +101,7 @@ def test_locks_carry_hashes():
 
 
 def test_environment_yml_pins_every_requirement_to_the_locked_version():
-    locked, environment = _locked("requirements-lab.lock"), _environment()
+    locked, environment = {**_locked("requirements-dev.lock"), **_locked("requirements-lab.lock")}, _environment()
     expected = {_normalise(r.name): locked[_normalise(r.name)] for r in _requirements()}
     expected.update({_normalise(extra): locked[_normalise(extra)] for r in _requirements() for extra in r.extras})
     assert environment == expected

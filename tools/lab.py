@@ -1,6 +1,8 @@
 """Start JupyterLab for the workbench: loopback only, with a token, no news or update checks.
 
-`make lab` runs this with the project's venv (conda users: `python tools/lab.py`). Extra arguments go
+`make lab` runs this with JupyterLab's own venv, .venv-lab, whose one kernel ("python3") is the project's
+.venv interpreter: JupyterLab installed beside the project would make every kernel start about 1 s slower
+(tools/lock.py). Conda users run `python tools/lab.py` in their one environment. Extra arguments go
 to `jupyter lab` unchanged (`make lab LAB_ARGS="--no-browser --port 8899"`).
 
 - The settings live in tools/jupyter/ and reach Jupyter through JUPYTER_CONFIG_PATH, so neither the

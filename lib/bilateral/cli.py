@@ -322,9 +322,14 @@ def report_plan(
 ) -> None:
     """Run every report of a plan (unchanged ones are reused) and write the gallery reports/index.html."""
     from bilateral.data.paths import reports_dir
-    from bilateral.reports import uptodate
+    from bilateral.reports import runner, uptodate
     from bilateral.reports.gallery import write_gallery
+    from bilateral.reports.plan import default_workers, read_plan
 
+    options = runner.RunOptions(
+        workers=workers or default_workers(), force=force, timeout=timeout, executor=executor, address=address
+    )
+    options.check()  # before the up-to-date shortcut: a wrong option is refused even when nothing would run
     checks = {"allow_outside": allow_outside_notebooks, "max_reports": max_reports}
     snapshot = None if force else uptodate.reuse(plan_file, **checks)
     if snapshot is not None:  # nothing the last complete run depended on changed
@@ -334,13 +339,6 @@ def report_plan(
         index = write_gallery(results, reports_dir(), title=snapshot["title"], description=snapshot["description"])
         out.print(str(index), highlight=False, soft_wrap=True)
         return
-    from bilateral.reports import runner
-    from bilateral.reports.plan import default_workers, read_plan
-
-    options = runner.RunOptions(
-        workers=workers or default_workers(), force=force, timeout=timeout, executor=executor, address=address
-    )
-    options.check()
     plan, planned = read_plan(plan_file, allow_outside=allow_outside_notebooks, max_reports=max_reports)
     from bilateral.reports.progress import Reporter
 
