@@ -165,3 +165,37 @@ def test_collecting_the_gallery_card_keeps_the_kernel_reusable_and_records_no_da
         assert warm.pid == pid
     finally:
         warm.close()
+
+
+# The first report of the default plan: it reads the IMF DOTS workbook (polars' Excel engine, fastexcel, is
+# imported on first use) and sends outputs large enough for pyzmq's zero-copy path, whose first use starts a
+# garbage-collector thread. Both belong to any kernel's life, not to a report: the kernel must stay.
+READ_EXCEL_AND_SEND_A_LARGE_OUTPUT = """
+from IPython.display import display, HTML
+from bilateral.data import catalog
+trade = catalog.load("dots_trade")
+display(HTML("<p>" + "x" * 2_000_000 + "</p>"))
+print(trade.select("value_usd").collect().height > 0)
+"""
+
+LEAVE_A_THREAD_RUNNING = """
+import threading, time
+threading.Thread(target=time.sleep, args=(30,), name="leaky-sleeper", daemon=True).start()
+"""
+
+
+def test_reading_excel_and_a_large_output_keep_the_kernel(kernel: WarmKernel):
+    pid = kernel.pid
+    executed = kernel.execute(code_notebook(READ_EXCEL_AND_SEND_A_LARGE_OUTPUT), {}, timeout=60).notebook
+    assert executed.cells[0].outputs[-1]["text"] == "True\n"
+    assert kernel.problems == []
+    assert printed_state(kernel) == clean_state(kernel.cwd)
+    assert kernel.pid == pid
+
+
+def test_a_thread_left_running_replaces_the_kernel_and_is_named(kernel: WarmKernel):
+    kernel.execute(code_notebook(LEAVE_A_THREAD_RUNNING), {}, timeout=60)
+    pid = kernel.pid
+    assert kernel.problems == ["1 thread(s) still running: leaky-sleeper (time.sleep)"]
+    assert printed_state(kernel) == clean_state(kernel.cwd)
+    assert kernel.pid != pid

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bilateral.data import yaml_text
 from bilateral.data.atomic import atomic_dir
 from bilateral.errors import DataError
 
@@ -79,7 +80,7 @@ def read_source(folder: Path) -> SourceRecord:
     if not sidecar.is_file():
         raise DataError(f"{folder}: no {SIDECAR}; every dataset needs its provenance beside it.")
     try:
-        raw = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+        raw = yaml_text.load(sidecar.read_text(encoding="utf-8"))
         return SourceRecord.model_validate(raw)
     except (yaml.YAMLError, ValidationError) as exc:
         raise DataError(f"{sidecar}: not a valid provenance file: {exc}") from exc

@@ -15,6 +15,7 @@ from pathlib import Path
 import altair as alt
 import yaml
 
+from bilateral.data import yaml_text
 from bilateral.errors import ReportError
 
 VENDOR_DIR = Path(__file__).parent / "vendor"
@@ -65,7 +66,7 @@ def read_manifest(vendor_dir: Path = VENDOR_DIR) -> list[VendorFile]:
     """Parse vendor.yml; a missing or malformed manifest is a ReportError naming the problem."""
     path = vendor_dir / MANIFEST_NAME
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))["files"]
+        entries = yaml_text.load(path.read_text(encoding="utf-8"))["files"]
         return [VendorFile(**{key: str(value) for key, value in entry.items()}) for entry in entries]
     except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
         raise ReportError(f"Cannot read the vendored-JavaScript manifest {path}: {exc}") from exc

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bilateral.data import yaml_text
 from bilateral.data.paths import raw_dir
 
 FORMAT = 2  # bump when the record layout or the key recipe changes (2: the card summary, three published files)
@@ -120,7 +121,7 @@ def _listing(path: Path, mtime_ns: int, size: int) -> tuple[tuple[str, ...], str
     import yaml
 
     try:
-        record = yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
+        record = yaml_text.load(path.read_text(encoding="utf-8"))
         return tuple(str(item["path"]) for item in record.get("files", [])), str(record.get("publisher", ""))
     except (OSError, ValueError, TypeError, KeyError, AttributeError, yaml.YAMLError):
         return (), ""
@@ -165,12 +166,6 @@ def file_stats(folder: str) -> dict[str, list[int]]:
             continue
         stats[relative] = [stat.st_size, stat.st_mtime_ns]
     return stats
-
-
-def _yaml_loader() -> Any:
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass

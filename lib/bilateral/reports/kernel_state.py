@@ -27,6 +27,7 @@ import random
 import sys
 import threading
 import warnings
+from collections import Counter
 from typing import Any
 
 from IPython import get_ipython
@@ -70,6 +71,7 @@ def warm_up(extra_modules: tuple[str, ...] = ()) -> None:
         "altair",
         "polars",
         "pandas",
+        "fastexcel",  # polars' Excel engine, imported on the first read_excel (the IMF DOTS workbook)
         "ipywidgets",
         "IPython.display",
         "IPython.core.ultratb",
@@ -96,11 +98,28 @@ def _exercise() -> None:
     chart._repr_mimebundle_()
     Markdown("**x**")._repr_markdown_()
     repr(frame), frame._repr_html_()
+    # pyzmq starts a garbage-collector thread on the first large zero-copy send (a report with a big output):
+    # started now, it belongs to the baseline instead of costing a kernel replacement after that report.
+    from zmq.utils.garbage import gc as zmq_garbage
+
+    if not zmq_garbage.is_alive():
+        zmq_garbage.start()
     shell = get_ipython()
     try:  # a failing cell formats its traceback with stack_data: load it now, not in the first failing report
         raise ValueError("warm-up")
     except ValueError:
         shell.InteractiveTB.structured_traceback(*sys.exc_info())
+
+
+def _thread_label(thread: threading.Thread) -> str:
+    """A thread's name and what it runs (names like "Thread-5" alone do not say who started it)."""
+    target = getattr(thread, "_target", None)
+    where = (
+        f"{getattr(target, '__module__', '?')}.{getattr(target, '__qualname__', '?')}"
+        if target
+        else type(thread).__name__
+    )
+    return f"{thread.name} ({where})"
 
 
 def _capture() -> dict[str, Any]:
@@ -119,7 +138,7 @@ def _capture() -> dict[str, Any]:
         "warnings": list(warnings.filters),
         "random": random.getstate(),
         "locale": locale.setlocale(locale.LC_ALL),
-        "threads": threading.active_count(),
+        "threads": sorted(_thread_label(thread) for thread in threading.enumerate()),
         "altair": (
             alt.theme.active,
             alt.renderers.active,
@@ -256,8 +275,9 @@ def _differences(base: dict[str, Any], now: dict[str, Any]) -> list[str]:
     ):
         if now[key] != base[key]:
             problems.append(f"{key} differs from the baseline")
-    if now["threads"] > base["threads"]:
-        problems.append(f"{now['threads'] - base['threads']} thread(s) still running")
+    extra_threads = sorted((Counter(now["threads"]) - Counter(base["threads"])).elements())
+    if extra_threads:
+        problems.append(f"{len(extra_threads)} thread(s) still running: {', '.join(extra_threads[:5])}")
     changed = [
         f"{module}.{key}"
         for module, names in now["globals"].items()

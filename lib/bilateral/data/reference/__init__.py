@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from bilateral.data import yaml_text
 from bilateral.errors import DataError
 
 REFERENCE_DIR = Path(__file__).resolve().parent
@@ -35,7 +36,7 @@ def read_yaml(filename: str) -> dict[str, Any]:
     """Parsed contents of one reference file (read once per process); DataError if missing or not YAML."""
     path = REFERENCE_DIR / filename
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = yaml_text.load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise DataError(f"{path}: reference file missing; restore it with `git checkout -- {path}`.") from exc
     except yaml.YAMLError as exc:
