@@ -14,22 +14,32 @@ KERNEL_NAME = "python3"
 _PYTHON_NAMES = {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}
 
 
-def _weight(items: list[pytest.Item]) -> int:
-    """0 for a module with browser tests, 1 with slow (end-to-end) tests, 2 for the rest."""
+# The longest files, in the order they start. pytest-xdist hands out whole files in collection order, first one to
+# each worker, then a second to each: the JupyterLab module (about 80 s) starts on one worker with the chart module
+# second, the page module on the other. The page and chart modules read the same session-wide rendered reports
+# (tests/shared_reports.py): whichever asks first renders them, and by the time the chart module starts they are
+# there, so no worker waits on the other.
+LONGEST_FIRST = ("test_lab_browser.py", "test_report_pages_browser.py", "test_chart_browser.py")
+
+
+def _weight(path: str, items: list[pytest.Item]) -> tuple[int, int]:
+    """LONGEST_FIRST in order, then modules with browser tests, then with slow (end-to-end) tests, then the rest."""
+    name = path.rsplit("/", 1)[-1]
+    if name in LONGEST_FIRST:
+        return 0, LONGEST_FIRST.index(name)
     if any(item.get_closest_marker("browser") for item in items):
-        return 0
-    return 1 if any(item.get_closest_marker("slow") for item in items) else 2
+        return 1, 0
+    return (2 if any(item.get_closest_marker("slow") for item in items) else 3), 0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Long modules first: pytest-xdist hands out whole files in this order (`--dist loadfile
-    --no-loadscope-reorder`, pyproject.toml), so the two workers end together instead of one waiting on a
-    browser module that started last. The order inside a file is unchanged."""
+    """Long files first (`--dist loadfile --no-loadscope-reorder`, pyproject.toml), so the two workers end together
+    instead of one waiting on a long file that started last. The order inside a file is unchanged."""
     by_file: dict[str, list[pytest.Item]] = {}
     for item in items:
         by_file.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
-    ordered = sorted(by_file.values(), key=_weight)  # stable: alphabetical within a weight
-    items[:] = [item for group in ordered for item in group]
+    ordered = sorted(by_file.items(), key=lambda pair: _weight(*pair))  # stable: alphabetical within a weight
+    items[:] = [item for _, group in ordered for item in group]
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +92,9 @@ def python3_kernel() -> str:
 
 # Data-copy fixtures (tests/datacopy.py) for every test module.
 from datacopy import data_copy, reports_copy  # noqa: E402, F401
+
+# One report of each type, rendered once per session (tests/shared_reports.py).
+from shared_reports import one_of_each, opened_reports  # noqa: E402, F401
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,41 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from typer.testing import CliRunner
-
-from bilateral.cli import app
+from browser import OfflinePage
+from shared_reports import CHARTS_DRAWN, default_reports, report_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# One report per chart module: charts.py (headline, growth, energy, group, product), rank_charts, composition,
-# hitech, project, finance + statement charts, statement charts with a log axis, claim charts.
-PLAN = {
-    "title": "chart families",
-    "reports": [
-        {"notebook": "trade_overview", "parameters": {"reporter": "CHN", "partner": "RUS", "source": "imf_dots",
-                                                      "start_year": 2005, "end_year": 2024}},
-        {"notebook": "energy_flows", "parameters": {"exporter": "RUS", "start_year": 2010, "end_year": 2024}},
-        {"notebook": "group_link", "parameters": {"reporter": "CHN", "group": "EAEU", "source": "imf_dots",
-                                                  "start_year": 2015, "end_year": 2024}},
-        {"notebook": "product_lens", "parameters": {"reporter": "CHN", "partner": "RUS", "lens": "critical_minerals",
-                                                    "flow": "export", "source": "comtrade_china_critical_minerals",
-                                                    "start_year": 2017, "end_year": 2024}},
-        {"notebook": "partner_ranking", "parameters": {"reporter": "RUS", "partner": "CHN", "source": "imf_dots",
-                                                       "start_year": 2005, "end_year": 2024}},
-        {"notebook": "trade_composition", "parameters": {"reporter": "CHN", "partner": "RUS", "source": "baci_china_russia_hs17",
-                                                         "start_year": 2017, "end_year": 2023}},
-        {"notebook": "hitech_science", "parameters": {"start_year": 2017, "end_year": 2024, "top_n": 10}},
-        {"notebook": "projects", "parameters": {"sector": "all", "status": "all", "start_year": 1995, "end_year": 2030}},
-        {"notebook": "investment_finance", "parameters": {"country": "RUS", "lender": "all", "sector": "all",
-                                                          "start_year": 2000, "end_year": 2025}},
-        {"notebook": "people_currency", "parameters": {"start_year": 2013, "end_year": 2030}},
-        {"notebook": "claims", "parameters": {"claims_file": "claims.yml"}},
-    ],
-}  # fmt: skip
-WAIT_FOR_CHARTS = (
-    "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg .role-title-text'))"
-)
+# One report per chart module (charts.py: headline, growth, energy, group, product; rank_charts, composition,
+# hitech, project, finance + statement charts, statement charts with a log axis, claim charts): the default plan's
+# first entry of each notebook but pair_profile, which draws no chart.
+CHART_NOTEBOOKS = sorted(set(default_reports()) - {"pair_profile"})
 
 # For each line of each chart: its largest step between neighbouring vertices, in years, measured with the chart's
 # own x axis (a least-squares line through the year labels' centres; labels that are not years are ignored).
@@ -77,18 +51,9 @@ LINE_STEPS = """(embed) => {
 
 
 @pytest.fixture(scope="module")
-def chart_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The plan above rendered into a temporary reports folder: notebook name -> HTML file."""
-    root = tmp_path_factory.mktemp("chart_reports")
-    plan = root / "plan.yml"
-    plan.write_text(yaml.safe_dump(PLAN), encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BILATERAL_REPORTS_DIR", str(root / "reports"))
-        result = CliRunner().invoke(app, ["report", "plan", str(plan)])
-    assert result.exit_code == 0, result.stdout
-    pages = {p.parent.name: p for p in (root / "reports").glob("*/*.html")}
-    assert sorted(pages) == sorted(r["notebook"] for r in PLAN["reports"])
-    return pages
+def chart_reports(one_of_each: Path) -> dict[str, Path]:
+    """notebook name -> its report among the one-of-each reports rendered for the session."""
+    return {notebook: report_of(one_of_each, notebook) for notebook in CHART_NOTEBOOKS}
 
 
 def _open(offline_page: object, html: Path, width: int = 1280) -> object:
@@ -96,14 +61,14 @@ def _open(offline_page: object, html: Path, width: int = 1280) -> object:
     page.set_viewport_size({"width": width, "height": 900})
     offline_page.open(html)
     page.wait_for_selector(".vega-embed", timeout=20_000)
-    page.wait_for_function(WAIT_FOR_CHARTS, timeout=20_000)
+    page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
     return page
 
 
-def test_every_chart_has_a_title_and_a_source_line_in_its_drawing(chart_reports: dict[str, Path], offline_page):
+def test_every_chart_has_a_title_and_a_source_line_in_its_drawing(opened_reports: dict[str, OfflinePage]):
     problems, charts = [], 0
-    for name, html in chart_reports.items():
-        page = _open(offline_page, html)
+    for name in CHART_NOTEBOOKS:
+        page = opened_reports[name].page
         for i, embed in enumerate(page.locator(".vega-embed").all()):
             charts += 1
             title = " ".join(embed.locator("svg .role-title-text text").all_text_contents()).strip()
@@ -112,15 +77,15 @@ def test_every_chart_has_a_title_and_a_source_line_in_its_drawing(chart_reports:
                 problems.append(f"{name} chart {i}: no title")
             if not any(word in subtitle for word in ("Source", "Data")):
                 problems.append(f"{name} chart {i}: no source line in the subtitle ({subtitle[:80]!r})")
-        offline_page.assert_clean()
+        opened_reports[name].assert_clean()
     assert charts >= 20, "every family drew its charts"
     assert not problems, problems
 
 
-def test_no_line_is_drawn_across_a_missing_year(chart_reports: dict[str, Path], offline_page):
+def test_no_line_is_drawn_across_a_missing_year(opened_reports: dict[str, OfflinePage]):
     problems, measured = [], 0
-    for name, html in chart_reports.items():
-        page = _open(offline_page, html)
+    for name in CHART_NOTEBOOKS:
+        page = opened_reports[name].page
         for i, embed in enumerate(page.locator(".vega-embed").all()):
             for line in embed.evaluate(LINE_STEPS):
                 if "error" in line:
@@ -133,13 +98,11 @@ def test_no_line_is_drawn_across_a_missing_year(chart_reports: dict[str, Path], 
     assert not problems, problems
 
 
-def test_energy_press_series_is_drawn_as_two_lines_around_its_missing_years(
-    chart_reports: dict[str, Path], offline_page
-):
+def test_energy_press_series_is_drawn_as_two_lines_around_its_missing_years(opened_reports: dict[str, OfflinePage]):
     # data/raw/official_headlines/russia_china_energy_headlines.csv gives China's crude imports from Russia in million
     # tonnes for 2016-2018 and 2021-2024 (nothing for 2019-2020): the press series (theme colour #e67e22) must be two
     # separate lines, the longer with four vertices.
-    page = _open(offline_page, chart_reports["energy_flows"])
+    page = opened_reports["energy_flows"].page
     lines = page.locator(".vega-embed").first.evaluate(LINE_STEPS)
     press = sorted(line["vertices"] for line in lines if line.get("stroke") == "#e67e22")
     assert press == [3, 4]

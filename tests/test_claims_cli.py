@@ -4,18 +4,15 @@ message and exit 2, never a traceback; the ledger file is read only from inside 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 
 from bilateral.errors import ParameterError
 from bilateral.reports.params import validate_parameters
 
 REPO = Path(__file__).resolve().parents[1]
-CLI = [sys.executable, "-m", "bilateral.cli"]
 CHECKABLE = 11  # data/claims.yml: 8 from the Xinhua report, Zhang's 12 years, the two turnover targets
 NOT_CHECKABLE = 9
 
@@ -37,10 +34,6 @@ SCHEMA_ORG = {
     "Organization": {"@type", "name", "url"},
     "Person": {"@type", "name", "url"},
 }
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=os.environ.copy(), timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,12 @@ and a chart per checkable claim and the ClaimReview JSON-LD embedded, and it ope
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 
-CLI = [sys.executable, "-m", "bilateral.cli"]
 CHECKABLE = 11
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
@@ -20,8 +17,7 @@ JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DO
 @pytest.fixture(scope="module")
 def claims_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reports = tmp_path_factory.mktemp("reports")
-    done = subprocess.run([*CLI, "report", "run", "claims"], capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "BILATERAL_REPORTS_DIR": str(reports)})  # fmt: skip
+    done = run_cli("report", "run", "claims", env={"BILATERAL_REPORTS_DIR": str(reports)})
     assert done.returncode == 0, done.stderr
     html = reports / "claims" / "ledger.html"
     assert done.stdout.strip().endswith(str(html)) and html.with_suffix(".ipynb").is_file()

@@ -11,13 +11,11 @@ from __future__ import annotations
 import importlib
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from browser import OfflinePage, new_offline_page
-from typer.testing import CliRunner
+from cli_runner import run_cli
 
-from bilateral.cli import app
 from bilateral.reports.params import validate_parameters
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -27,17 +25,6 @@ PLAN = [
     ("trade_overview", {"reporter": "CHN", "partner": "KAZ", "source": "cited", "start_year": 2015, "end_year": 2024}),
     ("energy_flows", {"exporter": "SAU", "start_year": 2010, "end_year": 2024}),
 ]
-
-
-def run_cli(*args: str, env: dict[str, str]) -> SimpleNamespace:
-    """`bilateral ARGS` in process (the session's warm kernels), with `env` set."""
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in env.items():
-            patch.setenv(key, value)
-        result = CliRunner().invoke(app, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 from datacopy import REPO
-from test_report_e2e import report_files, run_cli
+from test_report_e2e import report_files
 
 RAW = REPO / "data" / "raw"
 

@@ -1,34 +1,16 @@
 """End to end: the CLI runs the real notebooks on the shipped data into offline reports.
 
-The CLI runs in process (typer's CliRunner): reports share this session's warm kernels, as consecutive
-runs of a long-lived process would, and error paths cost no interpreter start. The command as a real
-subprocess (signals, process table) is tested in test_runner_signals.py.
+The CLI runs in process (tests/cli_runner.py): reports share this session's warm kernels.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from cli_runner import run_cli
 from datacopy import REPO, copy_shipped_data, corrupt
-from typer.testing import CliRunner
-
-from bilateral.cli import app
-
-RUNNER = CliRunner()
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> SimpleNamespace:
-    """Run `bilateral ARGS` in process with `env` set; an unexpected exception fails the test with its traceback."""
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in (env or {}).items():
-            patch.setenv(key, value)
-        result = RUNNER.invoke(app, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
 
 
 @pytest.fixture(scope="module")

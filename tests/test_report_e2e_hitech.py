@@ -7,24 +7,17 @@ extract: monthly val in US$), using the lens prefixes as written in product_lens
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 from datacopy import REPO
 
-CLI = [sys.executable, "-m", "bilateral.cli"]
 BACI = REPO / "data" / "raw" / "baci_china_russia_hs17" / "baci_russia_china_processed_2017_2023.csv"
 MINERALS = REPO / "data" / "raw" / "comtrade_china_critical_minerals"
 HIGH_TECH = ("8471", "847330", "8486", "8517", "8541", "8542")  # product_lenses.yml, high_tech
 NUCLEAR = ("8401", "2844")  # product_lenses.yml, nuclear
 CHINA, RUSSIA = "156", "643"
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300)
 
 
 def baci_usd_m(year: int, exporter: str, importer: str, prefixes: tuple[str, ...]) -> float:

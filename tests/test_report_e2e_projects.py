@@ -7,20 +7,13 @@ dates) or read off the file by hand (stages, noted beside each assertion), never
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 from datacopy import REPO, corrupt
 
-CLI = [sys.executable, "-m", "bilateral.cli"]
 REGISTRY = REPO / "data" / "raw" / "cooperation_registry" / "projects.csv"
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300)
 
 
 def registry_rows() -> list[dict[str, str]]:

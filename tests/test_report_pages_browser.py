@@ -2,8 +2,8 @@
 width, the header line and key numbers on top, CSV downloads that parse (with values checked against the source
 files by hand), and a print to PDF without controls.
 
-One report per notebook of plans/default.yml (its first entry) runs once for the module through the CLI; the
-session's single Chromium opens each.
+One report per notebook of plans/default.yml (its first entry), rendered once for the session
+(tests/shared_reports.py); the session's single Chromium opens each.
 """
 
 from __future__ import annotations
@@ -11,17 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import urllib.parse
-from collections.abc import Iterator
-from pathlib import Path
 
 import polars as pl
 import pytest
-import yaml
-from browser import OfflinePage, new_offline_page
-from datacopy import REPO
-from typer.testing import CliRunner
-
-from bilateral.cli import app
+from browser import OfflinePage
+from shared_reports import default_reports
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,54 +24,14 @@ WIDTHS = (390, 1280)
 NOT_FRAMED: set[str] = set()
 
 
-def default_reports() -> dict[str, dict[str, object]]:
-    """notebook -> parameters of its first entry in plans/default.yml (one report of each type)."""
-    plan = yaml.safe_load((REPO / "plans" / "default.yml").read_text(encoding="utf-8"))
-    chosen: dict[str, dict[str, object]] = {}
-    for entry in plan["reports"]:
-        chosen.setdefault(entry["notebook"], entry["parameters"])
-    return chosen
-
-
 REPORTS = default_reports()
 FRAMED = sorted(set(REPORTS) - NOT_FRAMED)
 
 
 @pytest.fixture(scope="module")
-def reports_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The one-of-each plan run once (in process, warm kernels) into a temporary reports folder."""
-    root = tmp_path_factory.mktemp("pages")
-    plan = root / "plan.yml"
-    plan.write_text(yaml.safe_dump({"title": "One of each", "reports": [
-        {"notebook": name, "parameters": parameters} for name, parameters in REPORTS.items()
-    ]}))  # fmt: skip
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BILATERAL_REPORTS_DIR", str(root / "reports"))
-        result = CliRunner().invoke(app, ["report", "plan", str(plan)])
-    assert result.exit_code == 0, result.output
-    return root / "reports"
-
-
-def report_of(root: Path, notebook: str) -> Path:
-    (path,) = sorted(p for p in (root / notebook).glob("*.html") if not p.name.endswith(".notebook.html"))
-    return path
-
-
-@pytest.fixture(scope="module")
-def opened(reports_root: Path, chromium_browser: object) -> Iterator[dict[str, OfflinePage]]:
-    """Each report opened once, offline, at 1280 px (tests that resize or print put the page back)."""
-    pages: dict[str, OfflinePage] = {}
-    contexts = []
-    for notebook in REPORTS:
-        context, offline = new_offline_page(chromium_browser)
-        contexts.append(context)
-        offline.page.set_viewport_size({"width": 1280, "height": 900})
-        offline.open(report_of(reports_root, notebook))
-        offline.page.wait_for_timeout(200)  # vega-embed draws after load
-        pages[notebook] = offline
-    yield pages
-    for context in contexts:
-        context.close()
+def opened(opened_reports: dict[str, OfflinePage]) -> dict[str, OfflinePage]:
+    """Each report opened once for the session at 1280 px (tests that resize or print put the page back)."""
+    return opened_reports
 
 
 def decode_csv(href: str) -> tuple[list[str], list[list[str]]]:
