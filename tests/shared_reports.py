@@ -61,6 +61,26 @@ def render_once(shared_tmp: Path) -> Path:
     return root / "reports"
 
 
+def run_reused(one_of_each: Path, notebook: str, *args: str) -> Path:
+    """`bilateral report run NOTEBOOK ARGS` on the one-of-each folder, which holds that very report: the CLI finds it
+    unchanged and reuses it, and the test reads the report the session rendered. Returns its HTML path.
+
+    ARGS must give the parameters of the plan's entry (they are compared before running): other parameters would
+    write a second report into the shared folder.
+    """
+    from bilateral.reports.params import validate_parameters
+
+    given = dict(arg.split("=", 1) for arg in args if arg != "-p")
+    wanted = default_reports()[notebook]
+    if validate_parameters(notebook, given) != validate_parameters(notebook, wanted):
+        pytest.fail(f"{notebook} {given} is not the one-of-each report {wanted}", pytrace=False)
+    done = run_cli("report", "run", notebook, *args, env={"BILATERAL_REPORTS_DIR": str(one_of_each)})
+    assert done.returncode == 0, done.stderr
+    html = report_of(one_of_each, notebook)
+    assert "reused" in done.stdout and done.stdout.strip().endswith(str(html)), done.stdout
+    return html
+
+
 @pytest.fixture(scope="session")
 def one_of_each(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The reports folder holding one report of each type (see the module docstring)."""

@@ -8,19 +8,17 @@ import re
 from pathlib import Path
 
 import pytest
-from cli_runner import run_cli
+from shared_reports import run_reused
 
 CHECKABLE = 11
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
 
 @pytest.fixture(scope="module")
-def claims_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    reports = tmp_path_factory.mktemp("reports")
-    done = run_cli("report", "run", "claims", env={"BILATERAL_REPORTS_DIR": str(reports)})
-    assert done.returncode == 0, done.stderr
-    html = reports / "claims" / "ledger.html"
-    assert done.stdout.strip().endswith(str(html)) and html.with_suffix(".ipynb").is_file()
+def claims_report(one_of_each: Path) -> Path:
+    """`bilateral report run claims`, the report the session rendered (tests/shared_reports.py)."""
+    html = run_reused(one_of_each, "claims")
+    assert html.name == "ledger.html" and html.with_suffix(".ipynb").is_file()
     return html
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cli_runner import run_cli
 from datacopy import REPO
+from shared_reports import run_reused
 from test_report_e2e import report_files
 
 RAW = REPO / "data" / "raw"
@@ -28,25 +29,18 @@ def flat(html: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def reports_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    return {"BILATERAL_REPORTS_DIR": str(tmp_path_factory.mktemp("reports"))}
-
-
-@pytest.fixture(scope="module")
-def investment_report(reports_env: dict[str, str]) -> Path:
-    done = run_cli("report", "run", "investment_finance", env=reports_env)
-    assert done.returncode == 0, done.stderr
-    html = Path(reports_env["BILATERAL_REPORTS_DIR"]) / "investment_finance" / "RUS_2000-2025.html"
-    assert done.stdout.strip().endswith(str(html)) and html.with_suffix(".ipynb").is_file()
+def investment_report(one_of_each: Path) -> Path:
+    """`bilateral report run investment_finance`, the report the session rendered (tests/shared_reports.py)."""
+    html = run_reused(one_of_each, "investment_finance")
+    assert html.name == "RUS_2000-2025.html" and html.with_suffix(".ipynb").is_file()
     return html
 
 
 @pytest.fixture(scope="module")
-def people_report(reports_env: dict[str, str]) -> Path:
-    done = run_cli("report", "run", "people_currency", env=reports_env)
-    assert done.returncode == 0, done.stderr
-    html = Path(reports_env["BILATERAL_REPORTS_DIR"]) / "people_currency" / "CHN-RUS_2013-2030.html"
-    assert done.stdout.strip().endswith(str(html))
+def people_report(one_of_each: Path) -> Path:
+    """`bilateral report run people_currency`, the report the session rendered (tests/shared_reports.py)."""
+    html = run_reused(one_of_each, "people_currency")
+    assert html.name == "CHN-RUS_2013-2030.html"
     return html
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from cli_runner import run_cli
 from datacopy import REPO, copy_shipped_data, corrupt
+from shared_reports import run_reused
 
 
 @pytest.fixture(scope="module")
@@ -219,10 +220,9 @@ def _y_axis_labels(page) -> str:
 
 
 @pytest.fixture(scope="module")
-def minerals_report(report_env: dict[str, str]) -> Path:
-    done = run_cli("report", "run", "product_lens", "-p", "partner=RUS", "-p", "lens=critical_minerals", env=report_env)
-    assert done.returncode == 0, done.stderr
-    return Path(done.stdout.strip().splitlines()[-1])
+def minerals_report(one_of_each: Path) -> Path:
+    """`bilateral report run product_lens` for critical minerals, the report the session rendered."""
+    return run_reused(one_of_each, "product_lens", "-p", "partner=RUS", "-p", "lens=critical_minerals")
 
 
 @pytest.mark.slow
@@ -394,14 +394,11 @@ def test_partner_ranking_from_dots_gives_the_run_and_calls_2009_and_2010_close(t
 
 
 @pytest.fixture(scope="module")
-def composition_report(report_env: dict[str, str]) -> Path:
-    done = run_cli("report", "run", "trade_composition", env=report_env)
-    assert done.returncode == 0, done.stderr
-    return (
-        Path(report_env["BILATERAL_REPORTS_DIR"])
-        / "trade_composition"
-        / "CHN-RUS_baci_china_russia_hs17_2017-2023.html"
-    )
+def composition_report(one_of_each: Path) -> Path:
+    """`bilateral report run trade_composition`, the report the session rendered (tests/shared_reports.py)."""
+    html = run_reused(one_of_each, "trade_composition")
+    assert html.name == "CHN-RUS_baci_china_russia_hs17_2017-2023.html"
+    return html
 
 
 @pytest.mark.slow

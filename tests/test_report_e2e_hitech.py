@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cli_runner import run_cli
 from datacopy import REPO
+from shared_reports import run_reused
 
 BACI = REPO / "data" / "raw" / "baci_china_russia_hs17" / "baci_russia_china_processed_2017_2023.csv"
 MINERALS = REPO / "data" / "raw" / "comtrade_china_critical_minerals"
@@ -28,12 +29,10 @@ def baci_usd_m(year: int, exporter: str, importer: str, prefixes: tuple[str, ...
 
 
 @pytest.fixture(scope="module")
-def hitech_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    reports = tmp_path_factory.mktemp("reports")
-    done = run_cli("report", "run", "hitech_science", env={"BILATERAL_REPORTS_DIR": str(reports)})
-    assert done.returncode == 0, done.stderr
-    html = reports / "hitech_science" / "CHN-RUS_2017-2024_top10.html"
-    assert done.stdout.strip().endswith(str(html)) and html.is_file()
+def hitech_report(one_of_each: Path) -> Path:
+    """`bilateral report run hitech_science`, the report the session rendered (tests/shared_reports.py)."""
+    html = run_reused(one_of_each, "hitech_science")
+    assert html.name == "CHN-RUS_2017-2024_top10.html"
     return html
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cli_runner import run_cli
 from datacopy import REPO, corrupt
+from shared_reports import run_reused
 
 REGISTRY = REPO / "data" / "raw" / "cooperation_registry" / "projects.csv"
 
@@ -27,11 +28,10 @@ def reports_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def projects_report(reports_dir: Path) -> Path:
-    done = run_cli("report", "run", "projects", env={"BILATERAL_REPORTS_DIR": str(reports_dir)})
-    assert done.returncode == 0, done.stderr
-    html = reports_dir / "projects" / "all_all_1995-2030.html"
-    assert done.stdout.strip().endswith(str(html)) and html.is_file()
+def projects_report(one_of_each: Path) -> Path:
+    """`bilateral report run projects`, the report the session rendered (tests/shared_reports.py)."""
+    html = run_reused(one_of_each, "projects")
+    assert html.name == "all_all_1995-2030.html"
     return html
 
 
