@@ -294,3 +294,21 @@ def test_unknown_file_parameter_lists_the_choices() -> None:
 def test_ranking_unknown_commodity_names_available_ones(annual: pl.DataFrame) -> None:
     with pytest.raises(ParameterError, match="crude_oil"):
         supplier_ranking(annual, "uranium")
+
+
+def test_a_file_is_parsed_once_per_process_yet_an_edit_is_read_and_no_caller_changes_the_next(data_copy: Path) -> None:
+    from datacopy import rewrite_keeping_provenance
+
+    def cell(frame: pl.DataFrame) -> float:
+        # the last column of the Russia file, first data row: "1995-04-30,...,3743701,561555" (series S5429119, US$)
+        return frame.filter(pl.col("series_id") == "S5429119", pl.col("period") == "1995-04")["value"].item()
+
+    first = load_china_energy_imports("russia")
+    assert cell(first) == 561555
+    first.drop_in_place("value")  # a report changing the frame it got in place
+    assert cell(load_china_energy_imports("russia")) == 561555, "the next caller gets the file's values"
+    folder = data_copy / "raw" / "china_customs_energy_imports_by_origin"
+    rewrite_keeping_provenance(
+        folder, "china_imports_from_russia_energy_monthly_wind_2023-03-22.csv", "3743701,561555", "3743701,561556"
+    )
+    assert cell(load_china_energy_imports("russia")) == 561556, "an edited (and re-recorded) file is parsed again"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import polars as pl
 
@@ -20,6 +21,23 @@ from bilateral.errors import DataError
 
 RESTORE = "Restore the file with git (`bilateral data verify` names changed files)."
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d*)?")
+# (resolved path, bytes, mtime_ns, what) -> the frame parsed from that file as it was verified
+_PARSED: dict[tuple[str, int, int, str], pl.DataFrame] = {}
+
+
+def parsed_once(path: Path, what: str, parse: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+    """`parse()` of a file the caller has just verified against its checksum, kept for this process.
+
+    A warm kernel runs report after report: a file that takes seconds to parse in Python (Wind's wide
+    exports) is parsed once, not once per report. Every call still goes through the caller's verification;
+    an edited file (other size or mtime) is parsed again. The frame is a pure function of the verified bytes,
+    and each caller gets its own clone (cheap in polars), so no report can change what the next one reads.
+    """
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, what)
+    if key not in _PARSED:
+        _PARSED[key] = parse()
+    return _PARSED[key].clone()
 
 
 def read_verified_csv(source: str, relative: str, *, columns: Sequence[str] | None = None) -> pl.DataFrame:

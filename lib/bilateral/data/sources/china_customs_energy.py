@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from bilateral.data import harmonise
-from bilateral.data.loader_kit import parse_number
+from bilateral.data.loader_kit import parse_number, parsed_once
 from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import read_source, require_verified
 from bilateral.data.schemas import ISO3, Column, Schema, validate
@@ -244,11 +244,15 @@ def _load_file(key: str) -> pl.DataFrame:
     folder = raw_dir() / SOURCE
     relative = FILES[key]
     path = require_verified(folder, read_source(folder), relative)
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # -sig drops the BOM file 1 starts with
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc}). Restore it with git.") from exc
-    return parse_wind_csv(text, file=key, where=f"{SOURCE}/{relative}")
+
+    def parse() -> pl.DataFrame:
+        try:
+            text = path.read_text(encoding="utf-8-sig")  # -sig drops the BOM file 1 starts with
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path}: not UTF-8 text ({exc}). Restore it with git.") from exc
+        return parse_wind_csv(text, file=key, where=f"{SOURCE}/{relative}")
+
+    return parsed_once(path, key, parse)
 
 
 def _read_grid(text: str, where: str) -> list[list[str]]:
