@@ -75,15 +75,27 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+# source.yml text -> its parsed record: a warm kernel reads the same sidecars report after report
+_PARSED: dict[str, SourceRecord] = {}
+
+
 def read_source(folder: Path) -> SourceRecord:
+    """The parsed source.yml of `folder` (a copy the caller may change); DataError when missing or invalid.
+
+    The file is read every time, on purpose: a report kernel's audit hook records which sidecars a report
+    opened, and the report cache invalidates on them (reports/kernel_state.py). Only the parsing of a text
+    seen before is skipped.
+    """
     sidecar = folder / SIDECAR
     if not sidecar.is_file():
         raise DataError(f"{folder}: no {SIDECAR}; every dataset needs its provenance beside it.")
-    try:
-        raw = yaml_text.load(sidecar.read_text(encoding="utf-8"))
-        return SourceRecord.model_validate(raw)
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise DataError(f"{sidecar}: not a valid provenance file: {exc}") from exc
+    text = sidecar.read_text(encoding="utf-8")
+    if text not in _PARSED:
+        try:
+            _PARSED[text] = SourceRecord.model_validate(yaml_text.load(text))
+        except (yaml.YAMLError, ValidationError) as exc:
+            raise DataError(f"{sidecar}: not a valid provenance file: {exc}") from exc
+    return _PARSED[text].model_copy(deep=True)
 
 
 def verify_files(folder: Path, record: SourceRecord) -> list[str]:
