@@ -82,10 +82,11 @@ def run_reused(one_of_each: Path, notebook: str, *args: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def one_of_each(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def one_of_each(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """The reports folder holding one report of each type (see the module docstring)."""
     base = tmp_path_factory.getbasetemp()
-    return render_once(base if worker_id == "master" else base.parent)
+    # an xdist worker's temporary folder sits in one the workers share; without workers, the session's own
+    return render_once(base.parent if hasattr(request.config, "workerinput") else base)
 
 
 @pytest.fixture(scope="session")
