@@ -1,8 +1,9 @@
 """One report of each type (the first entry per notebook of plans/default.yml), rendered once per test session.
 
 Browser tests that only read reports (page frame, charts) open these files instead of each rendering its own
-copy, and the session opens each once (`opened_reports`) for the tests that only look. Under pytest-xdist both workers share the folder: the first to ask renders it while holding a file lock,
-the other waits for the lock and finds it done. Nothing else writes there, so a notebook's folder holds exactly
+copy, and the session opens each once (`opened_reports`) for the tests that only look. Under pytest-xdist both
+workers share the folder: the first to ask renders it while holding a file lock, the other waits for the lock
+and finds it done. Nothing else writes there, so a notebook's folder holds exactly
 its one report (with the executed notebook and the notebook page beside it).
 """
 

@@ -22,16 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WIDTHS = (390, 1280)
 # Every notebook of the default plan calls bilateral.reports.page_view; a notebook added without it goes here.
 NOT_FRAMED: set[str] = set()
-
-
 REPORTS = default_reports()
 FRAMED = sorted(set(REPORTS) - NOT_FRAMED)
-
-
-@pytest.fixture(scope="module")
-def opened(opened_reports: dict[str, OfflinePage]) -> dict[str, OfflinePage]:
-    """Each report opened once for the session at 1280 px (tests that resize or print put the page back)."""
-    return opened_reports
 
 
 def decode_csv(href: str) -> tuple[list[str], list[list[str]]]:
@@ -45,8 +37,8 @@ def decode_csv(href: str) -> tuple[list[str], list[list[str]]]:
 
 
 @pytest.mark.parametrize("notebook", sorted(REPORTS))
-def test_the_page_never_scrolls_sideways(opened: dict[str, OfflinePage], notebook: str):
-    offline = opened[notebook]
+def test_the_page_never_scrolls_sideways(opened_reports: dict[str, OfflinePage], notebook: str):
+    offline = opened_reports[notebook]
     try:
         for width in WIDTHS:
             offline.page.set_viewport_size({"width": width, "height": 900})
@@ -58,8 +50,8 @@ def test_the_page_never_scrolls_sideways(opened: dict[str, OfflinePage], noteboo
 
 
 @pytest.mark.parametrize("notebook", FRAMED)
-def test_the_title_header_line_and_key_numbers_come_first(opened: dict[str, OfflinePage], notebook: str):
-    page = opened[notebook].page
+def test_the_title_header_line_and_key_numbers_come_first(opened_reports: dict[str, OfflinePage], notebook: str):
+    page = opened_reports[notebook].page
     header = page.locator(".bilateral-header")
     assert header.count() == 1
     text = header.inner_text()
@@ -83,8 +75,8 @@ def test_the_title_header_line_and_key_numbers_come_first(opened: dict[str, Offl
 
 
 @pytest.mark.parametrize("notebook", FRAMED)
-def test_every_chart_and_table_has_a_csv_that_parses(opened: dict[str, OfflinePage], notebook: str):
-    page = opened[notebook].page
+def test_every_chart_and_table_has_a_csv_that_parses(opened_reports: dict[str, OfflinePage], notebook: str):
+    page = opened_reports[notebook].page
     links = page.locator("a.bilateral-download")
     charts = page.locator(".vega-embed").count()
     chart_links = page.locator("a.bilateral-download", has_text="chart").count()
@@ -104,8 +96,8 @@ def test_every_chart_and_table_has_a_csv_that_parses(opened: dict[str, OfflinePa
         assert frame.columns == header and frame.height == len(body), f"{notebook}: {comments[0]}"
 
 
-def test_the_trade_overview_csvs_hold_the_source_values(opened: dict[str, OfflinePage]):
-    page = opened["trade_overview"].page
+def test_the_trade_overview_csvs_hold_the_source_values(opened_reports: dict[str, OfflinePage]):
+    page = opened_reports["trade_overview"].page
     hrefs = {a.get_attribute("download"): a.get_attribute("href") for a in page.locator("a.bilateral-download").all()}
     _, rows = decode_csv(hrefs["trade_overview_CHN-RUS_imf_dots_2005-2024_key-figures.csv"])
     assert rows[0][:4] == ["Year", "Turnover", "Exports of China", "Imports of China"]
@@ -127,8 +119,8 @@ def test_the_trade_overview_csvs_hold_the_source_values(opened: dict[str, Offlin
 
 
 @pytest.mark.parametrize("notebook", sorted(REPORTS))
-def test_print_to_pdf_works_and_hides_the_controls(opened: dict[str, OfflinePage], notebook: str):
-    page = opened[notebook].page
+def test_print_to_pdf_works_and_hides_the_controls(opened_reports: dict[str, OfflinePage], notebook: str):
+    page = opened_reports[notebook].page
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     page.emulate_media(media="print")
     try:
