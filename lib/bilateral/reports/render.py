@@ -23,11 +23,11 @@ from pathlib import Path
 
 import markupsafe
 import nbformat
-from nbconvert import HTMLExporter
 
 from bilateral.data.atomic import write_text_atomic
 from bilateral.errors import ReportError
 from bilateral.reports.assets import VendorScripts, load_vendor_scripts
+from bilateral.reports.exporter import ReportExporter
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "bilateral"
@@ -44,7 +44,7 @@ def _verified_scripts() -> VendorScripts:
     return load_vendor_scripts()
 
 
-_ready: queue.SimpleQueue[HTMLExporter] = queue.SimpleQueue()
+_ready: queue.SimpleQueue[ReportExporter] = queue.SimpleQueue()
 
 
 def prewarm(count: int) -> None:
@@ -57,7 +57,7 @@ def prewarm(count: int) -> None:
         _ready.put(exporter)
 
 
-def _exporter(with_code: bool = False) -> HTMLExporter:
+def _exporter(with_code: bool = False) -> ReportExporter:
     """This thread's exporter (one per thread: an exporter keeps state while it converts)."""
     if with_code:
         if getattr(_local, "code_exporter", None) is None:
@@ -134,10 +134,10 @@ CODE_CSS = (
 )
 
 
-def make_exporter(*, with_code: bool = False) -> HTMLExporter:
-    """An HTMLExporter on the bilateral template: no code, no prompts (readers get --no-input reports);
-    `with_code` keeps the code cells (the executed notebook as a page)."""
-    return HTMLExporter(
+def make_exporter(*, with_code: bool = False) -> ReportExporter:
+    """An HTML exporter (exporter.ReportExporter) on the bilateral template: no code, no prompts (readers get
+    --no-input reports); `with_code` keeps the code cells (the executed notebook as a page)."""
+    return ReportExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=not with_code,
