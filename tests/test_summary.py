@@ -89,6 +89,15 @@ def test_the_preview_spec_drops_the_title_and_every_legend():
     assert spec["config"]["legend"]["disable"] is True
 
 
+def test_the_preview_has_no_tooltips_or_mark_labels_an_image_cannot_show():
+    chart = _chart().mark_point().encode(tooltip=["year:O", "value:Q"])
+    drawn = preview.render_svg(chart.to_dict())
+    assert drawn.count('aria-label="year: 2005') == 1  # the page's chart labels each point for screen readers
+    spec = summary.preview_spec(chart.to_dict())
+    assert "tooltip" not in spec["encoding"]
+    assert "aria-label" not in preview.render_svg(spec)  # in the gallery's <img> only its alt text is read
+
+
 def test_the_preview_is_an_svg_and_replaces_the_spec():
     card = preview.finish(
         {"title": "t", "chart": {"heading": "Values", "spec": summary.preview_spec(_chart().to_dict())}}

@@ -269,12 +269,15 @@ def _execute(
     by_index = {task.index: task for task in todo}
     pending = set(by_index)
     finished = False
-    # Imported before the kernel threads start: altair pulls in anywidget, ipywidgets and IPython, and importing
-    # those in two threads at once can hand one of them a partially initialised module (a circular import).
-    from bilateral.reports import render
+    # Importing one package in two threads at once can hand one of them a partially initialised module (seen with
+    # altair, anywidget, ipywidgets and IPython): what the kernel threads use is imported here, before they start,
+    # and the renderer (nbconvert, altair) after they started, while the kernels boot, before any thread renders.
+    from bilateral.reports import kernels  # noqa: F401 - jupyter_client, papermill, nbformat for the threads
 
     try:
         executor.submit(todo)
+        from bilateral.reports import render
+
         if options.executor == "local":
             render.prewarm(min(options.workers, len(todo)))  # while the kernels start
         while pending:
