@@ -1,7 +1,9 @@
 """Benchmark: a grid plan of reports through `bilateral report plan` against the loop a user writes without it.
 
-Same machine, same run, same reports; the runner's first run is timed before and after the naive loop
-(load from other work drifts over the minutes the loop takes) and the mean is used. The baseline is, per report, `papermill NOTEBOOK OUT.ipynb -p ...`
+Same machine, same run, same reports; the runner's first run (into an empty reports folder) is timed
+--first-runs times before and as often after the naive loop (load from other work drifts over the minutes
+the loop takes) and the median of those runs is used: on a shared machine a run of 12 s is sometimes
+stalled for seconds, which a 100-second loop averages out and one short run does not. Every run is printed. The baseline is, per report, `papermill NOTEBOOK OUT.ipynb -p ...`
 then `jupyter nbconvert --to html --no-input OUT.ipynb` (a fresh kernel and two interpreter starts per
 report). The runner gets the plan file, `--workers N`: warm kernels, rendering in process. Then the same
 plan runs again with nothing changed (median of --reruns runs), which the cache answers.
@@ -12,7 +14,7 @@ Prints wall time and CPU time (user+sys of every process, kernels included) of e
 The machine may be shared: CPU times show how much of a wall-time difference is load from elsewhere.
 
 Usage: .venv/bin/python benchmarks/report_batch.py [--plan plans/partners_grid.yml] [--workers 2]
-       [--reruns 5] [--reports N (first N reports of the plan only)] [--keep DIR]
+       [--first-runs 2] [--reruns 5] [--reports N (first N reports of the plan only)] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", type=Path, default=REPO / "plans" / "partners_grid.yml")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--first-runs", type=int, default=2, help="first runs before and again after the loop")
     parser.add_argument("--reruns", type=int, default=5)
     parser.add_argument("--reports", type=int, default=None, help="only the first N reports of the plan")
     parser.add_argument("--keep", type=Path, default=None, help="keep the outputs in this folder")
@@ -98,13 +101,19 @@ def main() -> None:
         reports = expand(args.plan, args.reports)
         plan = write_plan(reports, work / "plan.yml")
         runner = [str(BIN / "bilateral"), "report", "plan", str(plan), "--workers", str(args.workers)]
-        before = timed([runner], {**os.environ, "BILATERAL_REPORTS_DIR": str(work / "reports-before")})
+        runs = max(1, args.first_runs)
+
+        def first_run(name: str) -> tuple[float, float]:
+            return timed([runner], {**os.environ, "BILATERAL_REPORTS_DIR": str(work / name)})
+
+        before = [first_run(f"reports-before-{number}") for number in range(runs)]
         (work / "naive").mkdir()
         naive = timed(naive_commands(reports, work / "naive"), dict(os.environ))
-        # The first run once before and once after the long naive loop: load from elsewhere drifts.
+        # First runs before and after the long naive loop: load from elsewhere drifts. The last one's folder
+        # is the one the unchanged reruns use.
+        after = [first_run(f"reports-after-{number}") for number in range(runs - 1)] + [first_run("reports")]
         env = {**os.environ, "BILATERAL_REPORTS_DIR": str(work / "reports")}
-        after = timed([runner], env)
-        first = ((before[0] + after[0]) / 2, (before[1] + after[1]) / 2)
+        first = (statistics.median(w for w, _ in before + after), statistics.median(c for _, c in before + after))
         reruns = [timed([runner], env) for _ in range(args.reruns)]
         # each report is published with its notebook page (<slug>.notebook.html) beside it
         html = sorted(p for p in (work / "reports").rglob("*.html") if not p.name.endswith(".notebook.html"))
@@ -121,10 +130,10 @@ def main() -> None:
         )
         print(f"{'side':<44}{'wall s':>10}{'CPU s':>10}")
         print(f"{'naive loop (papermill + nbconvert per report)':<44}{naive[0]:>10.2f}{naive[1]:>10.2f}")
-        print(f"{'bilateral report plan, first run (mean)':<44}{first[0]:>10.2f}{first[1]:>10.2f}")
-        print(
-            f"{'  before / after the naive loop':<44}{before[0]:>5.1f}/{after[0]:<4.1f}{before[1]:>5.1f}/{after[1]:<4.1f}"
-        )
+        print(f"{f'bilateral report plan, first run (median of {2 * runs})':<44}{first[0]:>10.2f}{first[1]:>10.2f}")
+        for label, side in (("  before the naive loop", before), ("  after the naive loop", after)):
+            walls, cpus = " ".join(f"{w:.1f}" for w, _ in side), " ".join(f"{c:.1f}" for _, c in side)
+            print(f"{label:<44}{walls:>10}  (CPU {cpus})")
         print(
             f"{f'bilateral report plan, unchanged (median of {len(reruns)})':<44}{rerun_wall:>10.2f}{rerun_cpu:>10.2f}"
         )
