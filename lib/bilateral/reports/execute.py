@@ -216,19 +216,38 @@ def _short(text: str, limit: int = 120) -> str:
 
 
 # -- producing one report (worker side) ------------------------------------------------------------
-def execute_task(task: ReportTask, kernel: Any) -> ExecutedReport:
-    """Run one task on `kernel` (a WarmKernel) and render it; raises ReportError/KernelDied/ReportTimedOut."""
+@dataclass
+class KernelRun:
+    """A report its kernel has run, not yet rendered: the second half (`finish`) needs no kernel."""
+
+    index: int
+    execution: Any  # kernels.Execution
+    started: float  # time.perf_counter() when the first attempt began
+    attempts: int = 1
+
+
+def run_in_kernel(task: ReportTask, kernel: Any) -> Any:
+    """Run one task's notebook on `kernel` (a WarmKernel); returns its kernels.Execution.
+
+    Raises ReportError (a cell failed), ReportTimedOut or KernelDied.
+    """
+    import nbformat
+
+    nb = nbformat.reads(task.notebook_json, as_version=4)
+    environ = dict(task.environ) if task.environ is not None else None
+    return kernel.execute(
+        nb, task.parameters, timeout=task.timeout, environ=environ, cwd=task.cwd, collect=COLLECT_SUMMARY
+    )
+
+
+def render_executed(task: ReportTask, execution: Any) -> ExecutedReport:
+    """The executed notebook with its metadata, rendered as the report and as the notebook page; raises ReportError."""
     import nbformat
 
     from bilateral.reports.cache import folder_of
 
-    nb = nbformat.reads(task.notebook_json, as_version=4)
-    meta = dict(nb.metadata.get("bilateral", {}))
-    environ = dict(task.environ) if task.environ is not None else None
-    execution = kernel.execute(
-        nb, task.parameters, timeout=task.timeout, environ=environ, cwd=task.cwd, collect=COLLECT_SUMMARY
-    )
     executed = execution.notebook
+    meta = dict(executed.metadata.get("bilateral", {}))
     finished = datetime.now(UTC).isoformat(timespec="seconds")
     summary = card_summary(task, execution.summary)
     executed.metadata["bilateral"] = {
@@ -263,6 +282,11 @@ def execute_task(task: ReportTask, kernel: Any) -> ExecutedReport:
     )
 
 
+def execute_task(task: ReportTask, kernel: Any) -> ExecutedReport:
+    """Run one task on `kernel` (a WarmKernel) and render it; raises ReportError/KernelDied/ReportTimedOut."""
+    return render_executed(task, run_in_kernel(task, kernel))
+
+
 # Evaluated in the report's kernel after its last cell (kernels.WarmKernel.execute): the card's summary as JSON.
 COLLECT_SUMMARY = "__import__('bilateral.reports.summary', fromlist=['collect']).collect(globals())"
 
@@ -293,6 +317,18 @@ def _render(executed: Any, title: str, *, with_code: bool = False) -> str:
 
 def run_with_retry(task: ReportTask, kernel: Any, *, stopping: Callable[[], bool] = lambda: False) -> Outcome:
     """Produce one report; a kernel death is retried once on a new kernel, any other failure is final."""
+    ran = run_kernel_part(task, kernel, stopping=stopping)
+    return ran if isinstance(ran, FailedReport) else finish(task, ran)
+
+
+def run_kernel_part(
+    task: ReportTask, kernel: Any, *, stopping: Callable[[], bool] = lambda: False
+) -> KernelRun | FailedReport:
+    """The kernel's half of a report (`run_in_kernel`), retried once on a new kernel when the kernel died.
+
+    The local executor's kernel thread does only this and hands the rest (`finish`) to a finishing thread,
+    so its kernel starts the next report while this one is rendered.
+    """
     from bilateral.reports.kernels import KernelDied
 
     started = time.perf_counter()
@@ -300,9 +336,7 @@ def run_with_retry(task: ReportTask, kernel: Any, *, stopping: Callable[[], bool
     while True:
         attempts += 1
         try:
-            result = execute_task(task, kernel)
-            result.attempts = attempts
-            return result
+            return KernelRun(task.index, run_in_kernel(task, kernel), started, attempts)
         except KernelDied as exc:
             if attempts < 2 and not stopping():
                 continue  # execute() replaces a dead kernel before running
@@ -311,9 +345,25 @@ def run_with_retry(task: ReportTask, kernel: Any, *, stopping: Callable[[], bool
             error = str(exc)
         except Exception as exc:  # a bug or an environment problem: still one failed report, not a dead run
             error = f"{type(exc).__name__}: {exc}"
-        return FailedReport(
-            index=task.index,
-            error=f"Notebook {task.notebook}.ipynb {error}",
-            seconds=time.perf_counter() - started,
-            attempts=attempts,
-        )
+        return _failed(task, error, started, attempts)
+
+
+def finish(task: ReportTask, ran: KernelRun) -> Outcome:
+    """The second half of a report: render what the kernel ran; a failure here fails only this report."""
+    try:
+        result = render_executed(task, ran.execution)
+    except BilateralError as exc:
+        return _failed(task, str(exc), ran.started, ran.attempts)
+    except Exception as exc:  # a bug or an environment problem: still one failed report, not a dead run
+        return _failed(task, f"{type(exc).__name__}: {exc}", ran.started, ran.attempts)
+    result.attempts = ran.attempts
+    return result
+
+
+def _failed(task: ReportTask, error: str, started: float, attempts: int) -> FailedReport:
+    return FailedReport(
+        index=task.index,
+        error=f"Notebook {task.notebook}.ipynb {error}",
+        seconds=time.perf_counter() - started,
+        attempts=attempts,
+    )
