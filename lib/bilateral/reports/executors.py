@@ -52,6 +52,14 @@ def kernel_cwd() -> Path:
     return folder if folder.is_dir() else Path.home()
 
 
+def _import_for_workers() -> None:
+    """Import what the kernel threads (papermill) and the finishing threads (the renderer) use."""
+    from bilateral.reports import preview, render, summary  # noqa: F401
+    from bilateral.reports.kernels import register_engine
+
+    register_engine()
+
+
 class LocalExecutor:
     """Threads of this process, each running reports one after another on its own warm kernel.
 
@@ -68,6 +76,7 @@ class LocalExecutor:
         self._finishers: list[threading.Thread] = []
         self._kernels: list[object] = []
         self._stopping = threading.Event()
+        self._imported = threading.Event()  # what the threads use is imported (see `submit`)
         self._lock = threading.Lock()
         self._learned: set[str] = set()  # shared by this executor's kernels (WarmKernel.learned)
 
@@ -78,6 +87,12 @@ class LocalExecutor:
             thread = threading.Thread(target=self._slot, name=f"bilateral-kernel-{len(self._threads)}", daemon=True)
             self._threads.append(thread)
             thread.start()
+        if not self._imported.is_set():
+            # While the kernels boot (about two seconds), this thread imports what running and rendering a report
+            # need. The kernel threads wait for it before their first report: a package imported by two threads at
+            # once can hand one of them a partially initialised module (seen with altair, anywidget and IPython).
+            _import_for_workers()
+            self._imported.set()
         while len(self._finishers) < len(self._threads):
             name = f"bilateral-finish-{len(self._finishers)}"
             finisher = threading.Thread(target=self._finish, name=name, daemon=True)
@@ -91,6 +106,11 @@ class LocalExecutor:
         with self._lock:
             self._kernels.append(kernel)
         try:
+            try:
+                kernel.start()  # now, while `submit` imports; a kernel that cannot start fails its first report
+            except Exception:  # noqa: S110 - execute() starts it again and reports why, as a failed report
+                pass
+            self._imported.wait()
             while not self._stopping.is_set():
                 task = self._tasks.get()
                 if task is None or self._stopping.is_set():

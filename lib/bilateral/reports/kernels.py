@@ -14,6 +14,7 @@ within a second when that parent dies, so even SIGKILL of the runner leaves no k
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import os
 import signal
@@ -24,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from papermill.engines import NBClientEngine, papermill_engines
 
 from bilateral.errors import ReportError
 
@@ -44,48 +45,57 @@ class ReportTimedOut(ReportError):
     """A report did not finish within its time limit; its kernel was stopped."""
 
 
-class _WarmKernelEngine(NBClientEngine):
-    """papermill's nbclient engine, handed a started kernel manager *and* client.
+@functools.cache
+def register_engine() -> str:
+    """Register the warm-kernel engine with papermill and return its name.
 
-    `execute_notebook(..., km=...)` alone would open a new client (sockets, threads) per report and never
-    close it, since nbclient only cleans up kernels it owns.
+    Importing papermill costs about 0.3 s (it loads pyarrow's file systems, among others). It is done here, not
+    at import: the local executor starts its kernels first and imports papermill while they boot.
     """
+    from papermill.engines import NBClientEngine, papermill_engines
 
-    @classmethod
-    def execute_managed_notebook(
-        cls,
-        nb_man,
-        kernel_name,
-        log_output=False,
-        stdout_file=None,
-        stderr_file=None,
-        start_timeout=60,
-        execution_timeout=None,
-        km=None,
-        kc=None,
-        **kwargs,
-    ):
-        from papermill.clientwrap import PapermillNotebookClient
-        from papermill.log import logger
+    class WarmKernelEngine(NBClientEngine):
+        """papermill's nbclient engine, handed a started kernel manager *and* client.
 
-        kwargs.pop("input_path", None)
-        client = PapermillNotebookClient(
+        `execute_notebook(..., km=...)` alone would open a new client (sockets, threads) per report and never
+        close it, since nbclient only cleans up kernels it owns.
+        """
+
+        @classmethod
+        def execute_managed_notebook(
+            cls,
             nb_man,
-            km=km,
-            timeout=execution_timeout,
-            startup_timeout=start_timeout,
-            kernel_name=kernel_name,
-            log=logger,
-            log_output=log_output,
-            stdout_file=stdout_file,
-            stderr_file=stderr_file,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            km=None,
+            kc=None,
             **kwargs,
-        )
-        client.kc = kc
-        return client.execute()
+        ):
+            from papermill.clientwrap import PapermillNotebookClient
+            from papermill.log import logger
 
+            kwargs.pop("input_path", None)
+            client = PapermillNotebookClient(
+                nb_man,
+                km=km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            client.kc = kc
+            return client.execute()
 
-papermill_engines.register(ENGINE_NAME, _WarmKernelEngine)
+    papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+    return ENGINE_NAME
 
 
 @dataclass
@@ -137,8 +147,6 @@ class WarmKernel:
             ) from exc
 
     async def _astart(self) -> None:
-        from jupyter_client import AsyncKernelManager
-
         km = AsyncKernelManager(kernel_name=self.kernel_name)
         with self._lock:
             self.km = km
@@ -241,12 +249,12 @@ class WarmKernel:
         `summary.collect(globals())`); its failure never fails the report. Raises ReportError (a cell
         failed: the message names the cell), ReportTimedOut or KernelDied.
         """
+        if not self.alive or self.problems:
+            self.restart()
         import papermill
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
         from papermill.exceptions import PapermillExecutionError
 
-        if not self.alive or self.problems:
-            self.restart()
         reused = self.reports_run > 0
         if environ is not None or cwd:
             run_sync(self._aprepare)(environ or {}, cwd)
@@ -260,7 +268,7 @@ class WarmKernel:
                 nb,
                 None,
                 parameters=parameters,
-                engine_name=ENGINE_NAME,
+                engine_name=register_engine(),
                 kernel_name=self.kernel_name,
                 progress_bar=False,
                 log_output=False,

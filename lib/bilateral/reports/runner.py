@@ -269,10 +269,9 @@ def _execute(
     by_index = {task.index: task for task in todo}
     pending = set(by_index)
     finished = False
-    # Importing one package in two threads at once can hand one of them a partially initialised module (seen with
-    # altair, anywidget, ipywidgets and IPython): what the kernel threads use is imported here, before they start,
-    # and the renderer (nbconvert, altair) after they started, while the kernels boot, before any thread renders.
-    from bilateral.reports import kernels  # noqa: F401 - jupyter_client, papermill, nbformat for the threads
+    # What the kernel threads need to start a kernel (jupyter_client) is imported before they start; the rest
+    # (papermill, the renderer) while the kernels boot (LocalExecutor.submit).
+    from bilateral.reports import kernels  # noqa: F401
 
     try:
         executor.submit(todo)
