@@ -42,7 +42,7 @@ def both_ways(nb: nbformat.NotebookNode, *, with_code: bool) -> tuple[str, str]:
 
 
 # The notebook page (code shown) of these too; every report type as the page readers get (code hidden).
-WITH_CODE_TOO = ("trade_overview", "projects")
+WITH_CODE_TOO = ("trade_overview",)
 
 
 def test_every_report_renders_as_nbconvert_renders_it(one_of_each: Path):

@@ -180,11 +180,16 @@ def shown_fields(columns: list[str], titles: dict[str, str], encoded: set[str]) 
     return columns
 
 
-def chart_csv(chart: Any, *, heading: str, report: str, sources: Sequence[str]) -> str:
-    """A chart's data as CSV text with its comment lines; '' when the spec holds no inline rows."""
+def chart_csv(
+    chart: Any, *, heading: str, report: str, sources: Sequence[str], spec: dict[str, Any] | None = None
+) -> str:
+    """A chart's data as CSV text with its comment lines; '' when the spec holds no inline rows.
+
+    `spec`: the chart's spec when the caller made it already (page_view.show_charts displays it).
+    """
     # not validated again: altair validates the spec when the chart is displayed beside this link (a third of
     # a report's chart CPU went to validating each spec three times)
-    spec = chart.to_dict(validate=False)
+    spec = spec if spec is not None else chart.to_dict(validate=False)
     parts = chart_rows(spec)
     if not parts:
         return ""

@@ -101,16 +101,44 @@ def download_html(csv: str, file_name: str, label: str) -> str:
     )
 
 
+class ShownSpec:
+    """A chart's validated spec, displayed through altair's active renderer as the chart itself would be."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        import altair as alt
+
+        renderer = alt.renderers.get()
+        return renderer(self.spec) if renderer else {}
+
+
 def show_charts(page: Any, params: Any) -> None:
-    """Each chart under its heading, with its data as CSV below it."""
+    """Each chart under its heading, with its data as CSV below it.
+
+    The spec is made (and validated) once, as altair does for display, and kept in `page.shown_specs` for the
+    CSV link and the gallery card. A chart altair cannot serialise is displayed as altair displays it (its
+    traceback in the output) and gets no CSV link.
+    """
+    shown = getattr(page, "shown_specs", None)
     for heading, chart in page.charts.items():
-        display(Markdown(f"### {heading}"), chart)
-        show_chart_download(page, params, heading, chart)
+        try:
+            spec = chart.to_dict(context={"pre_transform": False})  # what altair's own display does
+        except Exception:
+            display(Markdown(f"### {heading}"), chart)
+            continue
+        display(Markdown(f"### {heading}"), ShownSpec(spec))
+        if shown is not None:
+            shown[heading] = spec
+        show_chart_download(page, params, heading, chart, spec=spec)
 
 
-def show_chart_download(page: Any, params: Any, heading: str, chart: Any) -> None:
-    """The CSV link of one chart (nothing when the chart carries no inline data)."""
-    csv = downloads.chart_csv(chart, heading=heading, report=page.title, sources=page.sources)
+def show_chart_download(
+    page: Any, params: Any, heading: str, chart: Any, *, spec: dict[str, Any] | None = None
+) -> None:
+    """The CSV link of one chart (nothing when the chart carries no inline data); `spec`: the chart's, if made."""
+    csv = downloads.chart_csv(chart, heading=heading, report=page.title, sources=page.sources, spec=spec)
     if csv:
         name = downloads.file_name(report_file(params), f"{heading} chart")  # a table may share the heading
         display(_no_math(download_html(csv, name, "Download the chart's data (CSV)"), "bilateral-downloads"))

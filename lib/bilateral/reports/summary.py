@@ -271,8 +271,12 @@ def page_summary(page: Any, params: Any) -> dict[str, Any]:
     if page is None:
         return summary
     charts = getattr(page, "charts", None) or {}
+    shown = getattr(page, "shown_specs", None) or {}
     specs = []
-    for chart in charts.values():
+    for heading, chart in charts.items():
+        if heading in shown:  # the spec the page displayed (page_view.show_charts)
+            specs.append(shown[heading])
+            continue
         try:
             specs.append(chart.to_dict(validate=False))  # validated when the report displayed it
         except Exception:  # noqa: S112 - a chart that cannot serialise simply gives no preview/years

@@ -77,6 +77,9 @@ class Page:
     sources: list[str] = field(default_factory=list)  # Markdown citations (catalog.citation)
     key_numbers: list[KeyNumber] = field(default_factory=list)  # computed from the page's own data; none without data
     method: str = ""  # Markdown: how the report answers its question (repository paths, parameters, decisions)
+    # heading -> the chart's Vega-Lite spec as displayed (page_view.show_charts fills it: the CSV link and the
+    # gallery card read the spec the page showed instead of serialising each chart twice more)
+    shown_specs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def tables_markdown(self) -> str:
         """Every table under its heading, as one Markdown block (what nbval compares)."""
