@@ -304,3 +304,23 @@ def test_cell_that_breaks_the_sheet_total_raises_even_with_a_valid_checksum(data
     sidecar.write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataError, match="row 'Russia' sums to"):
         load_energy_trade("2023", commodity="coal")
+
+
+def test_a_sheet_is_parsed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bilateral.data import loader_kit
+    from bilateral.data.sources import energy_institute
+
+    monkeypatch.setattr(loader_kit, "_PARSED", {})  # as in a fresh process
+    parsed: list[str] = []
+    parse = energy_institute._parse_matrix
+    monkeypatch.setattr(
+        energy_institute,
+        "_parse_matrix",
+        lambda info, spec, *rest: parsed.append(spec.sheet) or parse(info, spec, *rest),
+    )
+    first = load_energy_trade("2023", "crude_oil")
+    again = load_energy_trade("2023", "crude_oil")
+    assert again.equals(first)
+    assert len(parsed) == 1  # verified twice (the checksum is checked on every call), parsed once
+    again = again.with_columns(pl.lit(0.0).alias("value"))  # a caller changing its frame changes no later one
+    assert load_energy_trade("2023", "crude_oil").equals(first)

@@ -29,7 +29,7 @@ from pathlib import Path
 import polars as pl
 
 from bilateral.data import harmonise
-from bilateral.data.loader_kit import fail_on_unparsed, parse_number
+from bilateral.data.loader_kit import fail_on_unparsed, parse_number, parsed_once
 from bilateral.data.paths import raw_dir
 from bilateral.data.provenance import read_source, require_verified
 from bilateral.data.schemas import Column, Schema, validate
@@ -311,7 +311,11 @@ def _verified_path(info: Edition, relative: str) -> Path:
 
 def _read_grid(info: Edition, relative: str) -> list[list[str]]:
     """The sheet dump as rows of cell strings (empty cells are ""), after its checksum is verified."""
-    path = _verified_path(info, relative)
+    return _grid_of(_verified_path(info, relative))
+
+
+def _grid_of(path: Path) -> list[list[str]]:
+    """A verified sheet dump as rows of cell strings (empty cells are "")."""
     try:
         return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     except (UnicodeDecodeError, csv.Error) as exc:
@@ -350,8 +354,15 @@ class Matrix:
 
 
 def _load_matrix(info: Edition, spec: MatrixSheet) -> pl.DataFrame:
+    """One matrix sheet as long rows; the file is verified on every call and parsed once per process
+    (loader_kit.parsed_once: an energy report reads ten sheets, and parsing them was a third of its build)."""
     relative = info.file(spec.stem)
-    grid = _read_grid(info, relative)
+    path = _verified_path(info, relative)
+    what = f"energy_institute matrix {spec!r} {info.data_year} {info.label!r}"
+    return parsed_once(path, what, lambda: _parse_matrix(info, spec, relative, _grid_of(path)))
+
+
+def _parse_matrix(info: Edition, spec: MatrixSheet, relative: str, grid: list[list[str]]) -> pl.DataFrame:
     where = f"{info.folder}/{relative}"
     _check_title_year(grid, info.data_year, where)
     if spec.rows_are == "importer":
