@@ -120,10 +120,12 @@ def test_sigterm_or_ctrl_c_stops_report_run_without_a_trace(tmp_path: Path, env,
 
 
 def test_sigterm_while_reports_are_being_published_leaves_only_whole_pairs(tmp_path: Path, env):
+    # partners whose stand-in report runs plainly (runner_notebooks.BEHAVIOUR: not KAZ or ARM, which kill their
+    # kernel): every report is either published or stopped, however far the run got before the signal
     reports = tmp_path / "reports"
     path = tmp_path / "quick.yml"
     path.write_text(
-        "reports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n    grid: {partner: [RUS, MNG, KGZ, UZB, TJK, BLR, ARM, GEO]}\n"
+        "reports:\n  - notebook: trade_overview\n    parameters: {source: cited}\n    grid: {partner: [RUS, MNG, KGZ, UZB, TJK, BLR, TKM, GEO]}\n"
     )
     process = start({**env, "BILATERAL_TEST_SLOW": ""}, "report", "plan", str(path), "-j", "2")
     wait_for(lambda: any((reports / "trade_overview").glob("*.html")), what="the first report")
