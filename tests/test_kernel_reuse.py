@@ -199,3 +199,36 @@ def test_a_thread_left_running_replaces_the_kernel_and_is_named(kernel: WarmKern
     assert kernel.problems == ["1 thread(s) still running: leaky-sleeper (time.sleep)"]
     assert printed_state(kernel) == clean_state(kernel.cwd)
     assert kernel.pid != pid
+
+
+def test_a_dependency_the_notebook_imports_is_preloaded_and_keeps_the_kernel(
+    tmp_path_factory: pytest.TempPathFactory, python3_kernel: str
+):
+    fresh = WarmKernel(tmp_path_factory.mktemp("preload-cwd"), kernel_name=python3_kernel)
+    fresh.start()
+    try:
+        loaded = "import json, sys\nprint(json.dumps('pandas' in sys.modules))"
+        assert fresh.execute(code_notebook(loaded), {}, timeout=60).notebook.cells[0].outputs[0]["text"] == "false\n"
+        pid = fresh.pid
+        uses_pandas = "import pandas as pd\nprint(pd.Series([1, 2]).sum())"
+        assert fresh.execute(code_notebook(uses_pandas), {}, timeout=60).notebook.cells[0].outputs[0]["text"] == "3\n"
+        assert fresh.problems == [] and "pandas" in fresh.packages
+        assert printed_state(fresh) == clean_state(fresh.cwd) and fresh.pid == pid  # the same kernel, clean
+    finally:
+        fresh.close()
+
+
+def test_the_packages_a_notebook_imports_are_read_from_its_code_cells():
+    from bilateral.reports.kernels import notebook_packages
+
+    nb = nbformat.from_dict(
+        notebook(
+            [
+                cell("code", "import os.path, pandas as pd\nfrom polars import col\nfrom . import sibling"),
+                cell("code", "def f():\n    import requests\nfrom bilateral.viz import charts"),
+                cell("code", "%matplotlib inline\nimport matplotlib"),  # magics: not Python, not read
+                cell("markdown", "import numpy"),
+            ]
+        )
+    )
+    assert notebook_packages(nb) == {"os", "pandas", "polars", "requests"}

@@ -52,25 +52,24 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
             _reads.add(os.path.abspath(path))
 
 
-def warm_up(extra_modules: tuple[str, ...] = ()) -> None:
-    """Import what reports use (bilateral's modules but its per-source loaders, altair, polars, widgets, and
-    `extra_modules`: bilateral modules earlier reports needed), exercise the lazy paths of a chart once, then
-    record the baseline that `reset()` restores."""
+def warm_up(extra_modules: tuple[str, ...] = (), packages: tuple[str, ...] = ()) -> None:
+    """Import what reports use (bilateral's modules but its per-source loaders, altair, polars, widgets,
+    `extra_modules`: bilateral modules earlier reports needed, and `packages`: what the notebooks run so far
+    import themselves, see `preload`), exercise the lazy paths of a chart once, then record the baseline that
+    `reset()` restores."""
     global _hook_installed
     if not _hook_installed:
         sys.addaudithook(_audit)
         _hook_installed = True
     for name in REPORT_PACKAGES:
-        package = importlib.import_module(name)
-        for module in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
-            if not module.name.startswith(LAZY_PACKAGES):
-                importlib.import_module(module.name)
-    # pandas too: reports may use it directly, and a package first imported by a report costs a new kernel
+        _import_tree(name)
+    # Not pandas (0.3-0.6 s of a kernel start; no report of the project uses it): a notebook that imports it, or
+    # any other package, has it preloaded before it runs (`preload`); the library's own lazy uses (the Comtrade
+    # client) cost one kernel replacement, like any package first imported by a report.
     for name in (
         "bilateral.reports.params",
         "altair",
         "polars",
-        "pandas",
         "fastexcel",  # polars' Excel engine, imported on the first read_excel (the IMF DOTS workbook)
         "ipywidgets",
         "IPython.display",
@@ -83,8 +82,93 @@ def warm_up(extra_modules: tuple[str, ...] = ()) -> None:
                 importlib.import_module(name)
             except ImportError:
                 pass
+    _import_new(packages)
     _exercise()
     reset(capture=True)
+
+
+@functools.cache
+def _dependency_packages() -> frozenset[str]:
+    """Import names of the library's own runtime dependencies (pandas, requests, ...): the only packages preloaded."""
+    import re
+    from importlib.metadata import PackageNotFoundError, packages_distributions, requires
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    try:
+        wanted = {
+            norm(m.group(0))
+            for r in requires("bilateral") or []
+            if "extra ==" not in r
+            if (m := re.match(r"[A-Za-z0-9_.-]+", r))
+        }
+    except PackageNotFoundError:
+        return frozenset()
+    return frozenset(name for name, dists in packages_distributions().items() if any(norm(d) in wanted for d in dists))
+
+
+def _import_tree(name: str) -> None:
+    """Import a package and its modules, leaving out LAZY_PACKAGES entirely.
+
+    Not `pkgutil.walk_packages`: it imports every subpackage to look inside, so it loaded the Comtrade
+    connector and with it pandas and the upstream client (about 0.5 s of each kernel start) although the
+    loaders were meant to be left to the reports that read them.
+    """
+    package = importlib.import_module(name)
+    for module in pkgutil.iter_modules(package.__path__, prefix=f"{name}."):
+        if module.name.startswith(LAZY_PACKAGES):
+            continue
+        if module.ispkg:
+            _import_tree(module.name)
+        else:
+            importlib.import_module(module.name)
+
+
+def _import_new(names: tuple[str, ...]) -> list[str]:
+    """Import the packages of `names` not loaded yet that are dependencies of the library; those that imported (a
+    missing or failing one is left to the report's own cell, which then says what is wrong)."""
+    new = []
+    allowed = _dependency_packages()
+    for name in names:
+        if name in sys.modules or name not in allowed:
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: S112 - the notebook's own import reports it
+            continue
+        new.append(name)
+    return new
+
+
+def preload(names: tuple[str, ...]) -> str:
+    """Before a report: import the top-level packages its notebook imports that this kernel has not loaded and
+    the library depends on (pandas, ...), and make them part of the baseline. Returns JSON {"new", "problems"}.
+
+    Called between reports, when the kernel is at its baseline: the new baseline is what a fresh kernel warmed up
+    with these packages would have. Without it, the report's own import would be a package the baseline had not
+    loaded, and the kernel would be replaced after every such report. Other packages are never preloaded (an
+    import may patch anything): a report importing one still costs a kernel replacement. If a preloaded import
+    changed any watched state after all, "problems" says what, and the runner replaces the kernel first.
+    """
+    if _baseline is None:
+        return json.dumps({"new": [], "problems": ["the kernel was not warmed up"]})
+    new = _import_new(names)
+    if not new:
+        return json.dumps({"new": [], "problems": []})
+    now = _capture()
+    # What the import itself does: new modules, the warning filters it adds (numpy's, pandas'), and the options of
+    # a library (pandas, matplotlib) that was not loaded before. A fresh kernel warmed up with it has the same.
+    loaded = {key for key in ("pandas", "matplotlib") if not _baseline[key] and now[key]}
+    expected = {f"{key} differs from the baseline" for key in (*loaded, "warnings")}
+    problems = [
+        problem
+        for problem in _differences(_baseline, now)
+        if not problem.startswith("imported new packages") and problem not in expected
+    ]
+    if not problems:
+        reset(capture=True)
+    return json.dumps({"new": new, "problems": problems})
 
 
 def _exercise() -> None:

@@ -124,6 +124,8 @@ class WarmKernel:
         self.pid = 0
         self.reports_run = 0
         self.problems: list[str] = []  # why the kernel must be replaced before the next report
+        self.packages: set[str] = set()  # imported by notebooks run so far: preloaded, also by a replacement kernel
+        self._asked: set[str] = set()  # packages already preloaded or tried (a missing one is not asked again)
         self._expired = threading.Event()
         self._lock = threading.Lock()
         self._terminated = False  # set by terminate(): never start again
@@ -163,7 +165,8 @@ class WarmKernel:
         self.kc = km.client()
         self.kc.start_channels()
         await self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT_S)
-        reply = await self._aexecute(f"{_STATE}.warm_up({tuple(sorted(self.learned))!r})", {}, STARTUP_TIMEOUT_S)
+        warm_up = f"{_STATE}.warm_up({tuple(sorted(self.learned))!r}, {tuple(sorted(self.packages))!r})"
+        reply = await self._aexecute(warm_up, {}, STARTUP_TIMEOUT_S)
         if reply["content"]["status"] != "ok":
             content = reply["content"]
             raise ReportError(f"The report kernel failed to warm up: {content.get('ename')}: {content.get('evalue')}")
@@ -255,6 +258,7 @@ class WarmKernel:
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
         from papermill.exceptions import PapermillExecutionError
 
+        self._preload(nb)
         reused = self.reports_run > 0
         if environ is not None or cwd:
             run_sync(self._aprepare)(environ or {}, cwd)
@@ -308,13 +312,33 @@ class WarmKernel:
     def _collect(self, expression: str) -> dict[str, Any]:
         """Evaluate `expression` in the kernel (user namespace intact) and parse its JSON text result."""
         try:
-            reply = run_sync(self._aexecute)("", {"result": expression}, RESET_TIMEOUT_S)
-            result = reply["content"].get("user_expressions", {}).get("result", {})
-            if result.get("status") != "ok":
-                return {"problem": f"{result.get('ename')}: {result.get('evalue')}"}
-            return dict(json.loads(ast.literal_eval(result["data"]["text/plain"])))
+            return dict(self._evaluate(expression))
         except Exception as exc:  # a card is never worth a failed report
             return {"problem": f"{type(exc).__name__}: {exc}"}
+
+    def _evaluate(self, expression: str) -> Any:
+        """The JSON text `expression` evaluates to in the kernel, parsed; raises ReportError when it fails."""
+        reply = run_sync(self._aexecute)("", {"result": expression}, RESET_TIMEOUT_S)
+        result = reply["content"].get("user_expressions", {}).get("result", {})
+        if result.get("status") != "ok":
+            raise ReportError(f"{result.get('ename')}: {result.get('evalue')}")
+        return json.loads(ast.literal_eval(result["data"]["text/plain"]))
+
+    def _preload(self, nb: nbformat.NotebookNode) -> None:
+        """Have the packages the notebook imports loaded before it runs (kernel_state.preload), once per package."""
+        wanted = notebook_packages(nb) - self._asked
+        if not wanted:
+            return
+        self._asked |= wanted
+        try:
+            answer = self._evaluate(f"{_STATE}.preload({tuple(sorted(wanted))!r})")
+        except Exception:  # noqa: S110 - then the report imports them itself (and the kernel is replaced after it)
+            return
+        if answer["problems"]:  # an import changed watched state: a new kernel (without it) runs the report
+            self.problems = list(answer["problems"])
+            self.restart()
+        else:
+            self.packages.update(answer["new"])
 
     def _after_report(self) -> list[str]:
         """Reset the kernel to its baseline; returns the source.yml files the report read."""
@@ -352,6 +376,32 @@ class WarmKernel:
             timeout=timeout,
             output_hook=lambda msg: None,
         )
+
+
+def notebook_packages(nb: nbformat.NotebookNode) -> set[str]:
+    """Top-level packages the notebook's code cells import (`import x.y`, `from x import y`), bilateral aside."""
+    return set(_imported_packages(tuple(_cell_source(cell) for cell in nb.cells if cell.cell_type == "code")))
+
+
+@functools.lru_cache(maxsize=64)
+def _imported_packages(sources: tuple[str, ...]) -> frozenset[str]:
+    names: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # a cell with magics or shell escapes: its imports are not read
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.partition(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.partition(".")[0])
+    return frozenset(names - {"bilateral", "__future__"})
+
+
+def _cell_source(cell: Any) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
 
 
 def _timed_out(timeout: float) -> str:
