@@ -219,7 +219,7 @@ def test_a_dependency_the_notebook_imports_is_preloaded_and_keeps_the_kernel(
 
 
 def test_the_packages_a_notebook_imports_are_read_from_its_code_cells():
-    from bilateral.reports.kernels import notebook_packages
+    from bilateral.reports.execute import notebook_packages
 
     nb = nbformat.from_dict(
         notebook(

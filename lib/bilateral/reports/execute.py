@@ -206,6 +206,27 @@ def check_parameters_cell(nb: dict[str, Any], name: str, fields: list[str]) -> N
             )
 
 
+def notebook_packages(nb: dict[str, Any]) -> set[str]:
+    """Top-level packages the notebook's code cells import (`import x.y`, `from x import y`), bilateral aside."""
+    return set(_imported_packages(tuple(_source(c) for c in nb["cells"] if c.get("cell_type") == "code")))
+
+
+@functools.lru_cache(maxsize=64)
+def _imported_packages(sources: tuple[str, ...]) -> frozenset[str]:
+    names: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # a cell with magics or shell escapes: its imports are not read
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.partition(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.partition(".")[0])
+    return frozenset(names - {"bilateral", "__future__"})
+
+
 def _source(cell: dict[str, Any]) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source

@@ -91,8 +91,10 @@ class LocalExecutor:
             # While the kernels boot (about two seconds), this thread imports what running and rendering a report
             # need. The kernel threads wait for it before their first report: a package imported by two threads at
             # once can hand one of them a partially initialised module (seen with altair, anywidget and IPython).
-            _import_for_workers()
-            self._imported.set()
+            try:
+                _import_for_workers()
+            finally:
+                self._imported.set()  # the threads go on either way (an import error fails reports, not the wait)
         while len(self._finishers) < len(self._threads):
             name = f"bilateral-finish-{len(self._finishers)}"
             finisher = threading.Thread(target=self._finish, name=name, daemon=True)
@@ -140,6 +142,7 @@ class LocalExecutor:
     def stop(self) -> None:
         """Kill every kernel now, reap it, and give the threads a moment to notice (they are daemons)."""
         self._stopping.set()
+        self._imported.set()  # a kernel thread still waiting for the imports goes on, sees the stop and ends
         while True:
             try:
                 self._tasks.get_nowait()

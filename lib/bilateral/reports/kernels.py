@@ -326,6 +326,8 @@ class WarmKernel:
 
     def _preload(self, nb: nbformat.NotebookNode) -> None:
         """Have the packages the notebook imports loaded before it runs (kernel_state.preload), once per package."""
+        from bilateral.reports.execute import notebook_packages
+
         wanted = notebook_packages(nb) - self._asked
         if not wanted:
             return
@@ -376,32 +378,6 @@ class WarmKernel:
             timeout=timeout,
             output_hook=lambda msg: None,
         )
-
-
-def notebook_packages(nb: nbformat.NotebookNode) -> set[str]:
-    """Top-level packages the notebook's code cells import (`import x.y`, `from x import y`), bilateral aside."""
-    return set(_imported_packages(tuple(_cell_source(cell) for cell in nb.cells if cell.cell_type == "code")))
-
-
-@functools.lru_cache(maxsize=64)
-def _imported_packages(sources: tuple[str, ...]) -> frozenset[str]:
-    names: set[str] = set()
-    for source in sources:
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:  # a cell with magics or shell escapes: its imports are not read
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names.update(alias.name.partition(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names.add(node.module.partition(".")[0])
-    return frozenset(names - {"bilateral", "__future__"})
-
-
-def _cell_source(cell: Any) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
 
 
 def _timed_out(timeout: float) -> str:
