@@ -63,9 +63,9 @@ def warm_up(extra_modules: tuple[str, ...] = (), packages: tuple[str, ...] = ())
         _hook_installed = True
     for name in REPORT_PACKAGES:
         _import_tree(name)
-    # Not pandas (0.3-0.6 s of a kernel start; no report of the project uses it): a notebook that imports it, or
-    # any other package, has it preloaded before it runs (`preload`); the library's own lazy uses (the Comtrade
-    # client) cost one kernel replacement, like any package first imported by a report.
+    # Not pandas (0.3-0.6 s of a kernel start; no report of the project uses it): a notebook that imports it (or
+    # another dependency of the library) has it preloaded before it runs (`preload`); the library's own lazy uses
+    # (the Comtrade client) cost one kernel replacement, like any package first imported by a report.
     for name in (
         "bilateral.reports.params",
         "altair",
@@ -128,6 +128,8 @@ def _import_tree(name: str) -> None:
 def _import_new(names: tuple[str, ...]) -> list[str]:
     """Import the packages of `names` not loaded yet that are dependencies of the library; those that imported (a
     missing or failing one is left to the report's own cell, which then says what is wrong)."""
+    if not names:
+        return []
     new = []
     allowed = _dependency_packages()
     for name in names:
