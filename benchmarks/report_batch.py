@@ -3,9 +3,9 @@
 Same machine, same run, same reports; the runner's first run (into an empty reports folder) is timed
 --first-runs times before and as often after the naive loop (load from other work drifts over the minutes
 the loop takes) and the median of those runs is used: on a shared machine a run of 12 s is sometimes
-stalled for seconds, which a 100-second loop averages out and one short run does not. Every run is printed. The baseline is, per report, `papermill NOTEBOOK OUT.ipynb -p ...`
-then `jupyter nbconvert --to html --no-input OUT.ipynb` (a fresh kernel and two interpreter starts per
-report). The runner gets the plan file, `--workers N`: warm kernels, rendering in process. Then the same
+stalled for seconds, which a 100-second loop averages out and one short run does not. Every run is printed.
+The baseline is, per report, `papermill NOTEBOOK OUT.ipynb -p ...` then
+`jupyter nbconvert --to html --no-input OUT.ipynb` (a fresh kernel and two interpreter starts per report). The runner gets the plan file, `--workers N`: warm kernels, rendering in process. Then the same
 plan runs again with nothing changed (median of --reruns runs), which the cache answers.
 
 Prints wall time and CPU time (user+sys of every process, kernels included) of each side, then

@@ -158,7 +158,7 @@ class LocalExecutor:
             kernel.terminate()
         for kernel in kernels:
             kernel._reap()
-        self._join(timeout=3)
+        _join([*self._threads, *self._finishers], timeout=3)
         _forget(self)
 
     def close(self) -> None:
@@ -176,9 +176,6 @@ class LocalExecutor:
         _join(self._finishers, timeout=30)
         if any(thread.is_alive() for thread in [*self._threads, *self._finishers]):
             self.stop()
-
-    def _join(self, timeout: float) -> None:
-        _join([*self._threads, *self._finishers], timeout)
 
 
 def _join(threads: list[threading.Thread], timeout: float) -> None:
