@@ -1,6 +1,6 @@
 # Two commands set up everything on a fresh machine (see README):
 #   make report   # create .venv if missing, install, verify data, run the default report plan
-#   make test     # create .venv if missing, install test extras (+ Debian chromium), run the whole suite
+#   make test     # create .venv if missing, install test extras (+ Debian chromium-headless-shell), run the whole suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -50,9 +50,11 @@ report: $(STAMP)
 	$(BIN)/bilateral data prepare
 	$(BIN)/bilateral report plan plans/default.yml
 
-# Browser tests drive Debian's chromium (Playwright's own browser download does not work offline).
+# Browser tests drive Debian's chromium-headless-shell: Chromium's headless build, the one Playwright itself runs
+# headless, at well under half the CPU of the full browser (docs/decisions/0011). Playwright's own browser download
+# does not work offline.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium-headless-shell >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium-headless-shell >/dev/null; }
 
 # The suite includes the JupyterLab browser test (tests/test_lab_browser.py), so it sets up .venv-lab too.
 test: $(TEST_STAMP) $(LAB_STAMP) browser

@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[object]:
-    """One headless Chromium for the session (skipped without /usr/bin/chromium unless CI is set)."""
+    """One headless Chromium for the session (skipped without Debian's chromium-headless-shell or chromium unless CI is set)."""
     with launch_chromium() as browser:
         yield browser
 

@@ -124,11 +124,12 @@ def open_and_run(page: object, name: str) -> object:
     page.wait_for_function(
         "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\|\\s*Idle/.test(e.textContent))",
         timeout=60_000,
+        polling=100,
     )
     page.locator("li.lm-MenuBar-item", has_text=re.compile("^Run$")).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     OPENED.append(name)
-    state = page.wait_for_function(_ALL_RUN, arg=PANEL, timeout=RUN_TIMEOUT_MS).json_value()
+    state = page.wait_for_function(_ALL_RUN, arg=PANEL, timeout=RUN_TIMEOUT_MS, polling=100).json_value()
     panel = page.locator(PANEL)
     assert state is True, f"{name}: a cell failed:\n" + "\n".join(panel.locator(ERROR_OUTPUTS).all_inner_texts())
     return panel
@@ -141,6 +142,7 @@ def wait_for_charts(page: object, panel: object, name: str) -> None:
             "([panel, sel, n]) => document.querySelector(panel).querySelectorAll(sel).length >= n",
             arg=[PANEL, CHART_SVG, expected],
             timeout=60_000,
+            polling=100,
         )
     except Exception:  # say what is on the page instead of a bare timeout
         texts = panel.locator(".jp-OutputArea-output").all_inner_texts()

@@ -81,6 +81,34 @@ def test_enabled_charts_become_offline_widgets_and_disable_restores_the_report_r
     assert alt.renderers.active == "default"
 
 
+def test_the_widget_draws_exactly_the_spec_altair_hands_the_renderer(monkeypatch):
+    # a layered chart with a bound control and a tooltip, as the reports draw them
+    data = alt.Data(
+        values=[{"year": 2020, "value": 1.5, "flow": "Exports"}, {"year": 2021, "value": 2.0, "flow": "Imports"}]
+    )
+    flow = alt.param(name="flow", value="Exports", bind=alt.binding_select(options=["Exports", "Imports"]))
+    line = alt.Chart(data).mark_line().encode(x="year:O", y="value:Q").transform_filter(alt.datum.flow == flow)
+    spec = alt.layer(line, line.mark_point().encode(tooltip=["year:O", "value:Q"])).add_params(flow).to_dict()
+    opened = []  # (widget, its state when its comm opened): what the front end first receives
+    widget_class = notebook.spec_widget_class()
+    original_open = widget_class.open
+    monkeypatch.setattr(
+        widget_class, "open", lambda self: (opened.append((self, self.get_state())), original_open(self))[1]
+    )
+    try:
+        notebook.enable()
+        bundle = notebook._render(spec, embed_options={"renderer": "canvas"})
+    finally:
+        notebook.disable()
+    ((widget, state_at_open),) = opened
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert data[WIDGET_VIEW]["model_id"] == widget.model_id
+    # the control, the filter and the tooltip, untouched, in the very first message to the front end
+    assert state_at_open["spec"] == spec and widget.spec == spec
+    assert widget._esm == notebook.offline_esm()
+    assert widget.embed_options == {**notebook.DEFAULT_EMBED_OPTIONS, "renderer": "canvas"}
+
+
 def test_a_papermill_kernel_started_from_a_lab_kernel_keeps_the_report_renderer(monkeypatch, python3_kernel: str):
     # the explorer's report button: the lab kernel (this process, say) enabled the widget renderer, and the
     # report kernel it starts inherits JPY_SESSION_NAME; its chart must still be the HTML the reports inline
