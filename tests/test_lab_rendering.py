@@ -68,6 +68,41 @@ def test_the_front_end_module_evaluates_and_exports_a_render_function(tmp_path: 
     assert result.stdout.strip() == "function", result.stderr
 
 
+_RENDER_DETACHED = """async ([esm, spec]) => {
+  const url = URL.createObjectURL(new Blob([esm], {type: "text/javascript"}));
+  const widget = (await import(url)).default;
+  const state = {spec, embed_options: {renderer: "svg", actions: false}, _vl_selections: {}, _params: {}};
+  const model = {get: (k) => state[k], set: (k, v) => { state[k] = v; }, save_changes: () => {}, on: () => {}};
+  const el = document.createElement("div");  // as JupyterLab may hand it over: not in the page yet
+  const drawn = widget.render({model, el});
+  await new Promise((r) => setTimeout(r, 300));
+  document.getElementById("column").appendChild(el);  // the output area attaches it
+  await drawn;
+  await new Promise((r) => setTimeout(r, 300));
+  return el.querySelector("svg.marks").getBoundingClientRect().width;
+}"""
+
+
+@pytest.mark.browser
+def test_a_chart_rendered_before_its_output_is_in_the_page_still_gets_the_column_width(chromium_browser):
+    # the widget's render() may run on an element JupyterLab has not attached yet; a chart as wide as its container
+    # read 0 px then and collapsed onto its axis (seen in JupyterLab as a blank chart, now and then)
+    spec = (
+        alt.Chart(alt.Data(values=[{"x": 2000, "y": 1}, {"x": 2020, "y": 3}]))
+        .mark_line()
+        .encode(x="x:Q", y="y:Q")
+        .properties(width="container")
+        .to_dict()
+    )
+    page = chromium_browser.new_page()
+    try:
+        page.set_content('<div id="column" style="width: 600px"></div>')
+        width = page.evaluate(_RENDER_DETACHED, [notebook.offline_esm(), spec])
+    finally:
+        page.close()
+    assert 500 <= width <= 600
+
+
 def test_enabled_charts_become_offline_widgets_and_disable_restores_the_report_renderer():
     try:
         notebook.enable()

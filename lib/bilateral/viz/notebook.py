@@ -54,6 +54,23 @@ _UMD_AS_COMMONJS = """const {name} = (() => {{
   return module.exports;
 }})();
 """
+# A chart as wide as its container reads the container's width when it is embedded. JupyterLab can render an
+# output before the output is in the page (width 0): the chart then collapsed onto its y axis, now and then
+# (a race with loading this module). The chart is embedded once its element has a width.
+_EMBED_WHEN_SIZED = """function whenSized(el) {
+  if (el.isConnected && el.clientWidth > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new ResizeObserver(() => {
+      if (el.isConnected && el.clientWidth > 0) { observer.disconnect(); resolve(); }
+    });
+    observer.observe(el);
+  });
+}
+async function vegaEmbed(el, spec, options) {
+  await whenSized(el);
+  return vegaEmbedNow(el, spec, options);
+}
+"""
 # lodash's debounce(fn, wait, {leading: false, trailing: true, maxWait}) as altair calls it.
 _DEBOUNCE = """function lodashDebounce(fn, wait, options = {}) {
   let timer = null, first = null, lastArgs = null;
@@ -98,10 +115,11 @@ def offline_esm() -> str:
     libraries = (
         ("vega", scripts.vega, "{}"),
         ("vegaLite", scripts.vega_lite, "{ vega }"),
-        ("vegaEmbed", scripts.vega_embed, '{ vega, "vega-lite": vegaLite }'),
+        ("vegaEmbedNow", scripts.vega_embed, '{ vega, "vega-lite": vegaLite }'),
     )
     for name, source, dependencies in libraries:
         parts.append(_UMD_AS_COMMONJS.format(name=name, dependencies=dependencies, source=_SOURCE_MAP.sub("", source)))
+    parts.append(_EMBED_WHEN_SIZED)
     parts.append(_DEBOUNCE)
     parts.append(_altair_widget_source())
     return "\n".join(parts)
