@@ -14,13 +14,16 @@ from typer.testing import CliRunner
 
 from bilateral.cli import app
 
-distributed = pytest.importorskip("distributed")
 RUNNER = CliRunner()
 
 
 @pytest.fixture
 def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_copy: Path, python3_kernel: str) -> Iterator[str]:
-    """One worker process (with one thread) that inherits the test's folders, like a worker on a shared disk."""
+    """One worker process (with one thread) that inherits the test's folders, like a worker on a shared disk.
+
+    distributed is imported here, not at collection: both xdist workers collect every module, one runs this one.
+    """
+    distributed = pytest.importorskip("distributed")
     monkeypatch.setenv("BILATERAL_REPORTS_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("BILATERAL_NOTEBOOKS_DIR", str(tmp_path / "notebooks"))
     write_report_notebook(tmp_path / "notebooks")

@@ -291,15 +291,16 @@ def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
     A single or layered view gets `width="container"`; a vertical concatenation gets it on every panel plus
     `autosize: fit-x` at the top (Vega-Lite sizes concatenations only that way). Text keeps its size: a
-    narrow screen gets a narrower plot, not smaller letters.
+    narrow screen gets a narrower plot, not smaller letters. The chart is changed in place and returned.
     """
-    autosize = alt.AutoSizeParams(type="fit-x", contains="padding", resize=True)
     if isinstance(chart, alt.VConcatChart):
         for panel in chart.vconcat:
             _container(panel)
-        return chart.properties(autosize=autosize)
-    _container(chart)
-    return chart.properties(autosize=autosize)
+    else:
+        _container(chart)
+    # set in place, as the widths above: `.properties()` would deep-copy the whole chart once more
+    chart.autosize = alt.AutoSizeParams(type="fit-x", contains="padding", resize=True)
+    return chart
 
 
 def _container(chart: alt.TopLevelMixin) -> None:
