@@ -103,6 +103,46 @@ def test_a_chart_rendered_before_its_output_is_in_the_page_still_gets_the_column
     assert 500 <= width <= 600
 
 
+_HIDE_RESIZE_SHOW = """async ([esm, spec]) => {
+  const url = URL.createObjectURL(new Blob([esm], {type: "text/javascript"}));
+  const widget = (await import(url)).default;
+  const state = {spec, embed_options: {renderer: "svg", actions: false}, _vl_selections: {}, _params: {}};
+  const model = {get: (k) => state[k], set: (k, v) => { state[k] = v; }, save_changes: () => {}, on: () => {}};
+  const column = document.getElementById("column"), el = document.createElement("div");
+  column.appendChild(el);
+  await widget.render({model, el});
+  const pause = () => new Promise((r) => setTimeout(r, 300));
+  await pause();
+  const width = () => el.querySelector("svg.marks").getBoundingClientRect().width;
+  const drawn = width();
+  column.style.display = "none";  // its tab closed, or its notebook in the background ...
+  window.dispatchEvent(new Event("resize"));  // ... while the window is resized
+  await pause();
+  column.style.display = "";  // the tab opened again
+  await pause();
+  return [drawn, width()];
+}"""
+
+
+@pytest.mark.browser
+def test_a_chart_hidden_during_a_window_resize_is_as_wide_as_its_column_when_shown_again(chromium_browser):
+    spec = (
+        alt.Chart(alt.Data(values=[{"x": 2000, "y": 1}, {"x": 2020, "y": 3}]))
+        .mark_line()
+        .encode(x="x:Q", y="y:Q")
+        .properties(width="container")
+        .to_dict()
+    )
+    page = chromium_browser.new_page()
+    try:
+        page.set_content('<div id="column" style="width: 600px"></div>')
+        drawn, shown_again = page.evaluate(_HIDE_RESIZE_SHOW, [notebook.offline_esm(), spec])
+    finally:
+        page.close()
+    assert 500 <= drawn <= 600
+    assert shown_again == drawn
+
+
 def test_enabled_charts_become_offline_widgets_and_disable_restores_the_report_renderer():
     try:
         notebook.enable()

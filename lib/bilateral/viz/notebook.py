@@ -54,9 +54,12 @@ _UMD_AS_COMMONJS = """const {name} = (() => {{
   return module.exports;
 }})();
 """
-# A chart as wide as its container reads the container's width when it is embedded. JupyterLab can render an
-# output before the output is in the page (width 0): the chart then collapsed onto its y axis, now and then
-# (a race with loading this module). The chart is embedded once its element has a width.
+# A chart as wide as its container reads the container's width when it is embedded, and again on the window's
+# resize event. JupyterLab can render an output before the output is in the page, and a closed tab or a notebook
+# in the background has no width: a chart embedded then, or left behind by a window resize, was drawn 0 px wide,
+# collapsed onto its y axis. So a chart is embedded once its element has a width, and when a chart's element
+# gets a new width (a tab opened, a side panel closed) vega gets one resize event per frame for all charts
+# (shared through globalThis: each widget loads its own copy of this module).
 _EMBED_WHEN_SIZED = """function whenSized(el) {
   if (el.isConnected && el.clientWidth > 0) return Promise.resolve();
   return new Promise((resolve) => {
@@ -66,9 +69,35 @@ _EMBED_WHEN_SIZED = """function whenSized(el) {
     observer.observe(el);
   });
 }
+function chartWidths() {
+  if (!globalThis.__bilateralChartWidths) {
+    const widths = new WeakMap();
+    let scheduled = false;
+    const observer = new ResizeObserver((entries) => {
+      let widened = false;
+      for (const { target } of entries) {
+        const width = target.clientWidth;
+        if (width > 0 && width !== widths.get(target)) widened = true;
+        widths.set(target, width);
+      }
+      if (widened && !scheduled) {
+        scheduled = true;
+        requestAnimationFrame(() => { scheduled = false; window.dispatchEvent(new Event("resize")); });
+      }
+    });
+    globalThis.__bilateralChartWidths = { widths, observer };
+  }
+  return globalThis.__bilateralChartWidths;
+}
 async function vegaEmbed(el, spec, options) {
   await whenSized(el);
-  return vegaEmbedNow(el, spec, options);
+  const result = await vegaEmbedNow(el, spec, options);
+  const { widths, observer } = chartWidths();
+  widths.set(el, el.clientWidth);
+  observer.observe(el);
+  const finalize = result.finalize;
+  result.finalize = () => { observer.unobserve(el); finalize(); };
+  return result;
 }
 """
 # lodash's debounce(fn, wait, {leading: false, trailing: true, maxWait}) as altair calls it.
