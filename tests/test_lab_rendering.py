@@ -68,77 +68,69 @@ def test_the_front_end_module_evaluates_and_exports_a_render_function(tmp_path: 
     assert result.stdout.strip() == "function", result.stderr
 
 
-_RENDER_DETACHED = """async ([esm, spec]) => {
+# The widget's front end driven as anywidget drives it: `render({model, el})` with a model holding the widget's state.
+# Each scenario below gets `widget`, `model`, `column` (a 600 px wide div), `pause()` and `width(el)` (the drawing's).
+_HARNESS = """async ([esm, spec]) => {
   const url = URL.createObjectURL(new Blob([esm], {type: "text/javascript"}));
   const widget = (await import(url)).default;
   const state = {spec, embed_options: {renderer: "svg", actions: false}, _vl_selections: {}, _params: {}};
   const model = {get: (k) => state[k], set: (k, v) => { state[k] = v; }, save_changes: () => {}, on: () => {}};
+  const column = document.getElementById("column");
+  const pause = () => new Promise((r) => setTimeout(r, 300));
+  const width = (el) => el.querySelector("svg.marks").getBoundingClientRect().width;
+  SCENARIO
+}"""
+_RENDER_DETACHED = """
   const el = document.createElement("div");  // as JupyterLab may hand it over: not in the page yet
   const drawn = widget.render({model, el});
-  await new Promise((r) => setTimeout(r, 300));
-  document.getElementById("column").appendChild(el);  // the output area attaches it
+  await pause();
+  column.appendChild(el);  // the output area attaches it
   await drawn;
-  await new Promise((r) => setTimeout(r, 300));
-  return el.querySelector("svg.marks").getBoundingClientRect().width;
-}"""
+  await pause();
+  return width(el);
+"""
+_HIDE_RESIZE_SHOW = """
+  const el = document.createElement("div");
+  column.appendChild(el);
+  await widget.render({model, el});
+  await pause();
+  const drawn = width(el);
+  column.style.display = "none";  // its tab closed, or its notebook in the background ...
+  window.dispatchEvent(new Event("resize"));  // ... while the window is resized
+  await pause();
+  column.style.display = "";  // the tab opened again
+  await pause();
+  return [drawn, width(el)];
+"""
+
+
+def run_widget_scenario(browser: object, scenario: str) -> object:
+    """Draw a line chart as wide as its container with the lab front end in a 600 px column; run `scenario`."""
+    spec = (
+        alt.Chart(alt.Data(values=[{"x": 2000, "y": 1}, {"x": 2020, "y": 3}]))
+        .mark_line()
+        .encode(x="x:Q", y="y:Q")
+        .properties(width="container")
+        .to_dict()
+    )
+    page = browser.new_page()
+    try:
+        page.set_content('<div id="column" style="width: 600px"></div>')
+        return page.evaluate(_HARNESS.replace("SCENARIO", scenario), [notebook.offline_esm(), spec])
+    finally:
+        page.close()
 
 
 @pytest.mark.browser
 def test_a_chart_rendered_before_its_output_is_in_the_page_still_gets_the_column_width(chromium_browser):
     # the widget's render() may run on an element JupyterLab has not attached yet; a chart as wide as its container
     # read 0 px then and collapsed onto its axis (seen in JupyterLab as a blank chart, now and then)
-    spec = (
-        alt.Chart(alt.Data(values=[{"x": 2000, "y": 1}, {"x": 2020, "y": 3}]))
-        .mark_line()
-        .encode(x="x:Q", y="y:Q")
-        .properties(width="container")
-        .to_dict()
-    )
-    page = chromium_browser.new_page()
-    try:
-        page.set_content('<div id="column" style="width: 600px"></div>')
-        width = page.evaluate(_RENDER_DETACHED, [notebook.offline_esm(), spec])
-    finally:
-        page.close()
-    assert 500 <= width <= 600
-
-
-_HIDE_RESIZE_SHOW = """async ([esm, spec]) => {
-  const url = URL.createObjectURL(new Blob([esm], {type: "text/javascript"}));
-  const widget = (await import(url)).default;
-  const state = {spec, embed_options: {renderer: "svg", actions: false}, _vl_selections: {}, _params: {}};
-  const model = {get: (k) => state[k], set: (k, v) => { state[k] = v; }, save_changes: () => {}, on: () => {}};
-  const column = document.getElementById("column"), el = document.createElement("div");
-  column.appendChild(el);
-  await widget.render({model, el});
-  const pause = () => new Promise((r) => setTimeout(r, 300));
-  await pause();
-  const width = () => el.querySelector("svg.marks").getBoundingClientRect().width;
-  const drawn = width();
-  column.style.display = "none";  // its tab closed, or its notebook in the background ...
-  window.dispatchEvent(new Event("resize"));  // ... while the window is resized
-  await pause();
-  column.style.display = "";  // the tab opened again
-  await pause();
-  return [drawn, width()];
-}"""
+    assert 500 <= run_widget_scenario(chromium_browser, _RENDER_DETACHED) <= 600
 
 
 @pytest.mark.browser
 def test_a_chart_hidden_during_a_window_resize_is_as_wide_as_its_column_when_shown_again(chromium_browser):
-    spec = (
-        alt.Chart(alt.Data(values=[{"x": 2000, "y": 1}, {"x": 2020, "y": 3}]))
-        .mark_line()
-        .encode(x="x:Q", y="y:Q")
-        .properties(width="container")
-        .to_dict()
-    )
-    page = chromium_browser.new_page()
-    try:
-        page.set_content('<div id="column" style="width: 600px"></div>')
-        drawn, shown_again = page.evaluate(_HIDE_RESIZE_SHOW, [notebook.offline_esm(), spec])
-    finally:
-        page.close()
+    drawn, shown_again = run_widget_scenario(chromium_browser, _HIDE_RESIZE_SHOW)
     assert 500 <= drawn <= 600
     assert shown_again == drawn
 
