@@ -74,13 +74,14 @@ function chartWidths() {
     const widths = new WeakMap();
     let scheduled = false;
     const observer = new ResizeObserver((entries) => {
-      let widened = false;
+      let changed = false;
       for (const { target } of entries) {
+        if (!target.isConnected) { observer.unobserve(target); continue; }  // its output was cleared
         const width = target.clientWidth;
-        if (width > 0 && width !== widths.get(target)) widened = true;
+        if (width > 0 && width !== widths.get(target)) changed = true;
         widths.set(target, width);
       }
-      if (widened && !scheduled) {
+      if (changed && !scheduled) {
         scheduled = true;
         requestAnimationFrame(() => { scheduled = false; window.dispatchEvent(new Event("resize")); });
       }
@@ -203,9 +204,8 @@ def _render(spec: dict, **metadata: Any) -> dict:
 def spec_widget_class() -> type:
     """The offline widget for a finished spec: it has no chart object, so a chart never replaces its spec.
 
-    (JupyterChart's constructor would otherwise reset the spec for `chart=None`. Setting the spec afterwards
-    is no way round: the front end then draws the chart when the update arrives, which can be before the
-    output is in the page, and a chart as wide as its container is then drawn zero pixels wide.)
+    (JupyterChart's constructor resets the spec for `chart=None`; setting it afterwards would send the widget
+    to the front end twice, first without its spec.)
     """
     import traitlets
 
