@@ -193,6 +193,24 @@ def test_reading_excel_and_a_large_output_keep_the_kernel(kernel: WarmKernel):
     assert kernel.pid == pid
 
 
+# The library's widgets (a control row, the explorer's controls) built in a report: the reset closes every widget the
+# report made, which once included a Layout the library made at import and shared, so the next report's row failed.
+BUILD_A_CONTROL_ROW = """
+import ipywidgets as widgets
+from bilateral.viz.controls import row
+print(row(widgets.Button(description="Render")).model_id != "")
+"""
+
+
+def test_a_report_with_the_librarys_controls_runs_twice_on_one_kernel(kernel: WarmKernel):
+    pid = kernel.pid
+    for _ in range(2):
+        executed = kernel.execute(code_notebook(BUILD_A_CONTROL_ROW), {}, timeout=60).notebook
+        assert executed.cells[0].outputs[-1]["text"] == "True\n"
+        assert kernel.problems == []
+    assert kernel.pid == pid
+
+
 def test_a_thread_left_running_replaces_the_kernel_and_is_named(kernel: WarmKernel):
     kernel.execute(code_notebook(LEAVE_A_THREAD_RUNNING), {}, timeout=60)
     pid = kernel.pid

@@ -22,7 +22,6 @@ from bilateral.viz import notebook
 from bilateral.viz.text import html_text
 
 LABEL_STYLE = {"description_width": "initial"}
-ROW = widgets.Layout(display="flex", flex_flow="row wrap", align_items="center", width="100%")
 # Set by tools/lab.py so a kernel can link a file the server serves (/files/<path under the root>).
 ROOT_DIR_ENV = "BILATERAL_LAB_ROOT_DIR"
 BASE_URL_ENV = "BILATERAL_LAB_BASE_URL"
@@ -43,7 +42,13 @@ def dropdown(label: str, options: list[Any], value: Any = None) -> widgets.Dropd
 
 
 def row(*children: widgets.Widget) -> widgets.Box:
-    return widgets.Box(list(children), layout=ROW)
+    """The children side by side, wrapping on a narrow screen.
+
+    Each row gets its own Layout: a Layout is a live widget, so one made at import and shared would be closed with
+    every other widget when a warm kernel is reset between reports (kernel_state), breaking every later row.
+    """
+    layout = widgets.Layout(display="flex", flex_flow="row wrap", align_items="center", width="100%")
+    return widgets.Box(list(children), layout=layout)
 
 
 class YearRange:
