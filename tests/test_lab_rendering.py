@@ -52,11 +52,15 @@ def test_the_widget_renderer_is_for_notebook_kernels_of_a_jupyter_server_only(en
 
 def test_the_front_end_module_loads_nothing_from_the_network_and_inlines_the_reports_vega_builds():
     esm = notebook.offline_esm()
+    libraries = notebook.vega_libraries_module()
     assert re.search(r"^\s*import\s", esm, re.MULTILINE) is None and "esm.sh" not in esm
+    # its one import is of the libraries it carries (as a string: see the next test), from a data: URL
+    assert re.findall(r"\bimport\(([^(]*)", esm) == ['"data:text/javascript;charset=utf-8," + encodeURIComponent']
+    assert json.dumps(libraries) in esm
     versions = {entry.npm_package: entry.version for entry in read_manifest()}
     assert versions["vega-lite"] == alt.VEGALITE_VERSION
-    assert f'var n="{versions["vega-lite"]}"' in esm  # vega-lite's build names its version
-    assert f't.version="{versions["vega"]}"' in esm
+    assert f'var n="{versions["vega-lite"]}"' in libraries  # vega-lite's build names its version
+    assert f't.version="{versions["vega"]}"' in libraries
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -104,6 +108,25 @@ _HIDE_RESIZE_SHOW = """
 """
 
 
+# A second chart in the same page, as anywidget sets up every widget: its own copy of the module, imported afresh.
+# The vega libraries must come from the first chart's import, not be read in again (0.8 MB of JavaScript a chart).
+_SECOND_CHART = """
+  const first = document.createElement("div");
+  column.appendChild(first);
+  await widget.render({model, el: first});
+  const imports = [];
+  const encode = globalThis.encodeURIComponent;  // the module passes the libraries' text through it to load them
+  globalThis.encodeURIComponent = (text) => { imports.push(text.length); return encode(text); };
+  const again = URL.createObjectURL(new Blob([esm], {type: "text/javascript"}));
+  const second = document.createElement("div");
+  column.appendChild(second);
+  await (await import(again)).default.render({model, el: second});
+  globalThis.encodeURIComponent = encode;
+  await pause();
+  return [imports, Object.keys(globalThis.__bilateralVega ?? {}).length, width(first), width(second)];
+"""
+
+
 def run_widget_scenario(browser: object, scenario: str) -> object:
     """Draw a line chart as wide as its container with the lab front end in a 600 px column; run `scenario`."""
     spec = (
@@ -126,6 +149,13 @@ def test_a_chart_rendered_before_its_output_is_in_the_page_still_gets_the_column
     # the widget's render() may run on an element JupyterLab has not attached yet; a chart as wide as its container
     # read 0 px then and collapsed onto its axis (seen in JupyterLab as a blank chart, now and then)
     assert 500 <= run_widget_scenario(chromium_browser, _RENDER_DETACHED) <= 600
+
+
+@pytest.mark.browser
+def test_a_second_chart_in_the_page_reuses_the_vega_libraries_the_first_loaded(chromium_browser):
+    imports, loaded, first, second = run_widget_scenario(chromium_browser, _SECOND_CHART)
+    assert imports == [] and loaded == 1, "the second chart read the vega libraries in again"
+    assert 500 <= first <= 600 and second == first
 
 
 @pytest.mark.browser

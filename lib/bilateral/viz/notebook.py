@@ -19,6 +19,7 @@ A user's own notebook gets this by importing `bilateral` (anything under it) in 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import sys
@@ -131,9 +132,20 @@ def in_lab_kernel(environ: Mapping[str, str], pid: int) -> bool:
     return enabled_by is None or enabled_by == str(pid)
 
 
+# Every chart widget carries its front-end module and anywidget imports each one afresh: with vega, vega-lite and
+# vega-embed as code in it, every chart parsed and ran 0.8 MB of JavaScript again (70-130 ms each on an idle
+# machine, several times that under load; a nine-chart notebook then overran anywidget's 2 s limit to set a model
+# up, "[anywidget] Failed to initialize model"). The libraries therefore travel as one string literal, which the
+# parser skips over, and are imported from it once per page, under a key naming their exact text: every later chart
+# takes the loaded modules (about 20 ms), and two kernels with different builds never share.
+_SHARED_LIBRARIES = """const {{ vega, vegaLite, vegaEmbedNow }} = await ((globalThis.__bilateralVega ??= {{}})["{key}"] ??=
+  import("data:text/javascript;charset=utf-8," + encodeURIComponent(BILATERAL_VEGA_LIBRARIES)));
+"""
+
+
 @functools.cache
-def offline_esm() -> str:
-    """altair's JupyterChart front end as one ES module with vega, vega-lite and vega-embed inlined.
+def vega_libraries_module() -> str:
+    """vega, vega-lite and vega-embed as one ES module exporting `vega`, `vegaLite` and `vegaEmbedNow`.
 
     The libraries are the files the HTML reports inline, verified against vendor.yml and the installed
     altair (raises bilateral.errors.ReportError with re-vendoring instructions when they disagree).
@@ -141,18 +153,36 @@ def offline_esm() -> str:
     from bilateral.reports.assets import load_vendor_scripts  # the one vendored set, shared with reports
 
     scripts = load_vendor_scripts()
-    parts = ["// bilateral: altair's JupyterChart front end on the vendored vega builds (docs/decisions/0005).\n"]
     libraries = (
         ("vega", scripts.vega, "{}"),
         ("vegaLite", scripts.vega_lite, "{ vega }"),
         ("vegaEmbedNow", scripts.vega_embed, '{ vega, "vega-lite": vegaLite }'),
     )
-    for name, source, dependencies in libraries:
-        parts.append(_UMD_AS_COMMONJS.format(name=name, dependencies=dependencies, source=_SOURCE_MAP.sub("", source)))
-    parts.append(_EMBED_WHEN_SIZED)
-    parts.append(_DEBOUNCE)
-    parts.append(_altair_widget_source())
-    return "\n".join(parts)
+    parts = [
+        _UMD_AS_COMMONJS.format(name=name, dependencies=dependencies, source=_SOURCE_MAP.sub("", source))
+        for name, source, dependencies in libraries
+    ]
+    return "".join(parts) + "export { vega, vegaLite, vegaEmbedNow };\n"
+
+
+@functools.cache
+def offline_esm() -> str:
+    """altair's JupyterChart front end as one ES module, carrying the vendored vega builds (vega_libraries_module)
+    and loading them once per page however many charts it draws."""
+    import hashlib
+
+    libraries = vega_libraries_module()
+    key = hashlib.sha256(libraries.encode("utf-8")).hexdigest()[:16]
+    return "\n".join(
+        [
+            "// bilateral: altair's JupyterChart front end on the vendored vega builds (docs/decisions/0005).",
+            f"const BILATERAL_VEGA_LIBRARIES = {json.dumps(libraries)};",
+            _SHARED_LIBRARIES.format(key=key),
+            _EMBED_WHEN_SIZED,
+            _DEBOUNCE,
+            _altair_widget_source(),
+        ]
+    )
 
 
 def _altair_widget_source() -> str:
