@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bilateral.reports.pages import pair_profile
+from bilateral.reports.pages import answers_only, pair_profile
 from bilateral.reports.params import validate_parameters
 
 
@@ -55,3 +55,16 @@ def test_the_profile_declares_every_data_folder_its_themes_read() -> None:
     folders = validate_parameters("pair_profile", {}).sources()
     assert {"imf_dots", "official_headlines", "baci_china_russia_hs17", "cooperation_registry"} <= set(folders)
     assert len(folders) == len(set(folders))
+
+
+@pytest.mark.parametrize("theme", pair_profile.THEMES, ids=lambda theme: theme.notebook)
+def test_a_theme_built_for_its_answer_only_says_everything_its_report_says_but_draws_nothing(theme) -> None:
+    # the profile builds the themes after its one chart this way: only the charts may be missing
+    params = validate_parameters(theme.notebook, theme.parameters("CHN", "RUS"))
+    full = pair_profile._build(theme.notebook, params)
+    with answers_only():
+        quick = pair_profile._build(theme.notebook, params)
+    assert full.charts and quick.charts == {}
+    said = ("answer", "has_data", "key_numbers", "notes", "sources", "method")
+    assert [getattr(quick, name) for name in said] == [getattr(full, name) for name in said]
+    assert quick.tables_markdown() == full.tables_markdown()

@@ -8,6 +8,9 @@ compute a number two ways.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,22 @@ from bilateral.viz.tables import Table
 # ARCHITECTURE.md "Evidence and statements", plus "computed": a count or measure the workbench derived itself (how
 # many claims got a verdict, how many projects reached a stage); `by` then says from what.
 BASES = ("statement", "declared", "reconciled", "computed")
+# False while pages are built for their answers only (answers_only): Page.add_chart then skips the chart.
+_CHARTS_WANTED: ContextVar[bool] = ContextVar("bilateral_charts_wanted", default=True)
+
+
+@contextmanager
+def answers_only() -> Iterator[None]:
+    """Build pages without their charts, for a caller that quotes a page's answer, numbers and tables.
+
+    The pair profile quotes the first finding of eight reports: building their charts too (altair copies and checks
+    every part of a chart at each step) was most of its time. Everything but `charts` is built as always.
+    """
+    token = _CHARTS_WANTED.set(False)
+    try:
+        yield
+    finally:
+        _CHARTS_WANTED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,11 @@ class Page:
     # heading -> the chart's Vega-Lite spec as displayed (page_view.show_charts fills it: the CSV link and the
     # gallery card read the spec the page showed instead of serialising each chart twice more)
     shown_specs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def add_chart(self, heading: str, make: Callable[[], Any]) -> None:
+        """Put the chart `make()` builds under `heading`; skipped inside `answers_only()`."""
+        if _CHARTS_WANTED.get():
+            self.charts[heading] = make()
 
     def tables_markdown(self) -> str:
         """Every table under its heading, as one Markdown block (what nbval compares)."""

@@ -65,9 +65,9 @@ def build(params: EnergyFlowsParams) -> Page:
         ),
         energy_compare.comparison_findings(compared, name),
     ]))  # fmt: skip
-    page.charts[f"Energy from {name} to China, by source"] = charts.energy_chart(
+    page.add_chart(f"Energy from {name} to China, by source", lambda: charts.energy_chart(
         long, source_note=NOTE, title=f"China's energy imports from {name}, Mt (oil, coal) or bcm (gas), by source"
-    )
+    ))  # fmt: skip
     page.tables["Where the sources meet"] = tables.Table(
         compared,
         {"commodity": "Commodity", "year": "Year", "unit": "Unit", "origins": "Independent sources",

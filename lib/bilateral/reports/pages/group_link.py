@@ -57,12 +57,12 @@ def build(params: GroupLinkParams) -> Page:
         page.key_numbers = _key_numbers(totals, shares, params, names)
         if params.source != CITED:
             page.answer += group_link.after_data_sentence(member_turnover, cited_members, names, members)
-        page.charts[f"{reporter}'s trade with the {params.group} members, US$ bn"] = charts.group_chart(
+        page.add_chart(f"{reporter}'s trade with the {params.group} members, US$ bn", lambda: charts.group_chart(
             member_turnover.with_columns(pl.col("partner_iso3").replace_strict(names).alias("member")),
             cited_totals,
             source_note=note,
             title=f"{reporter}'s turnover with each {params.group} member, US$ billion",
-        )
+        ))  # fmt: skip
         table = shares.join(
             totals.select("year", "members_covered"), on="year", how="left", validate="m:1"
         ).with_columns(pl.col("partner_iso3").replace_strict(names).alias("member"))

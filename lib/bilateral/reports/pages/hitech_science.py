@@ -74,30 +74,25 @@ def build(params: HitechScienceParams) -> Page:
     page.answer = _findings(params, stages, events, series, top, minerals, last_year)
     page.key_numbers = _key_numbers(stages, series, last_year, titles)
 
-    page.charts["Aviation, space, nuclear and technology projects: milestones and plans"] = project_charts.timeline_chart(
+    page.add_chart("Aviation, space, nuclear and technology projects: milestones and plans", lambda: project_charts.timeline_chart(
         events, years=(int(events["date_start"].dt.year().min()), int(events["date_end"].dt.year().max())),
         newest=project_analysis.newest_fact(projects_page.registry()[0]),
         title="Hi-tech and science projects: milestones reached (filled) and plans (hollow)", source_note=projects_page.SOURCE_NOTE,
-    )  # fmt: skip
+    ))  # fmt: skip
     baci_note = f"Source: {source_label(BACI)}; current US$. Lenses overlap: never add them."
     if not series.is_empty():
-        page.charts[f"Each side's exports to the other through a lens, {rows['year'].min()}–{last_year}"] = (
-            hitech_charts.lens_trade_chart(
-                series,
-                titles,
-                title="China ↔ Russia: exports through the lens picked (high-tech, aircraft, nuclear)",
-                source_note=baci_note,
-            )
-        )
-        page.charts[f"Largest products in each lens, {last_year}"] = hitech_charts.top_products_chart(
+        page.add_chart(f"Each side's exports to the other through a lens, {rows['year'].min()}–{last_year}", lambda: hitech_charts.lens_trade_chart(
+            series, titles, title="China ↔ Russia: exports through the lens picked (high-tech, aircraft, nuclear)", source_note=baci_note,
+        ))  # fmt: skip
+        page.add_chart(f"Largest products in each lens, {last_year}", lambda: hitech_charts.top_products_chart(
             top, titles, title=f"Largest products of the lens and direction picked, {last_year}", source_note=baci_note
-        )
+        ))  # fmt: skip
     if not minerals.is_empty():
-        page.charts["China's critical-mineral exports to Russia"] = hitech_charts.minerals_chart(
+        page.add_chart("China's critical-mineral exports to Russia", lambda: hitech_charts.minerals_chart(
             minerals.with_columns(pl.col("product").map_elements(_short_name, return_dtype=pl.String).alias("short_name")),
             list(range(span[0], span[1] + 1)), title="China's exports to Russia of the extract's critical-mineral lines",
             source_note=f"Source: {source_label(MINERALS)}; monthly rows summed to years; shares among the destinations the extract covers.",
-        )  # fmt: skip
+        ))  # fmt: skip
 
     page.tables["Hi-tech and science projects in the registry"] = _project_table(stages, events)
     page.tables["Their figures as stated"] = ptables.figure_table(facts, projects_page.registry()[1])

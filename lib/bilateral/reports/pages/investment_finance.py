@@ -65,6 +65,20 @@ def _x_axis(*frames: pl.DataFrame) -> alt.X:
     return statement_charts.year_axis(float(xs.min()), float(xs.max()))
 
 
+def _portfolio_chart(portfolio: pl.DataFrame, domain: list[str]) -> alt.VConcatChart:
+    """The commission's stated portfolio: US$ bn above, number of projects below, one colour per series."""
+    x = _x_axis(portfolio)
+    value = statement_charts.statement_layers(portfolio.filter(pl.col("measure") == "US$ bn"), series_domain=domain, x=x,
+                                              y_title="US$ bn (stated)", height=220)  # fmt: skip
+    count = statement_charts.statement_layers(portfolio.filter(pl.col("measure") == "projects"), series_domain=domain, x=x,
+                                              y_title="Projects (stated)", height=160)  # fmt: skip
+    both = alt.vconcat(value, count).resolve_scale(color="shared", shape="shared")
+    return theme.fit_width(both.properties(
+        title=theme.title("Russian–Chinese intergovernmental investment commission: portfolio (US$ bn) and projects",
+                          source=STATEMENT_NOTE, years=statement_charts.statement_years(portfolio))
+    ))  # fmt: skip
+
+
 def _add_statements(page: Page, params: InvestmentFinanceParams) -> list[str]:
     """Portfolio and investment-level charts and tables; returns the finding paragraphs."""
     parts = _statement_parts(params)
@@ -84,26 +98,17 @@ def _add_statements(page: Page, params: InvestmentFinanceParams) -> list[str]:
         catalog.load("investment_statements")
     )  # colour domains from every row: stable colours
     if not portfolio.is_empty():
-        x = _x_axis(portfolio)
         domain = _domain(all_rows["portfolio"], list(dict.fromkeys(inv.PORTFOLIO_SERIES.values())))
-        value = statement_charts.statement_layers(portfolio.filter(pl.col("measure") == "US$ bn"), series_domain=domain, x=x,
-                                                  y_title="US$ bn (stated)", height=220)  # fmt: skip
-        count = statement_charts.statement_layers(portfolio.filter(pl.col("measure") == "projects"), series_domain=domain, x=x,
-                                                  y_title="Projects (stated)", height=160)  # fmt: skip
-        both = alt.vconcat(value, count).resolve_scale(color="shared", shape="shared")
-        page.charts["The investment commission's portfolio, as stated"] = theme.fit_width(both.properties(
-            title=theme.title("Russian–Chinese intergovernmental investment commission: portfolio (US$ bn) and projects",
-                              source=STATEMENT_NOTE, years=statement_charts.statement_years(portfolio))
-        ))  # fmt: skip
+        page.add_chart("The investment commission's portfolio, as stated", lambda: _portfolio_chart(portfolio, domain))
         page.tables["The commission's portfolio and realised amounts, as stated"] = statements_table(
             portfolio.sort("period_end", "series")
         )
     if not levels.is_empty():
         domain = _domain(all_rows["levels"], list(dict.fromkeys(inv.LEVEL_SERIES.values())))
-        page.charts["Chinese investment in Russia: statements by basis"] = statement_charts.statement_chart(
+        page.add_chart("Chinese investment in Russia: statements by basis", lambda: statement_charts.statement_chart(
             levels, title="Chinese investment in Russia as stated, by basis (never one series)", source_note=STATEMENT_NOTE,
             series_domain=domain, x=_x_axis(levels), y_title="US$ bn (stated)", value_format=",.0f",
-        )  # fmt: skip
+        ))  # fmt: skip
         page.tables["Investment levels by basis, as stated"] = statements_table(levels.sort("series", "period_end"))
     if not growth.is_empty():
         page.tables["Growth rates, as stated (percent change on a year earlier)"] = statements_table(
@@ -148,17 +153,17 @@ def _add_loans(page: Page, params: InvestmentFinanceParams, country: str) -> str
     note = f"Source: {LOANS_LABEL}. Loans by China Development Bank and China Ex-Im Bank, current US$."
     mine = in_window.filter(pl.col("country_iso3") == params.country)
     initial_lender = finance_charts.ALL if params.lender == inv.ALL else params.lender
-    page.charts[f"Policy-bank energy loans to {country} by year"] = finance_charts.loans_by_year_chart(
+    page.add_chart(f"Policy-bank energy loans to {country} by year", lambda: finance_charts.loans_by_year_chart(
         mine, list(range(span[0], span[1] + 1)), sorted(loans["lender"].unique().to_list()), initial_lender,
         title=f"Chinese policy-bank energy loans to {country}, {span[0]}–{span[1]} (one segment per loan)", source_note=note,
-    )  # fmt: skip
+    ))  # fmt: skip
     initial_sector = finance_charts.ALL if params.sector == inv.ALL else params.sector
-    page.charts["For scale: China's energy loans by borrower"] = finance_charts.borrowers_chart(
+    page.add_chart("For scale: China's energy loans by borrower", lambda: finance_charts.borrowers_chart(
         in_window if params.lender == inv.ALL else in_window.filter(pl.col("lender") == params.lender), bu_name,
         sorted(loans["energy_source"].unique().to_list()), initial_sector, top=TOP_BORROWERS,
         title=f"{_sentence_case(_what(params))} by borrower, {span[0]}–{span[1]}: the {TOP_BORROWERS} largest, {country} in red",
         source_note=note,
-    )  # fmt: skip
+    ))  # fmt: skip
     chosen = selected.filter(pl.col("country_iso3") == params.country).sort(
         "year", "amount_usd", descending=[False, True]
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ import polars as pl
 
 from bilateral.data.countries import country_name
 from bilateral.errors import BilateralError
-from bilateral.reports.pages import KeyNumber, Page, method_text
+from bilateral.reports.pages import KeyNumber, Page, answers_only, method_text
 from bilateral.reports.params import PairProfileParams, validate_parameters
 from bilateral.viz import tables
 
@@ -128,7 +129,10 @@ def build(params: PairProfileParams) -> Page:
             continue
         report = validate_parameters(theme.notebook, theme.parameters(a, b))
         try:
-            page = _build(theme.notebook, report)
+            # the profile shows one chart, the first answered theme's lead chart: the themes after it are built
+            # for their answers only (their charts were most of the profile's time)
+            with answers_only() if charts else nullcontext():
+                page = _build(theme.notebook, report)
         except BilateralError as exc:
             missing.append(f"**{theme.name}**: the {theme.notebook} report cannot be built ({exc}).")
             continue

@@ -38,12 +38,12 @@ def build(params: PartnerRankingParams) -> Page:
     elif not statements.is_empty():
         page.has_data = True
         page.answer = ranking.cited_findings(statements, partner, reporter)
-        page.charts["Rank and share as stated"] = rank_charts.position_chart(
+        page.add_chart("Rank and share as stated", lambda: rank_charts.position_chart(
             pl.DataFrame(schema=rank_charts.SERIES_SCHEMA),
             statements,
             title=f"{partner} among {reporter}'s partners, as stated",
             source_note="Source: cited statements (page and quote in each tooltip).",
-        )
+        ))  # fmt: skip
     if not statements.is_empty():
         page.tables["Cited statements"] = tables.Table(
             statements,
@@ -146,12 +146,12 @@ def _add_declared(
     series = rank_charts.position_series(
         {f"Declared by {reporter}": own["turnover"], "Declared by partners (mirror)": mirror}, params.partner
     )
-    page.charts[f"{partner}'s rank and share among {reporter}'s partners"] = rank_charts.position_chart(
+    page.add_chart(f"{partner}'s rank and share among {reporter}'s partners", lambda: rank_charts.position_chart(
         series,
         statements,
         title=f"{partner} among {reporter}'s trading partners (exports + imports)",
         source_note=f"Source: {label}; statements from cited pages (hollow diamonds). Gaps are years without data.",
-    )
+    ))  # fmt: skip
     page.tables["Leader and runner-up each year"] = _leaders_table(lead, reporter)
     page.tables[f"{partner} by direction"] = _directions_table(own, params.partner, reporter)
     last_year = int(own["turnover"].get_column("year").max())

@@ -60,11 +60,11 @@ def build(params: PeopleCurrencyParams) -> Page:
         )  # fmt: skip
     if not students.is_empty():
         answers.append(pc.student_findings(students))
-        page.charts["Students in each other's country, as stated"] = statement_charts.statement_chart(
+        page.add_chart("Students in each other's country, as stated", lambda: statement_charts.statement_chart(
             students, title="Students: Chinese in Russia and Russians in China, as stated", source_note=NOTE,
             series_domain=sorted(pc.student_rows(people_all).get_column("series").unique().to_list()),
             x=_axis(students, params), y_title="Students (stated)", y_domain=[0, _top(students) * 1.1],
-        )  # fmt: skip
+        ))  # fmt: skip
         page.tables["Students, as stated"] = statements_table(
             students.sort("series", "period_end"),
             intro="An academic year (2023/24) is drawn between its two calendar years.",
@@ -153,23 +153,23 @@ def _band(params: PeopleCurrencyParams) -> tuple[int, int, str] | None:
 def _travel_chart(page: Page, travel: pl.DataFrame, travel_all: pl.DataFrame, params: PeopleCurrencyParams) -> None:
     directions = [d for d in (pc.CHINA_TO_RUSSIA, pc.RUSSIA_TO_CHINA) if d in set(travel.get_column("direction"))]
     pick = statement_charts.select_param("travel_direction", directions, statement_charts.ALL, "Direction: ")
-    page.charts["Travellers between China and Russia, as stated (log scale)"] = statement_charts.statement_chart(
+    page.add_chart("Travellers between China and Russia, as stated (log scale)", lambda: statement_charts.statement_chart(
         travel, title="Travellers between China and Russia, each definition apart (log scale)", source_note=NOTE,
         series_domain=sorted(travel_all.get_column("series").unique().to_list()), x=_axis(travel, params, band=True),
         y_title="Persons or trips (stated, log scale)", log=True, pick=pick, pick_field="direction", band=_band(params), height=340,
         width=statement_charts.WIDTH + 180, dodge_step=0.25, qualifier_labels=False, values_in_band=True,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _currency_chart(page: Page, bilateral: pl.DataFrame, params: PeopleCurrencyParams) -> None:
     currencies = [c for c in pc.CURRENCIES.values() if c in set(bilateral.get_column("currency"))]
     pick = statement_charts.select_param("settlement_currency", currencies, statement_charts.ALL, "Currency: ")
-    page.charts["Currency of Russia–China settlements, as stated"] = statement_charts.statement_chart(
+    page.add_chart("Currency of Russia–China settlements, as stated", lambda: statement_charts.statement_chart(
         bilateral, title="Shares of Russia–China settlements by currency, as stated (%)", source_note=NOTE,
         series_domain=_currency_domain(bilateral), x=_axis(bilateral, params),
         y_title="Share of settlements, % (stated)", y_domain=[0, 100], pick=pick, pick_field="currency", height=300,
         width=statement_charts.WIDTH + 180,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _currency_domain(bilateral: pl.DataFrame) -> list[str]:

@@ -65,8 +65,9 @@ def build(params: ProductLensParams) -> Page:
         product_analysis.product_findings(table, reporter, partner, params.flow)
         + f" Products are compared at HS{hs_level}, the most detailed level the source holds."
     )
-    page.charts[_chart_heading(params, reporter, partner, table)] = charts.product_chart(
-        table, source_note=_source_note(params, reporter)
+    page.add_chart(
+        _chart_heading(params, reporter, partner, table),
+        lambda: charts.product_chart(table, source_note=_source_note(params, reporter)),
     )
     page.tables[PRODUCTS_TABLE] = _products_table(params, table, reporter, partner, only_partner)
     page.tables[f"The {lens.title} lens"] = _lens_table(lens)

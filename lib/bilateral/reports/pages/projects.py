@@ -77,21 +77,19 @@ def build(params: ProjectsParams) -> Page:
     page.key_numbers = _key_numbers(stages, counts, slipped, newest)
 
     in_window = events.filter((pl.col("date_end").dt.year() >= span[0]) & (pl.col("date_start").dt.year() <= span[1]))
-    page.charts[f"Milestones and plans, {span[0]}–{span[1]}"] = project_charts.timeline_chart(
+    page.add_chart(f"Milestones and plans, {span[0]}–{span[1]}", lambda: project_charts.timeline_chart(
         in_window, years=span, newest=newest, title="Milestones reached (filled) and plans (hollow diamonds), by project",
         source_note=SOURCE_NOTE + " A bar spans the year or month a page gives.",
-    )  # fmt: skip
-    page.charts["Projects by stage, as of each one's latest cited fact"] = project_charts.stage_chart(
-        stages,
-        title="Projects by stage as of their latest cited fact (funds and stakes left out)",
-        source_note=SOURCE_NOTE,
-    )
+    ))  # fmt: skip
+    page.add_chart("Projects by stage, as of each one's latest cited fact", lambda: project_charts.stage_chart(
+        stages, title="Projects by stage as of their latest cited fact (funds and stakes left out)", source_note=SOURCE_NOTE,
+    ))  # fmt: skip
     connectivity = in_window.filter(pl.col("sector").is_in(list(rules.connectivity_sectors)))
     if not connectivity.is_empty():
-        page.charts["Connectivity: bridges, cableway, rail, power line"] = project_charts.timeline_chart(
+        page.add_chart("Connectivity: bridges, cableway, rail, power line", lambda: project_charts.timeline_chart(
             connectivity, years=_extent(connectivity, span), newest=newest, title="Connectivity projects: bridges, cableway, rail, power line",
             source_note=SOURCE_NOTE,
-        )  # fmt: skip
+        ))  # fmt: skip
 
     page.tables["Stage of each project as of its latest cited fact"] = ptables.stage_table(stages)
     page.tables["Projects per stage (the construction ladder; funds and stakes apart)"] = ptables.count_table(

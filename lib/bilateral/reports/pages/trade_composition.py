@@ -63,22 +63,17 @@ def build(params: TradeCompositionParams) -> Page:
     page.answer = _findings(totals, by_section, concentration, two_way, complexity, last_year, label)
     page.key_numbers = _key_numbers(totals, last_year, params.source)
 
-    page.charts[f"Trade in each direction, US$ bn ({params.start_year}–{last_year})"] = (
-        composition_charts.direction_totals_chart(
-            totals, title=f"{names[a]} ↔ {names[b]}: goods trade by direction", source_note=note
-        )
-    )
-    page.charts["What each side sells: HS sections, share of the direction's trade"] = composition_charts.section_share_chart(
+    page.add_chart(f"Trade in each direction, US$ bn ({params.start_year}–{last_year})", lambda: composition_charts.direction_totals_chart(
+        totals, title=f"{names[a]} ↔ {names[b]}: goods trade by direction", source_note=note
+    ))  # fmt: skip
+    page.add_chart("What each side sells: HS sections, share of the direction's trade", lambda: composition_charts.section_share_chart(
         by_section, sorted(by_section.get_column("section").drop_nulls().unique().to_list()),
         title="Mix by HS section (pick the direction)", source_note=note,
-    )  # fmt: skip
+    ))  # fmt: skip
     lens_titles = {name: lens_info(name).title for name in LENSES}
-    page.charts["Sector lenses over time"] = composition_charts.lens_share_chart(
-        lenses,
-        lens_titles,
-        title="Sector lenses, share of the direction's trade (lenses overlap: never add them)",
-        source_note=note,
-    )
+    page.add_chart("Sector lenses over time", lambda: composition_charts.lens_share_chart(
+        lenses, lens_titles, title="Sector lenses, share of the direction's trade (lenses overlap: never add them)", source_note=note,
+    ))  # fmt: skip
     page.tables[f"Top 20 products of each direction, {last_year}"] = _top_table(top)
     page.tables[f"HS sections, {last_year}"] = tables.Table(
         by_section.filter(pl.col("year") == last_year),

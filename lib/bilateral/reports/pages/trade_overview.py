@@ -87,12 +87,12 @@ def build(params: TradeOverviewParams) -> Page:
     page.answer = trade.findings(table, reporter, partner)
     page.key_numbers = _key_numbers(table, cited if flows is not None else None, params, reporter)
     points = trade.chart_points(series, table, *span)
-    page.charts[f"Trade between {reporter} and {partner}, US$ bn"] = charts.headline_chart(
+    page.add_chart(f"Trade between {reporter} and {partner}, US$ bn", lambda: charts.headline_chart(
         points,
         trade.statement_points(statements, *span),
         source_note=note,
         title=f"{reporter}–{partner} trade, US$ bn ({int(points['year'].min())}–{int(points['year'].max())} in the series)",
-    )
+    ))  # fmt: skip
     page.tables["Key figures"] = tables.Table(
         table,
         *_key_columns(params, reporter),
@@ -100,11 +100,11 @@ def build(params: TradeOverviewParams) -> Page:
         "source itself stated is shown beside it. " + _key_intro(params),
     )  # fmt: skip
     growth = trade.growth_series(series).filter((pl.col("metric") == "turnover") & pl.col("year").is_between(*span))
-    page.charts["Growth of turnover, % a year (within one basis)"] = charts.growth_chart(
+    page.add_chart("Growth of turnover, % a year (within one basis)", lambda: charts.growth_chart(
         growth,
         source_note=growth_note,
         title="Turnover growth on the previous year, % (computed within one basis, and as stated)",
-    )
+    ))  # fmt: skip
     if flows is not None:
         _add_declared_sections(page, params, flows, cited, table, reporter, partner)
     else:
