@@ -10,6 +10,12 @@ from pathlib import Path
 import pytest
 from browser import OfflinePage, launch_chromium, new_offline_page
 
+# pytest rewrites every test module's asserts on import and caches the result beside it, unless Python is told not
+# to write bytecode (this machine sets PYTHONDONTWRITEBYTECODE): then each xdist worker rewrote all ~100 modules on
+# every run, 2-3 s of CPU each. The test modules are cached like the library (`make bytecode`); only this process's
+# flag changes, so kernels and CLI subprocesses keep the machine's setting.
+sys.dont_write_bytecode = False
+
 KERNEL_NAME = "python3"
 _PYTHON_NAMES = {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}
 
