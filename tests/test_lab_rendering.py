@@ -54,8 +54,8 @@ def test_the_front_end_module_loads_nothing_from_the_network_and_inlines_the_rep
     esm = notebook.offline_esm()
     libraries = notebook.vega_libraries_module()
     assert re.search(r"^\s*import\s", esm, re.MULTILINE) is None and "esm.sh" not in esm
-    # its one import is of the libraries it carries (as a string: see the next test), from a data: URL
-    assert re.findall(r"\bimport\(([^(]*)", esm) == ['"data:text/javascript;charset=utf-8," + encodeURIComponent']
+    # its imports are of the libraries it carries (as a string: see the second-chart test), from a blob: or data: URL
+    assert re.findall(r"\bimport\((\w+|\"[^\"]*\")", esm) == ["url", '"data:text/javascript;charset=utf-8,"']
     assert json.dumps(libraries) in esm
     versions = {entry.npm_package: entry.version for entry in read_manifest()}
     assert versions["vega-lite"] == alt.VEGALITE_VERSION
@@ -114,14 +114,14 @@ _SECOND_CHART = """
   const first = document.createElement("div");
   column.appendChild(first);
   await widget.render({model, el: first});
-  const imports = [];
-  const encode = globalThis.encodeURIComponent;  // the module passes the libraries' text through it to load them
-  globalThis.encodeURIComponent = (text) => { imports.push(text.length); return encode(text); };
   const again = URL.createObjectURL(new Blob([esm], {type: "text/javascript"}));
+  const imports = [];
+  const makeUrl = URL.createObjectURL;  // the module makes a URL of the libraries' text to import them
+  URL.createObjectURL = (blob) => { imports.push(blob.size); return makeUrl(blob); };
   const second = document.createElement("div");
   column.appendChild(second);
   await (await import(again)).default.render({model, el: second});
-  globalThis.encodeURIComponent = encode;
+  URL.createObjectURL = makeUrl;
   await pause();
   return [imports, Object.keys(globalThis.__bilateralVega ?? {}).length, width(first), width(second)];
 """

@@ -137,9 +137,21 @@ def in_lab_kernel(environ: Mapping[str, str], pid: int) -> bool:
 # machine, several times that under load; a nine-chart notebook then overran anywidget's 2 s limit to set a model
 # up, "[anywidget] Failed to initialize model"). The libraries therefore travel as one string literal, which the
 # parser skips over, and are imported from it once per page, under a key naming their exact text: every later chart
-# takes the loaded modules (about 20 ms), and two kernels with different builds never share.
-_SHARED_LIBRARIES = """const {{ vega, vegaLite, vegaEmbedNow }} = await ((globalThis.__bilateralVega ??= {{}})["{key}"] ??=
-  import("data:text/javascript;charset=utf-8," + encodeURIComponent(BILATERAL_VEGA_LIBRARIES)));
+# takes the loaded modules (about 20 ms), and two kernels with different builds never share. They are imported from a
+# blob: URL, as anywidget imports the module itself (so wherever a widget loads, they do); a data: URL is the
+# fallback for hosts without blob: imports (node).
+_SHARED_LIBRARIES = """async function importText(text) {{
+  const url = URL.createObjectURL(new Blob([text], {{ type: "text/javascript" }}));
+  try {{
+    return await import(url);
+  }} catch {{
+    return await import("data:text/javascript;charset=utf-8," + encodeURIComponent(text));
+  }} finally {{
+    URL.revokeObjectURL(url);
+  }}
+}}
+const {{ vega, vegaLite, vegaEmbedNow }} = await ((globalThis.__bilateralVega ??= {{}})["{key}"] ??=
+  importText(BILATERAL_VEGA_LIBRARIES));
 """
 
 
