@@ -10,7 +10,6 @@ fresh one; a notebook's own cells, outputs and comparisons are nbval's, unchange
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 from queue import Empty
@@ -19,7 +18,9 @@ from typing import Any
 import nbval.plugin
 from nbval.kernel import RunningKernel
 
-_STATE = "__import__('bilateral.reports.kernel_state', fromlist=['reset'])"
+from bilateral.errors import ReportError
+from bilateral.reports.kernels import KERNEL_STATE, expression_value
+
 TIMEOUT_S = 120
 
 
@@ -30,7 +31,7 @@ class WarmNbvalKernel(RunningKernel):
         super().__init__(kernel_name, cwd=cwd, startup_timeout=startup_timeout)
         self.kernel_name = kernel_name
         self.reusable = False
-        self.evaluate(f"{_STATE}.warm_up() or '{{}}'")
+        self.evaluate(f"{KERNEL_STATE}.warm_up() or '{{}}'")
 
     def evaluate(self, expression: str) -> Any:
         """Run `expression` (JSON text) in the kernel, read its value from the reply, drain its outputs."""
@@ -40,22 +41,19 @@ class WarmNbvalKernel(RunningKernel):
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
         self.await_idle(msg_id, TIMEOUT_S)  # no message of this request is left for nbval's next cell
-        result = reply["content"].get("user_expressions", {}).get("result", {})
-        if result.get("status") != "ok":
-            raise RuntimeError(f"{expression}: {result.get('ename')}: {result.get('evalue')}")
-        return json.loads(ast.literal_eval(result["data"]["text/plain"]))
+        return expression_value(reply, "result")
 
     def prepare(self, cwd: str | None) -> None:
         """This notebook's folder and the test process's BILATERAL_* variables, as a fresh kernel would get them."""
         environ = {key: value for key, value in os.environ.items() if key.startswith("BILATERAL_")}
-        self.evaluate(f"{_STATE}.prepare({json.dumps(environ)}, {json.dumps(cwd or '')}) or '{{}}'")
+        self.evaluate(f"{KERNEL_STATE}.prepare({json.dumps(environ)}, {json.dumps(cwd or '')}) or '{{}}'")
 
     def stop(self) -> None:
         """End of a notebook: reset the kernel for the next one, or stop it when the reset finds leftovers."""
         global _kernel
         try:
-            problems = self.evaluate(f"{_STATE}.reset()")["problems"] if self.is_alive() else ["the kernel died"]
-        except (Empty, RuntimeError) as exc:
+            problems = self.evaluate(f"{KERNEL_STATE}.reset()")["problems"] if self.is_alive() else ["the kernel died"]
+        except (Empty, ReportError) as exc:
             problems = [f"reset failed: {exc}"]
         if problems:
             self.shutdown()

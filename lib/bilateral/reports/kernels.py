@@ -34,7 +34,8 @@ ENGINE_NAME = "bilateral-warm-kernel"
 STARTUP_TIMEOUT_S = 120
 RESET_TIMEOUT_S = 60
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
-_STATE = "__import__('bilateral.reports.kernel_state', fromlist=['reset'])"
+# kernel_state as an expression: used in the kernel without binding a name in the report's namespace
+KERNEL_STATE = "__import__('bilateral.reports.kernel_state', fromlist=['reset'])"
 
 
 class KernelDied(ReportError):
@@ -165,7 +166,7 @@ class WarmKernel:
         self.kc = km.client()
         self.kc.start_channels()
         await self.kc.wait_for_ready(timeout=STARTUP_TIMEOUT_S)
-        warm_up = f"{_STATE}.warm_up({tuple(sorted(self.learned))!r}, {tuple(sorted(self.packages))!r})"
+        warm_up = f"{KERNEL_STATE}.warm_up({tuple(sorted(self.learned))!r}, {tuple(sorted(self.packages))!r})"
         reply = await self._aexecute(warm_up, {}, STARTUP_TIMEOUT_S)
         if reply["content"]["status"] != "ok":
             content = reply["content"]
@@ -319,10 +320,7 @@ class WarmKernel:
     def _evaluate(self, expression: str) -> Any:
         """The JSON text `expression` evaluates to in the kernel, parsed; raises ReportError when it fails."""
         reply = run_sync(self._aexecute)("", {"result": expression}, RESET_TIMEOUT_S)
-        result = reply["content"].get("user_expressions", {}).get("result", {})
-        if result.get("status") != "ok":
-            raise ReportError(f"{result.get('ename')}: {result.get('evalue')}")
-        return json.loads(ast.literal_eval(result["data"]["text/plain"]))
+        return expression_value(reply, "result")
 
     def _preload(self, nb: nbformat.NotebookNode) -> None:
         """Have the packages the notebook imports loaded before it runs (kernel_state.preload), once per package."""
@@ -333,7 +331,7 @@ class WarmKernel:
             return
         self._asked |= wanted
         try:
-            answer = self._evaluate(f"{_STATE}.preload({tuple(sorted(wanted))!r})")
+            answer = self._evaluate(f"{KERNEL_STATE}.preload({tuple(sorted(wanted))!r})")
         except Exception:  # noqa: S110 - then the report imports them itself (and the kernel is replaced after it)
             return
         if answer["problems"]:  # an import changed watched state: a new kernel (without it) runs the report
@@ -355,18 +353,18 @@ class WarmKernel:
         return list(state.get("reads", []))
 
     async def _aprepare(self, environ: dict[str, str], cwd: str) -> None:
-        code = f"{_STATE}.prepare({json.dumps(environ)}, {json.dumps(cwd)})"
+        code = f"{KERNEL_STATE}.prepare({json.dumps(environ)}, {json.dumps(cwd)})"
         reply = await self._aexecute(code, {}, RESET_TIMEOUT_S)
         if reply["content"]["status"] != "ok":
             self.problems = ["prepare failed"]
             raise KernelDied(f"could not be prepared: {reply['content'].get('evalue')}")
 
     async def _areset(self) -> dict[str, Any]:
-        reply = await self._aexecute("", {"state": f"{_STATE}.reset()"}, RESET_TIMEOUT_S)
-        result = reply["content"].get("user_expressions", {}).get("state", {})
-        if result.get("status") != "ok":
-            return {"problems": [f"reset failed: {result.get('ename')}: {result.get('evalue')}"]}
-        return json.loads(ast.literal_eval(result["data"]["text/plain"]))
+        reply = await self._aexecute("", {"state": f"{KERNEL_STATE}.reset()"}, RESET_TIMEOUT_S)
+        try:
+            return expression_value(reply, "state")
+        except ReportError as exc:
+            return {"problems": [f"reset failed: {exc}"]}
 
     async def _aexecute(self, code: str, expressions: dict[str, str], timeout: float) -> dict[str, Any]:
         return await self.kc.execute_interactive(
@@ -378,6 +376,15 @@ class WarmKernel:
             timeout=timeout,
             output_hook=lambda msg: None,
         )
+
+
+def expression_value(reply: dict[str, Any], name: str) -> Any:
+    """What the user expression `name` of an execute reply evaluated to (JSON text, parsed); raises ReportError with
+    the kernel's error when it failed."""
+    result = reply["content"].get("user_expressions", {}).get(name, {})
+    if result.get("status") != "ok":
+        raise ReportError(f"{result.get('ename')}: {result.get('evalue')}")
+    return json.loads(ast.literal_eval(result["data"]["text/plain"]))
 
 
 def _timed_out(timeout: float) -> str:
