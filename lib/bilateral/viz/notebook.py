@@ -19,6 +19,7 @@ A user's own notebook gets this by importing `bilateral` (anything under it) in 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
@@ -181,8 +182,6 @@ def vega_libraries_module() -> str:
 def offline_esm() -> str:
     """altair's JupyterChart front end as one ES module, carrying the vendored vega builds (vega_libraries_module)
     and loading them once per page however many charts it draws."""
-    import hashlib
-
     libraries = vega_libraries_module()
     key = hashlib.sha256(libraries.encode("utf-8")).hexdigest()[:16]
     return "\n".join(
