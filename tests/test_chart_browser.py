@@ -50,6 +50,20 @@ LINE_STEPS = """(embed) => {
 }"""
 
 
+# For each chart: the pairs of its text labels (text marks: qualifiers, periods, captions) drawn over each other by
+# more than a pixel each way, as [chart index, text, text].
+LABEL_OVERLAPS = """() => [...document.querySelectorAll('.vega-embed')].flatMap((embed, chart) => {
+  const boxes = [...embed.querySelectorAll('g.mark-text.role-mark text')]
+    .filter(t => t.textContent.trim()).map(t => [t.textContent, t.getBoundingClientRect()]);
+  const out = [];
+  boxes.forEach(([ta, a], i) => boxes.slice(i + 1).forEach(([tb, b]) => {
+    if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1)
+      out.push([chart, ta, tb]);
+  }));
+  return out;
+})"""
+
+
 @pytest.fixture(scope="module")
 def chart_reports(one_of_each: Path) -> dict[str, Path]:
     """notebook name -> its report among the one-of-each reports rendered for the session."""
@@ -126,13 +140,17 @@ def test_year_sliders_zoom_the_axis_and_keep_the_lines(chart_reports: dict[str, 
     assert chart.locator(".mark-line.role-mark path").count() > 0, "zooming must not blank the lines"
 
 
-def test_charts_and_their_controls_fit_a_phone_screen_with_full_size_text(chart_reports: dict[str, Path], offline_page):
+def test_charts_and_their_controls_fit_a_phone_screen_with_full_size_text_and_labels_apart(
+    chart_reports: dict[str, Path], offline_page
+):
     # At 390 px: each chart's drawing, titles, legends and controls stay inside the column the page gives it (text
     # beyond the drawing's edge would be clipped, a wider drawing would scroll sideways), the plot keeps a usable
-    # width, and axis text keeps its size.
+    # width, axis text keeps its size, and no label is written over another (statements a few months apart, e.g.
+    # "about 200" and "more than 200" in investment_finance, were).
     problems = []
     for name, html in chart_reports.items():
         page = _open(offline_page, html, width=390)
+        problems += [f"{name} chart {chart}: {a!r} over {b!r}" for chart, a, b in page.evaluate(LABEL_OVERLAPS)]
         sizes = page.evaluate("""() => [...document.querySelectorAll('.vega-embed')].map(e => {
             const column = e.parentElement.getBoundingClientRect();
             const svg = e.querySelector('svg').getBoundingClientRect();
@@ -156,6 +174,17 @@ def test_charts_and_their_controls_fit_a_phone_screen_with_full_size_text(chart_
             if size["font"] < 10:
                 problems.append(f"{name} chart {i}: axis text at {size['font']} px")
     assert not problems, problems
+
+
+def test_no_label_is_written_over_another_at_desktop_width(opened_reports: dict[str, OfflinePage]):
+    overlaps = [
+        f"{name} chart {chart}: {a!r} over {b!r}"
+        for name in CHART_NOTEBOOKS
+        for chart, a, b in opened_reports[name].page.evaluate(LABEL_OVERLAPS)
+    ]
+    labelled = sum(opened_reports[name].page.locator("g.mark-text.role-mark text").count() for name in CHART_NOTEBOOKS)
+    assert labelled >= 20, "the statement charts' labels were found"
+    assert overlaps == []
 
 
 def test_svg_export_from_the_chart_menu_keeps_the_title_and_source_line(chart_reports: dict[str, Path], offline_page):

@@ -3,7 +3,9 @@
 - Points only: statements are never joined by a line (two pages are not a series, and a missing year is a gap).
 - The qualifier stays visible: the shape says "as stated", "approximate", "lower bound", "target or forecast";
   a lower bound with a known ceiling (a share: more than 80% means 80-100%) and a stated range are drawn as a
-  vertical rule between their ends; qualified figures carry their words as a label ("more than 80").
+  vertical rule between their ends; qualified figures carry their words as a label ("more than 80"), placed by
+  `label_layout` clear of every other label and inside the plot from phone width up (a dotted leader joins a
+  label set further off to its point).
 - Part-year figures are labelled with their months ("Jan–Sep", "Q1") and academic years with "2023/24".
 - Colour is the series (definition or basis), from a domain the caller fixes, so colours do not move when a
   control filters the view. An optional shaded band marks a period (e.g. a border closure).
@@ -17,7 +19,7 @@ import altair as alt
 import polars as pl
 
 from bilateral.analysis import stated_values as sv
-from bilateral.viz import theme
+from bilateral.viz import label_layout, theme
 from bilateral.viz.charts import WIDTH
 
 MARK_SHAPES = {
@@ -29,7 +31,7 @@ MARK_SHAPES = {
 }
 BAND_COLOR = "#d9d9d9"
 ALL = "All"
-COLUMNS = ("x", "x_draw", "label_dy", "series", "point", "low", "high", "mark", "stated", "period", "period_note", "unit", "basis",
+COLUMNS = ("x", "x_draw", "label_dx", "label_dy", "label_align", "series", "point", "low", "high", "mark", "stated", "period", "period_note", "unit", "basis",
            "publisher_named", "source_url", "quote")  # fmt: skip
 
 
@@ -60,7 +62,7 @@ def _label(row: dict, qualifiers: bool = True) -> str:
         words = f"{row['qualifier']} {compact(point)}" if row.get("qualifier") else compact(point)
         if mark == sv.TARGET and "target" not in words:
             words += " (forecast)"
-    return " ".join(filter(None, [words, row["period_note"]]))
+    return label_layout.two_lines(words, row["period_note"])
 
 
 def _in_band(row: dict, band: tuple[int, int, str] | None) -> bool:
@@ -69,13 +71,12 @@ def _in_band(row: dict, band: tuple[int, int, str] | None) -> bool:
 
 def _band_label(row: dict, band: tuple[int, int, str] | None) -> str:
     """The figure as stated (qualifier included) and its part of the year: '800', '563 Jan–Sep'."""
-    return " ".join(filter(None, [row["stated"], row["period_note"]]))
+    return label_layout.two_lines(row["stated"], row["period_note"])
 
 
 def dodge(frame: pl.DataFrame, step: float = 0.18) -> pl.DataFrame:
     """`x_draw`: statements sharing a position are spread side by side (ordered by series, then value), at most
-    `step` years apart and within ±0.4 of their year, so none hides another; `x` itself is unchanged.
-    `label_dy`: neighbours' labels alternate above and below their points (pixels), so they do not overlap."""
+    `step` years apart and within ±0.4 of their year, so none hides another; `x` itself is unchanged."""
     ordered = frame.with_row_index("_row").sort("x", "series", "point", "low", nulls_last=True)
     rank = pl.int_range(pl.len()).over("x")
     count = pl.len().over("x")
@@ -83,7 +84,6 @@ def dodge(frame: pl.DataFrame, step: float = 0.18) -> pl.DataFrame:
     return (
         ordered.with_columns(
             (pl.col("x") + (rank - (count - 1) / 2) * width).alias("x_draw"),
-            pl.when(rank % 2 == 0).then(pl.lit(-6)).otherwise(pl.lit(10)).alias("label_dy"),
         )
         .sort("_row")
         .drop("_row")
@@ -111,6 +111,12 @@ def statement_layers(
             ],
             dtype=pl.String,
         )  # fmt: skip
+    )
+    placements = _label_placements(labelled, x, band, height, log=log, y_domain=y_domain)
+    labelled = labelled.with_columns(
+        pl.Series("label_dx", [p.dx for p in placements], dtype=pl.Int64),
+        pl.Series("label_dy", [p.dy for p in placements], dtype=pl.Int64),
+        pl.Series("label_align", [p.align for p in placements], dtype=pl.String),
     )
     keep = [c for c in (*COLUMNS, "label", pick_field) if c and c in labelled.columns]
     data = labelled.select(keep)
@@ -154,9 +160,54 @@ def statement_layers(
     if pick is not None:
         dots = dots.add_params(pick)
     layers.append(dots)
-    layers.append(centre.transform_filter("datum.label != ''").mark_text(align="left", dx=7, fontSize=10, color="#333").encode(
-        x=x, y=y_at, yOffset=alt.YOffset("label_dy:Q", scale=None), text="label:N"))  # fmt: skip
+    # a label moved beyond the nearest rows gets a dotted leader from its point, so it is not read as a neighbour's
+    far = f"datum.label != '' && abs(datum.label_dy) > {label_layout.LEADER_BEYOND_PX}"
+    layers.append(centre.transform_filter(far).mark_rule(
+        color="#8a8f94", strokeWidth=0.8, strokeDash=[2, 2], y2Offset=alt.ExprRef("datum.label_dy"),
+        x2Offset=alt.ExprRef("datum.label_dx > 0 ? datum.label_dx - 2 : datum.label_dx + 2"),
+    ).encode(x=x, y=y_at, x2=alt.X2(f"{x.to_dict()['field']}:Q"), y2=alt.Y2("y_at:Q")))  # fmt: skip
+    # each label where label_layout placed it, read from its row (a yOffset channel is ignored on a continuous y scale)
+    layers.append(centre.transform_filter("datum.label != ''").mark_text(
+        align=alt.ExprRef("datum.label_align"), dx=alt.ExprRef("datum.label_dx"), dy=alt.ExprRef("datum.label_dy"),
+        lineBreak=label_layout.LINE_BREAK, fontSize=10, color="#333").encode(x=x, y=y_at, text="label:N"))  # fmt: skip
     return alt.layer(*layers).properties(width=width, height=height)
+
+
+def _label_placements(
+    labelled: pl.DataFrame, x: alt.X, band: tuple[int, int, str] | None, height: int, *, log: bool,
+    y_domain: list[float] | None,
+) -> list[label_layout.Placement]:  # fmt: skip
+    """`label_layout.place_labels` for the labels of `statement_layers`, on its x domain and y scale; a band's
+    caption is kept clear too."""
+    xs = labelled.get_column("x_draw").to_list()
+    scale = x.to_dict().get("scale", {})
+    x_domain = tuple(scale["domain"]) if "domain" in scale else (min(xs) - 0.5, max(xs) + 0.5)
+    values = [v for column in ("point", "low", "high") for v in labelled.get_column(column).drop_nulls().to_list()]
+    if log:
+        values = [v for v in values if v > 0]
+    if y_domain:
+        domain = (float(y_domain[0]), float(y_domain[1]))
+    elif values:
+        low, high = min(values), max(values)
+        domain = (
+            label_layout.nice_domain(low, high, log=True)
+            if log
+            else label_layout.nice_domain(min(low, 0.0), max(high, 0.0), log=False)
+        )
+    else:
+        return [label_layout.EMPTY] * labelled.height
+    y_at = [
+        p if p is not None else lo
+        for p, lo in zip(labelled.get_column("point"), labelled.get_column("low"), strict=True)
+    ]
+    drawable = [v is not None and (v > 0 or not log) for v in y_at]
+    ys = label_layout.y_pixels(
+        [v if ok else domain[0] for v, ok in zip(y_at, drawable, strict=True)], domain, height, log=log
+    )
+    texts = [text if ok else "" for text, ok in zip(labelled.get_column("label"), drawable, strict=True)]
+    fixed = [label_layout.caption_box(band[0] - 0.5, band[2], x_domain)] if band is not None else []
+    markers = [(x_at, y) for x_at, y, ok in zip(xs, ys, drawable, strict=True) if ok]
+    return label_layout.place_labels(xs, ys, texts, x_domain=x_domain, height=height, fixed=fixed, markers=markers)
 
 
 def statement_chart(marked: pl.DataFrame, *, title: str, source_note: str, **kwargs: object) -> alt.LayerChart:
