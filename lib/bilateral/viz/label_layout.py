@@ -6,9 +6,10 @@ written over each other. A label sits at a fixed pixel offset from its point, an
 chart widens, so labels that are clear of each other at the narrowest width are clear at every wider one, as long
 as no label written leftwards from a point has to pass through one written rightwards from a point to its left
 (`Box.overlaps` refuses that too). Each label therefore gets a side and a vertical offset in pixels (`Placement`),
-chosen left to right from a few rows above and below its point, on an estimate of the narrow chart: the plot's width, the y scale in pixels (Vega's "nice" domain
-included), and the label's width from its characters. The estimate errs on the large side, and
-tests/test_chart_browser.py measures the drawn labels of every report at 390 and 1280 px.
+chosen left to right from a few rows above and below its point, on an estimate of the narrow chart: the plot's
+width, the y scale in pixels (Vega's "nice" domain included), and the label's width from its characters. The
+estimate errs on the large side, and tests/test_chart_browser.py measures the drawn labels of every report at 390
+and 1280 px.
 """
 
 from __future__ import annotations

@@ -31,8 +31,8 @@ MARK_SHAPES = {
 }
 BAND_COLOR = "#d9d9d9"
 ALL = "All"
-COLUMNS = ("x", "x_draw", "label_dx", "label_dy", "label_align", "series", "point", "low", "high", "mark", "stated", "period", "period_note", "unit", "basis",
-           "publisher_named", "source_url", "quote")  # fmt: skip
+COLUMNS = ("x", "x_draw", "label_dx", "label_dy", "label_align", "series", "point", "low", "high", "mark", "stated",
+           "period", "period_note", "unit", "basis", "publisher_named", "source_url", "quote")  # fmt: skip
 
 
 def year_axis(start: float, end: float) -> alt.X:
