@@ -62,6 +62,13 @@ LABEL_OVERLAPS = """() => [...document.querySelectorAll('.vega-embed')].flatMap(
   }));
   return out;
 })"""
+# For each chart: its text labels that reach past the chart's drawing (cut off at its edge), as [chart index, text].
+LABELS_CUT = """() => [...document.querySelectorAll('.vega-embed')].flatMap((embed, chart) => {
+  const svg = embed.querySelector('svg').getBoundingClientRect();
+  return [...embed.querySelectorAll('g.mark-text.role-mark text')].filter(t => t.textContent.trim())
+    .filter(t => { const r = t.getBoundingClientRect(); return r.left < svg.left - 1 || r.right > svg.right + 1; })
+    .map(t => [chart, t.textContent]);
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -146,11 +153,12 @@ def test_charts_and_their_controls_fit_a_phone_screen_with_full_size_text_and_la
     # At 390 px: each chart's drawing, titles, legends and controls stay inside the column the page gives it (text
     # beyond the drawing's edge would be clipped, a wider drawing would scroll sideways), the plot keeps a usable
     # width, axis text keeps its size, and no label is written over another (statements a few months apart, e.g.
-    # "about 200" and "more than 200" in investment_finance, were).
+    # "about 200" and "more than 200" in investment_finance, were) or cut at the drawing's edge.
     problems = []
     for name, html in chart_reports.items():
         page = _open(offline_page, html, width=390)
         problems += [f"{name} chart {chart}: {a!r} over {b!r}" for chart, a, b in page.evaluate(LABEL_OVERLAPS)]
+        problems += [f"{name} chart {chart}: {text!r} cut at the edge" for chart, text in page.evaluate(LABELS_CUT)]
         sizes = page.evaluate("""() => [...document.querySelectorAll('.vega-embed')].map(e => {
             const column = e.parentElement.getBoundingClientRect();
             const svg = e.querySelector('svg').getBoundingClientRect();

@@ -35,12 +35,21 @@ def test_a_label_at_the_top_of_the_plot_goes_below_its_point():
 
 
 def test_a_band_caption_at_the_top_keeps_labels_off_it():
-    # caption from x = 1 (17 px + 3) over 20-212 px wide, 3-15 px tall; a point at x = 2 (34 px), y 12 px: above
-    # (0-12 px) and below (16-28 px) both come within 2 px of the caption, the next row below (28-40 px) is clear
-    caption = ll.caption_box(1, "Border closed to travellers", (0, 10))
-    assert (caption.left, caption.top, caption.bottom) == (20.0, 3.0, 15.0)
+    # "Border closed" centred on x = 1 of 0..10 (17 px): 13 x 6.4 = 83.2 px wide, so 0-58.6 px across, 3-15 px down.
+    # A point at x = 2 (34 px), y 12 px: 6 px above (0-12 px) and 10 below (16-28 px) both come within 2 px of the
+    # caption, on either side of the point; the next row below (28-40 px) is clear.
+    caption = ll.caption_box(1, "Border closed", (0, 10))
+    assert (caption.left, caption.right, caption.top, caption.bottom) == pytest.approx((-24.6, 58.6, 3, 15))
     placed = ll.place_labels([2], [12], ["800"], x_domain=(0, 10), height=200, fixed=[caption])
     assert placed == [Placement(7, 22, "left")]
+
+
+def test_a_long_caption_goes_on_two_lines_at_the_space_nearest_its_middle():
+    text = "Border closed to travellers (COVID-19), 2020–2022"  # 49 characters, middle 24.5: spaces at 16 and 27
+    assert ll.wrap_middle(text) == "Border closed to travellers\n(COVID-19), 2020–2022"
+    assert ll.wrap_middle("Border closed, 2020–2022") == "Border closed, 2020–2022"  # 24: one line
+    box = ll.caption_box(5, ll.wrap_middle(text), (0, 10))
+    assert (box.top, box.bottom) == (3, 27)
 
 
 def test_a_label_is_moved_off_a_neighbouring_point():

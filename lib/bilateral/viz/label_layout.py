@@ -76,10 +76,22 @@ def two_lines(first: str, second: str, *, longest: int = 16) -> str:
     return f"{first}{LINE_BREAK}{second}" if first and second and len(joined) > longest else joined
 
 
-def caption_box(x: float, text: str, x_domain: tuple[float, float], *, dx: float = 3.0, dy: float = 3.0) -> Box:
-    """The box of a caption written from data position `x` at the top of the narrow plot (baseline "top")."""
+def wrap_middle(text: str, *, longest: int = 24) -> str:
+    """`text` on two lines, broken at the space nearest its middle, when it is longer than `longest` characters (a
+    caption over a few years of a phone-width plot); otherwise unchanged."""
+    spaces = [i for i, char in enumerate(text) if char == " "]
+    if len(text) <= longest or not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return f"{text[:cut]}{LINE_BREAK}{text[cut + 1 :]}"
+
+
+def caption_box(x: float, text: str, x_domain: tuple[float, float], *, dy: float = 3.0) -> Box:
+    """The box of a caption centred on data position `x` at the top of the narrow plot (baseline "top")."""
     anchor = (x - x_domain[0]) * NARROW_PLOT_PX / ((x_domain[1] - x_domain[0]) or 1.0)
-    return Box(anchor + dx, anchor + dx + len(text) * CHAR_PX, dy, dy + LINE_PX, anchor=anchor)
+    lines = text.split(LINE_BREAK)
+    half = max(len(line) for line in lines) * CHAR_PX / 2
+    return Box(anchor - half, anchor + half, dy, dy + LINE_PX * len(lines), anchor=anchor)
 
 
 def nice_domain(low: float, high: float, *, log: bool) -> tuple[float, float]:

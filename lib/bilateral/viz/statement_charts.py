@@ -141,8 +141,10 @@ def statement_layers(
         first, last, text = band
         shade = pl.DataFrame({"x_draw": [first - 0.5], "x2": [last + 0.5], "label": [text]})
         layers.append(alt.Chart(shade).mark_rect(color=BAND_COLOR, opacity=0.5).encode(x=x, x2="x2:Q"))
-        layers.append(alt.Chart(shade).mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=10, color="#555").encode(
-            x=x, y=alt.value(0), text="label:N"))  # fmt: skip
+        # the caption centred over the band, on two lines if long, so that a phone shows it whole
+        caption = pl.DataFrame({"x_draw": [(first + last) / 2], "label": [label_layout.wrap_middle(text)]})
+        layers.append(alt.Chart(caption).mark_text(align="center", baseline="top", dy=3, lineBreak=label_layout.LINE_BREAK,
+                                                   fontSize=10, color="#555").encode(x=x, y=alt.value(0), text="label:N"))  # fmt: skip
     spans = base.transform_filter("isValid(datum.low) && isValid(datum.high)")
     layers.append(spans.mark_rule(strokeWidth=2, opacity=0.6).encode(
         x=x, y=alt.Y("low:Q", scale=scale, title=y_title, axis=alt.Axis(values=ticks, format="~s" if log else value_format)), y2="high:Q",
@@ -205,7 +207,8 @@ def _label_placements(
         [v if ok else domain[0] for v, ok in zip(y_at, drawable, strict=True)], domain, height, log=log
     )
     texts = [text if ok else "" for text, ok in zip(labelled.get_column("label"), drawable, strict=True)]
-    fixed = [label_layout.caption_box(band[0] - 0.5, band[2], x_domain)] if band is not None else []
+    caption = label_layout.wrap_middle(band[2]) if band is not None else ""
+    fixed = [label_layout.caption_box((band[0] + band[1]) / 2, caption, x_domain)] if band is not None else []
     markers = [(x_at, y) for x_at, y, ok in zip(xs, ys, drawable, strict=True) if ok]
     return label_layout.place_labels(xs, ys, texts, x_domain=x_domain, height=height, fixed=fixed, markers=markers)
 
