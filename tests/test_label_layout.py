@@ -85,8 +85,18 @@ def test_labels_clear_of_each_other_on_the_narrow_plot_stay_clear_on_wider_ones(
 
 
 def test_text_boxes_of_two_line_labels_are_as_tall_as_two_lines_and_as_wide_as_the_longer():
+    # Vega centres the first line on y + dy = 60 (54-66 px) and writes the second 12 px below it (down to 78 px)
     box = ll.text_box(0, 50, ll.two_lines("more than 56,000", "2024/25"), dx=-7, dy=10, align="right")
-    assert (box.left, box.right, box.top, box.bottom) == pytest.approx((-7 - 16 * 6.4, -7, 48, 72))
+    assert (box.left, box.right, box.top, box.bottom) == pytest.approx((-7 - 16 * 6.4, -7, 54, 78))
+
+
+def test_a_two_line_label_keeps_clear_of_the_label_under_its_second_line():
+    # "more than 56,000 / 2024/25" 6 px above a point at y 100 spans 88-112 px; "about 5" beside a point at y 120,
+    # 6 px above, spans 108-120 px and starts 6.4 px right of the first's end: close enough to clash with its second
+    # line, so it goes 10 px below (124-136 px). (A box centred on both lines, 82-106 px, missed this.)
+    first = ll.two_lines("more than 56,000", "2024/25")
+    placed = ll.place_labels([1, 3], [100, 120], [first, "about 5"], x_domain=(0, 10), height=260)
+    assert placed == [Placement(7, -6, "left"), Placement(7, 10, "left")]
 
 
 @pytest.mark.parametrize(
@@ -103,10 +113,15 @@ def test_long_labels_go_on_two_lines(first: str, second: str, expected: str):
 
 
 def test_nice_domains_are_the_ones_vega_draws():
-    # 0..223: a tenth of the span is 22.3, whose leading 2.23 rounds to a step of 2 x 10 -> 0..240;
-    # 0..91: 9.1 -> step 10 (9.1 >= sqrt 50) -> 0..100; log 563..5.5 million -> 100..10 million
+    # 0..223: a tenth of the span is 22.3, whose leading 2.23 rounds to a step of 2 x 10 -> 0..240 (then 24: step 20
+    # again, done); 0..91: 9.1 -> step 10 (9.1 >= sqrt 50) -> 0..100; 0..70.5: 7.05 < sqrt 50 -> step 5 -> 0..75,
+    # whose tenth 7.5 -> step 10 -> 0..80 (Vega draws 0..80); 0..14.1: 1.41 < sqrt 2 -> step 1 -> 0..15, then 1.5 ->
+    # step 2 -> 0..16; 0..0.47: 0.047 -> step 0.05 -> 0..0.5; log 563..5.5 million -> 100..10 million
     assert ll.nice_domain(0, 223, log=False) == (0, 240)
     assert ll.nice_domain(0, 91, log=False) == (0, 100)
+    assert ll.nice_domain(0, 70.5, log=False) == (0, 80)
+    assert ll.nice_domain(0, 14.1, log=False) == (0, 16)
+    assert ll.nice_domain(0, 0.47, log=False) == pytest.approx((0, 0.5))
     assert ll.nice_domain(563, 5_500_000, log=True) == (100, 10_000_000)
 
 

@@ -54,13 +54,13 @@ class Box:
 
 
 def text_box(x: float, y: float, text: str, *, dx: float, dy: float, align: str = "left") -> Box:
-    """The box of `text` (lines split at LINE_BREAK) written at (x + dx, y + dy), vertically centred (Vega-Lite's
-    default baseline)."""
+    """The box of `text` (lines split at LINE_BREAK) written at (x + dx, y + dy) with Vega-Lite's default baseline,
+    "middle": the first line is centred on y + dy."""
     lines = text.split(LINE_BREAK)
     width = max(len(line) for line in lines) * CHAR_PX
     left = x + dx if align == "left" else x + dx - width
-    half = LINE_PX * len(lines) / 2
-    return Box(left, left + width, y + dy - half, y + dy + half, anchor=x)
+    top = y + dy - LINE_PX / 2  # Vega centres the first line on y + dy; further lines go below it
+    return Box(left, left + width, top, top + LINE_PX * len(lines), anchor=x)
 
 
 def marker_box(x: float, y: float) -> Box:
@@ -96,18 +96,32 @@ def caption_box(x: float, text: str, x_domain: tuple[float, float], *, dy: float
 
 def nice_domain(low: float, high: float, *, log: bool) -> tuple[float, float]:
     """The domain Vega draws for data from `low` to `high` with `nice: true`: whole powers of ten on a log scale,
-    otherwise rounded out to a tick step of 1, 2 or 5 times a power of ten for about ten ticks (d3's nice)."""
+    otherwise d3's `nice(10)`: rounded out to a tick step of 1, 2 or 5 times a power of ten, again until the step no
+    longer changes (0-70.5 rounds to 0-75, whose step is 10: 0-80)."""
     if log:
         return 10.0 ** math.floor(math.log10(low)), 10.0 ** math.ceil(math.log10(high))
     if high <= low:
         return low, low + 1.0
-    rough = (high - low) / 10
-    power = 10.0 ** math.floor(math.log10(rough))
-    error = rough / power
-    step = power * (
-        10 if error >= math.sqrt(50) else 5 if error >= math.sqrt(10) else 2 if error >= math.sqrt(2) else 1
-    )
-    return math.floor(low / step) * step, math.ceil(high / step) * step
+    previous = None
+    for _ in range(10):
+        step = _tick_increment(low, high)
+        if step == previous:
+            break
+        if step > 0:
+            low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+        else:  # a step below 1, kept as its inverse (d3 does so to avoid floating-point drift)
+            low, high = math.ceil(low * step) / step, math.floor(high * step) / step
+        previous = step
+    return low, high
+
+
+def _tick_increment(low: float, high: float, count: int = 10) -> float:
+    """d3's tickIncrement: the tick step for about `count` ticks, or minus its inverse when below 1."""
+    rough = (high - low) / count
+    power = math.floor(math.log10(rough))
+    error = rough / 10.0**power
+    factor = 10 if error >= math.sqrt(50) else 5 if error >= math.sqrt(10) else 2 if error >= math.sqrt(2) else 1
+    return factor * 10.0**power if power >= 0 else -(10.0**-power) / factor
 
 
 def y_pixels(values: Sequence[float], domain: tuple[float, float], height: float, *, log: bool) -> list[float]:
