@@ -195,6 +195,37 @@ def test_no_label_is_written_over_another_at_desktop_width(opened_reports: dict[
     assert overlaps == []
 
 
+def test_a_dropdown_filters_a_statement_chart_without_rescaling_it_or_crowding_its_labels(
+    opened_reports: dict[str, OfflinePage],
+):
+    # people_currency's travellers chart (log scale) and currency chart: each dropdown option keeps the y axis drawn
+    # for all rows (labels were placed on it; picking "Russia → China" used to redraw the axis from 100k) and no
+    # label over another
+    page = opened_reports["people_currency"].page
+    axis = "(e) => [...e.querySelectorAll('[aria-label^=\"Y-axis\"] .role-axis-label text')].map(t => t.textContent)"
+    checked = 0
+    for index, embed in enumerate(page.locator(".vega-embed").all()):
+        select = embed.locator(".vega-bindings select")
+        if not select.count():
+            continue
+        drawn = embed.evaluate(axis)
+        options = select.locator("option").all_text_contents()
+        try:
+            for option in options[1:]:
+                select.select_option(option)
+                page.wait_for_function(
+                    "([e, o]) => e.querySelector('.vega-bindings select').value === o",
+                    arg=[embed.element_handle(), option],
+                )
+                page.wait_for_timeout(100)  # the view re-renders on the next frame
+                assert embed.evaluate(axis) == drawn, f"chart {index}, {option}: the y axis changed"
+                assert [o for o in page.evaluate(LABEL_OVERLAPS) if o[0] == index] == [], f"chart {index}, {option}"
+                checked += 1
+        finally:
+            select.select_option(options[0])
+    assert checked >= 5, "both dropdowns' options were tried"
+
+
 def test_svg_export_from_the_chart_menu_keeps_the_title_and_source_line(chart_reports: dict[str, Path], offline_page):
     page = _open(offline_page, chart_reports["energy_flows"])
     chart = page.locator(".vega-embed").first

@@ -112,7 +112,8 @@ def statement_layers(
             dtype=pl.String,
         )  # fmt: skip
     )
-    placements = _label_placements(labelled, x, band, height, log=log, y_domain=y_domain)
+    domain = _y_domain(labelled, log=log, y_domain=y_domain)
+    placements = _label_placements(labelled, x, band, height, log=log, domain=domain)
     labelled = labelled.with_columns(
         pl.Series("label_dx", [p.dx for p in placements], dtype=pl.Int64),
         pl.Series("label_dy", [p.dy for p in placements], dtype=pl.Int64),
@@ -121,6 +122,9 @@ def statement_layers(
     keep = [c for c in (*COLUMNS, "label", pick_field) if c and c in labelled.columns]
     data = labelled.select(keep)
     scale = alt.Scale(type="log") if log else alt.Scale(domain=y_domain) if y_domain else alt.Scale(zero=True)
+    if pick is not None and domain is not None:
+        # a dropdown keeps the axis as drawn for all rows (as it keeps the colours): labels were placed on it
+        scale = alt.Scale(type="log", domain=list(domain)) if log else alt.Scale(domain=list(domain))
     # a log axis gets one tick and grid line per power of ten (minor lines crowd it)
     ticks = [10.0**k for k in range(0, 10)] if log else alt.Undefined
     color = alt.Color("series:N", title=None, scale=theme.color_scale(series_domain),
@@ -175,28 +179,31 @@ def statement_layers(
     return alt.layer(*layers).properties(width=width, height=height)
 
 
+def _y_domain(labelled: pl.DataFrame, *, log: bool, y_domain: list[float] | None) -> tuple[float, float] | None:
+    """The y domain Vega draws for these rows: `y_domain` as given, else the nice domain over every point and end of
+    a range (zero included on a linear scale); None without a value to draw."""
+    if y_domain:
+        return float(y_domain[0]), float(y_domain[1])
+    values = [v for column in ("point", "low", "high") for v in labelled.get_column(column).drop_nulls().to_list()]
+    values = [v for v in values if v > 0] if log else values
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    if log:
+        return label_layout.nice_domain(low, high, log=True)
+    return label_layout.nice_domain(min(low, 0.0), max(high, 0.0), log=False)
+
+
 def _label_placements(
     labelled: pl.DataFrame, x: alt.X, band: tuple[int, int, str] | None, height: int, *, log: bool,
-    y_domain: list[float] | None,
+    domain: tuple[float, float] | None,
 ) -> list[label_layout.Placement]:  # fmt: skip
-    """`label_layout.place_labels` for the labels of `statement_layers`, on its x domain and y scale; a band's
+    """`label_layout.place_labels` for the labels of `statement_layers`, on its x domain and y `domain`; a band's
     caption is kept clear too."""
     xs = labelled.get_column("x_draw").to_list()
     scale = x.to_dict().get("scale", {})
     x_domain = tuple(scale["domain"]) if "domain" in scale else (min(xs) - 0.5, max(xs) + 0.5)
-    values = [v for column in ("point", "low", "high") for v in labelled.get_column(column).drop_nulls().to_list()]
-    if log:
-        values = [v for v in values if v > 0]
-    if y_domain:
-        domain = (float(y_domain[0]), float(y_domain[1]))
-    elif values:
-        low, high = min(values), max(values)
-        domain = (
-            label_layout.nice_domain(low, high, log=True)
-            if log
-            else label_layout.nice_domain(min(low, 0.0), max(high, 0.0), log=False)
-        )
-    else:
+    if domain is None:
         return [label_layout.EMPTY] * labelled.height
     y_at = [
         p if p is not None else lo
