@@ -200,11 +200,11 @@ def _label_placements(
 ) -> list[label_layout.Placement]:  # fmt: skip
     """`label_layout.place_labels` for the labels of `statement_layers`, on its x domain and y `domain`; a band's
     caption is kept clear too."""
+    if domain is None:  # nothing to draw (no value, or an empty frame)
+        return [label_layout.EMPTY] * labelled.height
     xs = labelled.get_column("x_draw").to_list()
     scale = x.to_dict().get("scale", {})
     x_domain = tuple(scale["domain"]) if "domain" in scale else (min(xs) - 0.5, max(xs) + 0.5)
-    if domain is None:
-        return [label_layout.EMPTY] * labelled.height
     y_at = [
         p if p is not None else lo
         for p, lo in zip(labelled.get_column("point"), labelled.get_column("low"), strict=True)
